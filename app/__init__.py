@@ -1,0 +1,1 @@
+"""Tensor Playground: a neural-network playground and concept labs backed by TensorFlow."""

@@ -1,0 +1,49 @@
+"""Error responses: every failure is JSON ``{"detail": ...}`` with a 4xx code, never a traceback."""
+
+import logging
+import math
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger("tensor_playground")
+
+MAX_ECHO = 200  # characters of a rejected input repeated back, so a huge body is never echoed whole
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = value if not isinstance(value, str) or len(value) <= MAX_ECHO else value[:MAX_ECHO] + "…"
+        return text
+    text = repr(value)
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "…"
+
+
+def _clean(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for e in errors[:20]:
+        item = {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:500], "type": e.get("type", "")}
+        if "input" in e:
+            item["input"] = _short(e["input"])
+        out.append(item)
+    return out
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": _clean(list(exc.errors()))})
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    request_id = uuid.uuid4().hex
+    log.exception("unhandled error, request id %s", request_id)
+    return JSONResponse(status_code=500, content={"detail": "Internal server error", "request_id": request_id})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unhandled)

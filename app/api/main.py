@@ -1,0 +1,9 @@
+"""Joins the routers; each concern lives in ``app/api/routes/<concern>.py``."""
+
+from fastapi import APIRouter
+
+from app.api.routes import concepts, meta
+
+api_router = APIRouter(prefix="/api")
+api_router.include_router(meta.router)
+api_router.include_router(concepts.router)

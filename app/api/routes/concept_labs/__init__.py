@@ -1,0 +1,1 @@
+"""One module per concept lab, each with its own ``router``; ``app/api/routes/concepts.py`` joins them."""

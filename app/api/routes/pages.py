@@ -1,0 +1,34 @@
+"""HTML pages: the playground, the concept index and one page per concept lab."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.concepts_catalog import BY_NAME, CONCEPTS
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[3] / "templates")
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def playground(request: Request) -> HTMLResponse:
+    """The playground."""
+    return TEMPLATES.TemplateResponse(request, "playground.html", {"concepts": CONCEPTS})
+
+
+@router.get("/concepts", response_class=HTMLResponse)
+def concept_index(request: Request) -> HTMLResponse:
+    """Links to every concept lab."""
+    return TEMPLATES.TemplateResponse(request, "concepts/index.html", {"concepts": CONCEPTS})
+
+
+@router.get("/concepts/{name}", response_class=HTMLResponse)
+def concept_page(request: Request, name: str) -> HTMLResponse:
+    """One concept lab."""
+    concept = BY_NAME.get(name)
+    if concept is None:
+        raise HTTPException(404, detail=f"No concept lab {name!r}. Expected one of: {', '.join(BY_NAME)}")
+    return TEMPLATES.TemplateResponse(request, f"concepts/{name}.html", {"concept": concept, "concepts": CONCEPTS})

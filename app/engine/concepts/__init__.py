@@ -1,0 +1,1 @@
+"""The concept labs' computations, one module per lab, each done with TensorFlow itself."""

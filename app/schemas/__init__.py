@@ -1,0 +1,1 @@
+"""Pydantic request/response models: the HTTP contract, with its limits."""

@@ -1,0 +1,14 @@
+"""Building blocks shared by every request model: strict objects and finite numbers."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# NaN, Infinity, 1e999 and "nan" are all rejected with a 422 that names the field.
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are an error: a typo in a field name must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
