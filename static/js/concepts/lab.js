@@ -1,0 +1,82 @@
+// What every concept lab's script shares: calling its endpoint, showing errors, formatting numbers.
+
+import { t } from '../i18n.js';
+
+export async function postConcept(name, body) {
+  const response = await fetch(`/api/concepts/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({ detail: response.statusText }));
+  if (!response.ok) throw new LabError(describeDetail(data.detail));
+  return data;
+}
+
+export class LabError extends Error {}
+
+// FastAPI's 422 detail is a list of {loc, msg}; other errors are a string.
+export function describeDetail(detail) {
+  if (Array.isArray(detail)) return detail.map((d) => `${(d.loc || []).slice(1).join('.')}: ${d.msg}`).join('; ');
+  return String(detail ?? 'Request failed');
+}
+
+export function showError(error) {
+  const el = document.getElementById('lab-error');
+  if (!el) return;
+  if (error) {
+    el.textContent = `${t({ en: 'Error', zh: '错误' })}: ${error.message ?? error}`;
+    el.hidden = false;
+  } else {
+    el.textContent = '';
+    el.hidden = true;
+  }
+}
+
+export function showCode(text) {
+  const el = document.getElementById('lab-code');
+  if (el) el.textContent = text;
+}
+
+// "1, 2.5, -3" -> [1, 2.5, -3]; throws a LabError naming the bad entry.
+export function parseNumbers(text) {
+  const parts = String(text).split(/[\s,]+/).filter(Boolean);
+  return parts.map((p) => {
+    const n = Number(p);
+    if (!Number.isFinite(n)) throw new LabError(`${t({ en: 'not a number', zh: '不是数字' })}: ${p}`);
+    return n;
+  });
+}
+
+export function fmt(x, digits = 4) {
+  if (x === null || x === undefined) return '—';
+  if (typeof x !== 'number') return String(x);
+  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-4)) return x.toExponential(digits - 1);
+  return Number(x.toFixed(digits)).toString();
+}
+
+export function debounce(fn, ms = 150) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+// Runs `compute` now and again whenever one of `inputs` changes, showing errors in the page.
+export function wire(inputs, compute) {
+  const run = debounce(async () => {
+    try {
+      await compute();
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+  });
+  for (const el of inputs) {
+    el.addEventListener('input', run);
+    el.addEventListener('change', run);
+  }
+  run();
+  return run;
+}
