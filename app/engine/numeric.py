@@ -20,3 +20,25 @@ def scalar(value: Any) -> float | None:
     """A finite Python float, or ``None`` for NaN/inf."""
     v = float(value)
     return v if np.isfinite(v) else None
+
+
+def float32_array(values: Any, *, name: str, ndims: tuple[int, ...]) -> np.ndarray:
+    """``values`` as a float32 array of one of the ranks ``ndims``, or a ``ValueError`` saying what was wrong.
+
+    Float32 because that is what ``tf.constant([...])`` gives a learner in a notebook.
+    """
+    try:
+        array = np.asarray(values, dtype=np.float32)
+    except (ValueError, TypeError):
+        lengths = [len(r) if isinstance(r, list | tuple) else "a number" for r in values][:20]
+        raise ValueError(f"{name} must be a rectangular list of numbers (every row the same length); "
+                         f"received rows of lengths {lengths}") from None
+    if array.ndim not in ndims:
+        ranks = " or ".join(str(n) for n in ndims)
+        raise ValueError(f"{name} must have {ranks} dimension(s); received shape {list(array.shape)}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; received shape {list(array.shape)}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must hold finite float32 numbers (|x| < 3.4e38); "
+                         f"received a value of {float(np.abs(np.asarray(values, np.float64)).max()):.3g}")
+    return array
