@@ -1,6 +1,6 @@
 """Building blocks shared by every request model: strict objects and finite numbers."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,3 +12,9 @@ class StrictModel(BaseModel):
     """Unknown fields are an error: a typo in a field name must not be silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class ErrorResponse(BaseModel):
+    """The body of a 4xx answer: a message, or FastAPI's list of field errors (``loc``, ``msg``, ``type``)."""
+
+    detail: str | list[dict[str, Any]]
