@@ -1,0 +1,108 @@
+"""``POST /api/concepts/losses``: loss names, a batch and an optional curve range in; loss values out."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.engine.concepts.losses import LossCurves, LossValues
+from app.engine.losses import LOSSES
+from app.engine.numeric import scalar, to_json
+from app.schemas.common import FiniteFloat, StrictModel
+
+MAX_SAMPLES = 1000
+MAX_OUTPUTS = 64
+MAX_CURVE_POINTS = 1000
+MAX_ABS_PREDICTION = 1000.0
+
+Row = Annotated[list[FiniteFloat], Field(min_length=1, max_length=MAX_OUTPUTS)]
+Batch = (Annotated[list[FiniteFloat], Field(min_length=1, max_length=MAX_SAMPLES)]
+         | Annotated[list[Row], Field(min_length=1, max_length=MAX_SAMPLES)])
+Prediction = Annotated[FiniteFloat, Field(ge=-MAX_ABS_PREDICTION, le=MAX_ABS_PREDICTION)]
+
+
+class LossCurveRequest(StrictModel):
+    target: FiniteFloat = Field(1.0, ge=0, le=1, description="The fixed y_true: a label or a probability")
+    start: Prediction = Field(0.01, description="The first prediction (a logit when from_logits is true)")
+    stop: Prediction = 0.99
+    num: int = Field(99, ge=2, le=MAX_CURVE_POINTS)
+
+    @model_validator(mode="after")
+    def _range(self) -> "LossCurveRequest":
+        if not self.start < self.stop:
+            raise ValueError(f"start must be less than stop; received start={self.start}, stop={self.stop}")
+        return self
+
+
+class LossesRequest(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "losses": ["mse", "mae", "huber", "binary_crossentropy"],
+        "y_true": [1.0, 0.0, 1.0], "y_pred": [0.9, 0.2, 0.3], "from_logits": False,
+        "curve": {"target": 1.0, "start": 0.01, "stop": 0.99, "num": 99},
+    }]})
+
+    losses: list[str] = Field(min_length=1, max_length=len(LOSSES),
+                              description=f"Registered names: {', '.join(LOSSES.names())}")
+    y_true: Batch = Field(description="A list (one output per sample) or a list of rows (batch, outputs)")
+    y_pred: Batch = Field(description="Same shape as y_true: probabilities, or logits with from_logits")
+    from_logits: bool = Field(False, description="Passed to the losses that take it (the cross entropies)")
+    curve: LossCurveRequest | None = Field(None, description="Also trace each loss against the prediction")
+
+    @field_validator("losses")
+    @classmethod
+    def _registered(cls, names: list[str]) -> list[str]:
+        for name in names:
+            LOSSES.entry(name)
+        if len(set(names)) != len(names):
+            raise ValueError(f"each loss may be listed once; received {names}")
+        return names
+
+
+class LossOut(BaseModel):
+    name: str
+    label: str
+    description: str
+    from_logits: bool = Field(description="Whether from_logits=True was passed to this loss")
+    per_sample: list[float | None] = Field(description="keras.losses.<name>(y_true, y_pred), one per sample")
+    loss: float | None = Field(description="Their mean, as keras.losses.<Class>()(y_true, y_pred)")
+
+
+class CurveSeriesOut(BaseModel):
+    name: str
+    label: str
+    from_logits: bool
+    columns: int = Field(description="1: y_true [[t]], y_pred [[p]]; 2: [[1 - t, t]] and [[1 - p, p]] "
+                                     "(logits [[0, z]])")
+    values: list[float | None]
+
+
+class LossCurveOut(BaseModel):
+    target: float
+    y_pred: list[float] = Field(description="The predictions along the x axis")
+    series: list[CurveSeriesOut]
+
+
+class LossesResponse(BaseModel):
+    results: list[LossOut]
+    curve: LossCurveOut | None
+    overflow: bool = Field(description="True when some value was not finite and is given as null")
+
+    @classmethod
+    def from_results(cls, results: list[LossValues], curves: LossCurves | None) -> "LossesResponse":
+        overflow = False
+        out = []
+        for r in results:
+            per_sample, flag = to_json(r.per_sample)
+            loss = scalar(r.loss)
+            overflow |= flag or loss is None
+            out.append(LossOut(name=r.name, label=r.label, description=r.description, from_logits=r.from_logits,
+                               per_sample=per_sample, loss=loss))
+        curve = None
+        if curves is not None:
+            series = []
+            for s in curves.series:
+                values, flag = to_json(s.values)
+                overflow |= flag
+                series.append(CurveSeriesOut(name=s.name, label=s.label, from_logits=s.from_logits,
+                                             columns=s.columns, values=values))
+            curve = LossCurveOut(target=curves.target, y_pred=curves.y_pred.tolist(), series=series)
+        return cls(results=out, curve=curve, overflow=overflow)
