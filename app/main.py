@@ -1,5 +1,9 @@
 """Builds the ASGI app: ``uvicorn app.main:app``."""
 
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -8,12 +12,36 @@ from fastapi.staticfiles import StaticFiles
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.api.routes import pages
+from app.config import get_settings
+from app.sessions.backend import InProcessBackend
+from app.sessions.manager import SessionManager
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    backend = InProcessBackend(workers=os.cpu_count() or 2, jit_compile=settings.jit_compile)
+    manager = app.state.sessions = SessionManager(
+        backend, max_sessions=settings.max_sessions, ttl_seconds=settings.session_ttl_seconds)
+
+    async def reap_forever() -> None:
+        while True:
+            await asyncio.sleep(settings.reap_interval_seconds)
+            manager.reap()
+
+    reaper = asyncio.create_task(reap_forever())
+    try:
+        yield
+    finally:
+        reaper.cancel()
+        manager.close()
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Tensor Playground",
         version="1.0.0",
         description="Train small TensorFlow networks on 2-D toy data and explore deep-learning concepts. "

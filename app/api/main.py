@@ -2,8 +2,10 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import concepts, meta
+from app.api.routes import concepts, datasets, meta, sessions
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(meta.router)
+api_router.include_router(datasets.router)
+api_router.include_router(sessions.router)
 api_router.include_router(concepts.router)

@@ -1,0 +1,248 @@
+"""A training session: one network learning one dataset, step by step, inspectable at any time."""
+
+import math
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from app.engine import datasets, features, schedules
+from app.engine.network import initial_parameters
+from app.engine.optimizers import OPTIMIZERS
+from app.engine.problems import Problem
+from app.engine.regularizers import REGULARIZERS
+from app.engine.spec import TrainingSpec
+from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Shape
+
+
+class Status(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    DIVERGED = "diverged"
+
+
+class Diverged(RuntimeError):
+    """Training produced NaN or infinity; the weights were rolled back to the last finite ones."""
+
+
+@dataclass
+class HistoryPoint:
+    epoch: int
+    train_loss: float
+    test_loss: float
+
+
+@dataclass
+class Metrics:
+    train: dict[str, Any] = field(default_factory=dict)
+    test: dict[str, Any] = field(default_factory=dict)
+
+
+LIVE_FIELDS = ("learning_rate", "regularization", "regularization_rate", "batch_size", "lr_schedule",
+               "lr_schedule_params")
+
+
+class TrainingSession:
+    """Holds the data split, the parameters and optimizer state, the epoch count and the loss history.
+
+    Thread-safe: calls on one session are serialised by a lock; different sessions run in parallel.
+    """
+
+    def __init__(self, spec: TrainingSpec, *, jit_compile: bool = True) -> None:
+        self._lock = threading.RLock()
+        self._jit = jit_compile
+        self.spec = spec.resolved()
+        self.status = Status.IDLE
+        self.message: str | None = None
+        self._load_data()
+        self._init_weights()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _load_data(self) -> None:
+        s = self.spec
+        self.split = datasets.generate(s.dataset, num_samples=s.num_samples, noise=s.noise, seed=s.seed,
+                                       train_ratio=s.train_ratio, num_classes=s.num_classes)
+        self._x_train = tf.constant(features.transform(self.split.train_points, s.features))
+        self._x_test = tf.constant(features.transform(self.split.test_points, s.features))
+        self._y_train = tf.constant(self._targets(self.split.train_labels))
+        self._y_test = tf.constant(self._targets(self.split.test_labels))
+
+    def _targets(self, labels: np.ndarray) -> np.ndarray:
+        if self.split.problem is Problem.MULTICLASS:
+            return np.eye(self.split.num_classes, dtype=np.float32)[labels]
+        return labels.astype(np.float32)[:, None]
+
+    def _init_weights(self) -> None:
+        self.params = [tf.constant(p) for p in initial_parameters(self.spec.layer_sizes, self.spec.init_seed)]
+        self.slots = OPTIMIZERS.get(self.spec.optimizer).init_slots(self.params)
+        self.step = tf.constant(0, tf.int64)
+        self.epoch = 0
+        self.history: list[HistoryPoint] = []
+        self.metrics = Metrics()
+        self.status = Status.IDLE
+        self.message = None
+        self.train_seconds = 0.0
+        self._evaluate()
+
+    # -- what it is ---------------------------------------------------------------------------
+
+    @property
+    def architecture(self) -> Architecture:
+        s = self.spec
+        return Architecture(
+            layer_sizes=s.layer_sizes, activations=s.activations, problem=s.problem,
+            num_classes=s.num_classes or 0, loss=s.loss or "", optimizer=s.optimizer,
+            lr_schedule=s.lr_schedule,
+            schedule_shapes=tuple((k, len(v)) for k, v in sorted(s.lr_schedule_params.items())
+                                  if isinstance(v, list)),
+            batch_size=s.batch_size, n_train=len(self.split.train_labels), n_test=len(self.split.test_labels),
+            jit_compile=self._jit)
+
+    @property
+    def shape(self) -> Shape:
+        return Shape(self.spec.layer_sizes, self.spec.activations, self.spec.problem)
+
+    def __repr__(self) -> str:
+        return (f"TrainingSession({self.spec.dataset}, layers={list(self.spec.layer_sizes)}, "
+                f"epoch={self.epoch}, status={self.status.value})")
+
+    def parameters(self) -> list[np.ndarray]:
+        return [p.numpy() for p in self.params]
+
+    # -- training -----------------------------------------------------------------------------
+
+    def _live_tensors(self) -> dict[str, Any]:
+        s = self.spec
+        reg = REGULARIZERS.get(s.regularization)
+        return {
+            "lr": tf.constant(s.learning_rate, tf.float32),
+            "sched": schedules.graph_params(s.lr_schedule, s.lr_schedule_params),
+            "l1": tf.constant(reg.l1 * s.regularization_rate, tf.float32),
+            "l2": tf.constant(reg.l2 * s.regularization_rate, tf.float32),
+        }
+
+    def train(self, epochs: int) -> None:
+        """Run ``epochs`` epochs in one compiled call. Raises ``Diverged`` (weights rolled back) on NaN/inf."""
+        if epochs < 1:
+            raise ValueError(f"epochs must be at least 1; received {epochs}")
+        with self._lock:
+            if self.status is Status.DIVERGED:
+                raise Diverged(self.message or "training diverged")
+            fn = TRAINERS.get(self.architecture)
+            live = self._live_tensors()
+            started = time.perf_counter()
+            params, slots, step, train_m, test_m = fn(
+                self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64),
+                tf.constant(epochs, tf.int64), tf.constant(self.spec.seed, tf.int64),
+                self._x_train, self._y_train, self._x_test, self._y_test,
+                live["lr"], live["sched"], live["l1"], live["l2"])
+            self.train_seconds += time.perf_counter() - started
+            train_loss, test_loss = float(train_m["loss"]), float(test_m["loss"])
+            finite = math.isfinite(train_loss) and math.isfinite(test_loss) and all(
+                bool(tf.reduce_all(tf.math.is_finite(p))) for p in params)
+            if not finite:
+                self.status = Status.DIVERGED
+                self.message = (f"Training diverged between epochs {self.epoch} and {self.epoch + epochs}: "
+                                f"the loss became NaN or infinite. Lower the learning rate or reset.")
+                raise Diverged(self.message)
+            self.params, self.slots, self.step = list(params), list(slots), step
+            self.epoch += epochs
+            self._record(train_m, test_m)
+
+    def _evaluate(self) -> None:
+        from app.engine.trainer import evaluate
+
+        arch = self.architecture
+        self._record(evaluate(arch, self.params, self._x_train, self._y_train),
+                     evaluate(arch, self.params, self._x_test, self._y_test))
+
+    def _record(self, train_m: dict[str, tf.Tensor], test_m: dict[str, tf.Tensor]) -> None:
+        self.metrics = Metrics(_metrics(train_m), _metrics(test_m))
+        self.history.append(HistoryPoint(self.epoch, self.metrics.train["loss"], self.metrics.test["loss"]))
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def update(self, **changes: Any) -> None:
+        """Change live knobs (learning rate, regularization, batch size, schedule) without a reset."""
+        unknown = set(changes) - set(LIVE_FIELDS)
+        if unknown:
+            raise ValueError(f"Cannot change {', '.join(sorted(unknown))} while training. "
+                             f"Expected some of: {', '.join(LIVE_FIELDS)}")
+        with self._lock:
+            if "lr_schedule" in changes and "lr_schedule_params" not in changes:
+                changes["lr_schedule_params"] = {}
+            self.spec = replace(self.spec, **changes).resolved()
+            if self.status is Status.DIVERGED:
+                self.status, self.message = Status.IDLE, None
+
+    def reset(self, *, reseed: bool = False) -> None:
+        """Back to epoch 0 with the same initial weights, or new ones when ``reseed``."""
+        with self._lock:
+            if reseed:
+                self.spec = replace(self.spec, init_seed=secrets.randbelow(2**31 - 1) + 1)
+            self._init_weights()
+
+    def set_parameter(self, *, layer: int, kind: str, index: tuple[int, ...], value: float) -> None:
+        """Set one weight (``kind="weight"``, ``index=(from, to)``) or bias (``index=(neuron,)``) of ``layer``.
+
+        Layers count from 0 (the first hidden layer) to the output layer.
+        """
+        if not math.isfinite(value):
+            raise ValueError(f"value must be a finite number; received {value}")
+        with self._lock:
+            n_layers = len(self.params) // 2
+            if not 0 <= layer < n_layers:
+                raise ValueError(f"layer must be between 0 and {n_layers - 1}; received {layer}")
+            if kind not in ("weight", "bias"):
+                raise ValueError(f"kind must be 'weight' or 'bias'; received {kind!r}")
+            slot = 2 * layer + (0 if kind == "weight" else 1)
+            array = self.params[slot].numpy().copy()
+            if len(index) != array.ndim or any(not 0 <= i < n for i, n in zip(index, array.shape)):
+                raise ValueError(f"index for a {kind} of layer {layer} must be within shape {list(array.shape)}; "
+                                 f"received {list(index)}")
+            array[index] = value
+            self.params[slot] = tf.constant(array)
+            self._evaluate_in_place()
+
+    def _evaluate_in_place(self) -> None:
+        """Refresh the current losses after an edit, replacing (not adding) the last history point."""
+        self.history.pop()
+        self._evaluate()
+
+    # -- looking inside -----------------------------------------------------------------------
+
+    def predict(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Output (probabilities or values) and every hidden activation for network inputs ``x``."""
+        with self._lock:
+            out, hidden = PREDICTORS.get(self.shape)(self.params, tf.constant(x, tf.float32))
+            return out.numpy(), [h.numpy() for h in hidden]
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "status": self.status.value,
+                "message": self.message,
+                "epoch": self.epoch,
+                "train_loss": self.metrics.train.get("loss"),
+                "test_loss": self.metrics.test.get("loss"),
+                "metrics": self.metrics.test,
+                "train_metrics": self.metrics.train,
+            }
+
+
+def _metrics(values: dict[str, tf.Tensor]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, v in values.items():
+        array = v.numpy()
+        if key == "confusion":
+            out["confusion_matrix"] = array.astype(int).tolist()
+        else:
+            f = float(array)
+            out[key] = f if math.isfinite(f) else None
+    return out

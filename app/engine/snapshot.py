@@ -1,0 +1,46 @@
+"""Heatmaps of a network over the input square: the output and every hidden neuron, in one batched call."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from app.engine import features
+from app.engine.datasets import DOMAIN
+from app.engine.session import TrainingSession
+
+
+@lru_cache(maxsize=64)
+def grid_points(resolution: int) -> np.ndarray:
+    """``resolution²`` points covering [-6, 6]², row by row from the top (x2 = +6) to the bottom."""
+    coords = np.linspace(-DOMAIN, DOMAIN, resolution, dtype=np.float32)
+    x1, x2 = np.meshgrid(coords, coords[::-1])
+    return np.stack([x1.ravel(), x2.ravel()], axis=1)
+
+
+@lru_cache(maxsize=128)
+def grid_inputs(resolution: int, feature_names: tuple[str, ...]) -> np.ndarray:
+    return features.transform(grid_points(resolution), feature_names)
+
+
+@dataclass
+class Snapshot:
+    resolution: int
+    output: np.ndarray  # [res, res] probability of class 1 / value, or [res, res, k] class probabilities
+    neuron_resolution: int
+    neurons: list[np.ndarray]  # per hidden layer: [units, nres, nres]
+    inputs: np.ndarray  # per feature: [features, nres, nres]
+
+
+def snapshot(session: TrainingSession, resolution: int, neuron_resolution: int) -> Snapshot:
+    names = session.spec.features
+    # One call covers both grids: the output grid and the (smaller) neuron grid, stacked.
+    out_x = grid_inputs(resolution, names)
+    neuron_x = grid_inputs(neuron_resolution, names)
+    output, hidden = session.predict(np.concatenate([out_x, neuron_x]))
+    n_out = resolution * resolution
+    out = output[:n_out]
+    out = out[:, 0].reshape(resolution, resolution) if out.shape[1] == 1 else out.reshape(resolution, resolution, -1)
+    neurons = [h[n_out:].T.reshape(-1, neuron_resolution, neuron_resolution) for h in hidden]
+    inputs = neuron_x.T.reshape(-1, neuron_resolution, neuron_resolution)
+    return Snapshot(resolution, out, neuron_resolution, neurons, inputs)
