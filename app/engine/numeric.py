@@ -28,17 +28,17 @@ def float32_array(values: Any, *, name: str, ndims: tuple[int, ...]) -> np.ndarr
     Float32 because that is what ``tf.constant([...])`` gives a learner in a notebook.
     """
     try:
-        array = np.asarray(values, dtype=np.float32)
+        wide = np.asarray(values, dtype=np.float64)
     except (ValueError, TypeError):
         lengths = [len(r) if isinstance(r, list | tuple) else "a number" for r in values][:20]
         raise ValueError(f"{name} must be a rectangular list of numbers (every row the same length); "
                          f"received rows of lengths {lengths}") from None
-    if array.ndim not in ndims:
+    if wide.ndim not in ndims:
         ranks = " or ".join(str(n) for n in ndims)
-        raise ValueError(f"{name} must have {ranks} dimension(s); received shape {list(array.shape)}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty; received shape {list(array.shape)}")
-    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must have {ranks} dimension(s); received shape {list(wide.shape)}")
+    if wide.size == 0:
+        raise ValueError(f"{name} must not be empty; received shape {list(wide.shape)}")
+    if not (np.abs(wide) <= np.finfo(np.float32).max).all():  # also false for NaN
         raise ValueError(f"{name} must hold finite float32 numbers (|x| < 3.4e38); "
-                         f"received a value of {float(np.abs(np.asarray(values, np.float64)).max()):.3g}")
-    return array
+                         f"received a value of {np.abs(wide).max():.3g}")
+    return wide.astype(np.float32)
