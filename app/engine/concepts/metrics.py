@@ -84,8 +84,8 @@ def classification(y_true: Sequence[float], y_pred: Sequence[float], *, threshol
         bad = p[(p < 0) | (p > 1)][0]
         raise ValueError(f"y_pred must hold probabilities or labels in [0, 1]; received {bad:g} "
                          "(apply a sigmoid to logits first)")
-    if not 0 <= threshold <= 1:
-        raise ValueError(f"threshold must be in [0, 1]; received {threshold}")
+    if not 0 < threshold <= 1:  # keras.metrics.F1Score refuses 0
+        raise ValueError(f"threshold must be in (0, 1]; received {threshold}")
     counts = {name: int(_result(cls(thresholds=threshold), t, p)) for name, cls in [
         ("true_negatives", keras.metrics.TrueNegatives), ("false_positives", keras.metrics.FalsePositives),
         ("false_negatives", keras.metrics.FalseNegatives), ("true_positives", keras.metrics.TruePositives)]}

@@ -23,7 +23,8 @@ class MetricsRequest(StrictModel):
         "binary", description="binary: 0/1 labels and probabilities; regression: real values")
     y_true: Values = Field(description="binary: class labels 0 or 1; regression: the targets")
     y_pred: Values = Field(description="binary: probabilities (or 0/1 labels) in [0, 1]; regression: predictions")
-    threshold: FiniteFloat = Field(0.5, ge=0, le=1, description="A prediction above it counts as class 1 (binary)")
+    threshold: FiniteFloat = Field(0.5, gt=0, le=1,
+                                   description="A prediction above it counts as class 1 (binary); in (0, 1]")
 
 
 class RocCurveOut(BaseModel):
