@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.api.routes.concept_labs import activations, dense, losses, metrics, softmax
+from app.api.routes.concept_labs import backprop, cross_entropy, forward, gradient_descent, learning_rate
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 
@@ -12,3 +13,8 @@ router.include_router(activations.router)
 router.include_router(metrics.router)
 router.include_router(losses.router)
 router.include_router(dense.router)
+router.include_router(cross_entropy.router)
+router.include_router(forward.router)
+router.include_router(backprop.router)
+router.include_router(gradient_descent.router)
+router.include_router(learning_rate.router)

@@ -14,15 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from app.engine.numeric import to_json
-
-
-def _matrix(name: str, rows: Sequence[Sequence[float]]) -> np.ndarray:
-    widths = {len(r) for r in rows}
-    if not rows or len(widths) != 1 or 0 in widths:
-        raise ValueError(f"{name} must be a non-empty table of rows of equal length; "
-                         f"received rows of lengths {[len(r) for r in rows]}")
-    return np.asarray(rows, np.float32)
+from app.engine.numeric import float32_array, to_json
 
 
 def _by_hand(y_true: tf.Tensor, probabilities: tf.Tensor, epsilon: float) -> dict[str, tf.Tensor]:
@@ -42,8 +34,8 @@ def cross_entropy(*, y_true: Sequence[Sequence[float]], y_pred: Sequence[Sequenc
     ``y_pred`` holds probabilities, or logits when ``from_logits`` (then softmax turns them into the
     probabilities the hand steps use).
     """
-    truth = _matrix("y_true", y_true)
-    pred = _matrix("y_pred", y_pred)
+    truth = float32_array(y_true, name="y_true", ndims=(2,))
+    pred = float32_array(y_pred, name="y_pred", ndims=(2,))
     if truth.shape != pred.shape:
         raise ValueError(f"y_true and y_pred must have the same shape; received {list(truth.shape)} "
                          f"and {list(pred.shape)}")
