@@ -80,3 +80,27 @@ export function wire(inputs, compute) {
   run();
   return run;
 }
+
+// Lines (or ';'-separated parts) of numbers -> rows: "1, 2\n3, 4" -> [[1, 2], [3, 4]].
+export function parseRows(text) {
+  return String(text).split(/[\n;]+/).map((line) => line.trim()).filter(Boolean).map(parseNumbers);
+}
+
+// A value as a Python literal for the code panels; floats keep a decimal point as tf.constant needs.
+export function py(value) {
+  if (Array.isArray(value)) return `[${value.map(py).join(', ')}]`;
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value === null || value === undefined) return 'None';
+  return JSON.stringify(value);
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// An SVG element with attributes, appended to `parent` when given.
+export function svg(name, attrs = {}, parent = null) {
+  const node = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
