@@ -1,0 +1,229 @@
+"""The live stream: play / pause / step / live changes in, frames (JSON header + heatmap bytes) out.
+
+Commands (JSON text): ``play``, ``pause``, ``step`` (one epoch), ``set`` (``changes``: the fields of PATCH),
+``reset`` (``reseed``), ``edit`` (``layer``, ``kind``, ``index``, ``value``: as PUT weights) and ``frame``
+(send one now, with every feature's thumbnail). Each frame is two messages: a JSON header
+(``app.engine.frames`` documents it) and one binary message with the heatmaps it describes.
+A bad command gets ``{"type": "error", "detail": ...}`` and the stream carries on.
+
+While playing, one call on the training pool runs K epochs and draws the frame; K adapts so a call takes
+about ``TARGET_SECONDS``. Commands are read by their own task into a queue so a long call never blocks them.
+"""
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from app.config import get_settings
+from app.engine.frames import build_frame
+from app.engine.session import Diverged, Status, TrainingSession
+from app.schemas.sessions import SessionPatch, WeightEdit
+from app.sessions.manager import SessionManager, SessionNotFound
+
+router = APIRouter(tags=["sessions"])
+
+TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
+CLOSE_NOT_FOUND = 4404
+COMMANDS = ("play", "pause", "step", "set", "reset", "edit", "frame")
+
+
+class BadCommand(ValueError):
+    pass
+
+
+def next_epochs(epochs: int, seconds: float, *, cap: int) -> int:
+    """The epochs for the next call so that it takes about ``TARGET_SECONDS``: grow or shrink at most 2× a call."""
+    if seconds <= 0:
+        return min(cap, epochs * 2)
+    ideal = epochs * TARGET_SECONDS / seconds
+    return max(1, min(cap, int(min(epochs * 2, max(epochs / 2, ideal)))))
+
+
+def _validation_detail(e: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, err['loc'])) or 'body'}: {err['msg']}" for err in e.errors())
+
+
+def parse_command(text: str) -> dict[str, Any]:
+    """A client message as a checked command; raises ``BadCommand`` saying what was expected."""
+    try:
+        message = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadCommand(f"Messages must be JSON objects; could not parse: {e.msg}") from None
+    if not isinstance(message, dict) or message.get("type") not in COMMANDS:
+        got = message.get("type") if isinstance(message, dict) else type(message).__name__
+        raise BadCommand(f"Unknown command {got!r}. Expected an object with type one of: {', '.join(COMMANDS)}")
+    kind = message["type"]
+    try:
+        if kind == "set":
+            changes = message.get("changes")
+            if not isinstance(changes, dict) or not changes:
+                raise BadCommand("'set' needs 'changes': an object of live fields such as {\"learning_rate\": 0.01}")
+            return {"type": kind, "changes": SessionPatch.model_validate(changes).changes()}
+        if kind == "edit":
+            edit = WeightEdit.model_validate({k: v for k, v in message.items() if k != "type"})
+            return {"type": kind, "layer": edit.layer, "kind": edit.kind, "index": tuple(edit.index),
+                    "value": edit.value}
+        if kind == "reset":
+            reseed = message.get("reseed", False)
+            if not isinstance(reseed, bool):
+                raise BadCommand(f"'reseed' must be true or false; received {reseed!r}")
+            return {"type": kind, "reseed": reseed}
+    except ValidationError as e:
+        raise BadCommand(f"Invalid '{kind}': {_validation_detail(e)}") from None
+    return {"type": kind}
+
+
+class Stream:
+    """One connection's loop: the only sender, so a header and its bytes are never split by another frame."""
+
+    def __init__(self, websocket: WebSocket, manager: SessionManager, session_id: str) -> None:
+        self.ws = websocket
+        self.manager = manager
+        self.session_id = session_id
+        settings = get_settings()
+        self.resolution = settings.default_resolution
+        self.neuron_resolution = settings.neuron_resolution
+        self.cap = settings.max_epochs_per_call
+        self.playing = False
+        self.epochs = 1  # per call while playing; adapted from measured time
+        self.rate = 0.0  # epochs per second, smoothed
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def read(self) -> None:
+        """Move client messages into the queue; ``None`` marks the end."""
+        try:
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                await self.queue.put(text if text is not None else "\x00binary")
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            await self.queue.put(None)
+
+    async def run(self) -> None:
+        reader = asyncio.create_task(self.read())
+        try:
+            await self.send_frame(all_features=True)
+            while True:
+                if self.playing:
+                    while not self.queue.empty():
+                        if not await self.handle(self.queue.get_nowait()):
+                            return
+                    if self.playing:
+                        await self.play_once()
+                    await asyncio.sleep(0)  # let the reader run between calls
+                else:
+                    if not await self.handle(await self.queue.get()):
+                        return
+        finally:
+            reader.cancel()
+
+    async def handle(self, text: str | None) -> bool:
+        """Apply one client message; False when the client has gone."""
+        if text is None:
+            return False
+        try:
+            command = parse_command(text) if text != "\x00binary" else None
+            if command is None:
+                raise BadCommand("Send commands as JSON text, not binary messages")
+            await self.apply(command)
+        except BadCommand as e:
+            await self.ws.send_text(json.dumps({"type": "error", "detail": str(e)}))
+        except ValueError as e:  # the engine's own checks (e.g. a batch size larger than the training set)
+            await self.ws.send_text(json.dumps({"type": "error", "detail": str(e)}))
+        return True
+
+    async def apply(self, command: dict[str, Any]) -> None:
+        kind = command["type"]
+        if kind == "play":
+            self.playing = True
+            self.epochs = 1
+            return
+        if kind == "pause":
+            self.playing = False
+        elif kind == "step":
+            self.playing = False
+            await self.train_and_send(1)
+            return
+        elif kind == "set":
+            await self.manager.run(self.session_id, lambda s: s.update(**command["changes"]))
+        elif kind == "reset":
+            await self.manager.run(self.session_id, lambda s: s.reset(reseed=command["reseed"]))
+        elif kind == "edit":
+            await self.manager.run(self.session_id, lambda s: s.set_parameter(
+                layer=command["layer"], kind=command["kind"], index=command["index"], value=command["value"]))
+        if not self.playing or kind == "frame":
+            await self.send_frame(all_features=kind == "frame")
+
+    async def play_once(self) -> None:
+        epochs = self.epochs
+        started = time.perf_counter()
+        trained = await self.train_and_send(epochs)
+        if trained is not None:
+            self.epochs = next_epochs(epochs, trained, cap=self.cap)
+            wall = time.perf_counter() - started
+            self.rate = epochs / wall if self.rate == 0 else 0.7 * self.rate + 0.3 * epochs / wall
+
+    async def train_and_send(self, epochs: int) -> float | None:
+        """Train ``epochs`` epochs and send the frame; returns the training seconds, or None if it diverged."""
+        def work(session: TrainingSession) -> tuple[float | None, dict[str, Any], bytes]:
+            started = time.perf_counter()
+            try:
+                session.train(epochs)
+                seconds: float | None = time.perf_counter() - started
+            except Diverged:
+                seconds = None
+            return (seconds, *self._frame(session, all_features=False))
+
+        seconds, header, data = await self.manager.run(self.session_id, work)
+        if seconds is None:
+            self.playing = False
+            header.update(playing=False, epochs_per_second=0.0)
+        await self._send(header, data)
+        return seconds
+
+    async def send_frame(self, *, all_features: bool) -> None:
+        header, data = await self.manager.run(self.session_id, lambda s: self._frame(s, all_features=all_features))
+        await self._send(header, data)
+
+    def _frame(self, session: TrainingSession, *, all_features: bool) -> tuple[dict[str, Any], bytes]:
+        header, data = build_frame(session, resolution=self.resolution, neuron_resolution=self.neuron_resolution,
+                                   all_features=all_features, playing=self.playing,
+                                   epochs_per_second=round(self.rate, 1) if self.playing else 0.0)
+        if self.playing and header["status"] == Status.IDLE.value:
+            header["status"] = Status.RUNNING.value
+        return header, data
+
+    async def _send(self, header: dict[str, Any], data: bytes) -> None:
+        await self.ws.send_text(json.dumps(header))
+        await self.ws.send_bytes(data)
+
+
+@router.websocket("/sessions/{session_id}/stream")
+async def stream(websocket: WebSocket, session_id: str) -> None:
+    """Live training: commands in, frames out (see the module docstring for the protocol)."""
+    manager: SessionManager = websocket.app.state.sessions
+    await websocket.accept()
+    try:
+        entry = manager.entry(session_id)
+    except SessionNotFound:
+        await websocket.close(code=CLOSE_NOT_FOUND, reason="Session not found")
+        return
+    entry.connections += 1  # a connected tab keeps its session from being reaped
+    try:
+        await Stream(websocket, manager, session_id).run()
+    except SessionNotFound:  # deleted while streaming
+        await websocket.close(code=CLOSE_NOT_FOUND, reason="Session not found")
+    except (WebSocketDisconnect, OSError):
+        pass  # the client went away mid-send
+    finally:
+        entry.connections -= 1
+        if manager.exists(session_id):
+            manager.get(session_id)  # touch it: the TTL counts from when the tab closed
