@@ -1,6 +1,6 @@
 """The compiled training loop, shared by every session with the same architecture.
 
-One call runs ``k`` epochs inside the graph: shuffle (stateless, keyed by ``[seed, epoch]`` so a
+One call runs ``k`` epochs inside the graph: shuffle (by a hash of ``[seed, epoch]`` so a
 replay is identical however the epochs are split into calls), mini-batch updates in a
 ``tf.while_loop`` (``k`` stays a tensor, so a new ``k`` never recompiles), then the train and test
 losses and metrics. Everything that may change while training — learning rate, schedule
@@ -19,6 +19,7 @@ from app.engine.losses import training_loss
 from app.engine.network import forward
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem, predict
+from app.engine.shuffle import permutation
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _build(arch: Architecture) -> Callable:
         params, slots = list(params), list(slots)
 
         def one_epoch(e, params, slots, step):
-            order = tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([seed, epoch + e])))
+            order = permutation(n, seed, epoch + e)
             xs, ys = tf.gather(x_train, order), tf.gather(y_train, order)
             xb = tf.reshape(xs[: full_batches * bs], [full_batches, bs, -1])
             yb = tf.reshape(ys[: full_batches * bs], [full_batches, bs, -1])

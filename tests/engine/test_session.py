@@ -1,0 +1,154 @@
+import keras
+import numpy as np
+import pytest
+
+from app.engine.features import transform
+from app.engine.optimizers import OPTIMIZERS
+from app.engine.session import Diverged, Status, TrainingSession
+from app.engine.spec import TrainingSpec
+
+SMALL = TrainingSpec(dataset="circle", num_samples=200, hidden_layers=(4, 2))
+
+
+def history(session):
+    return [(p.epoch, p.train_loss, p.test_loss) for p in session.history]
+
+
+def test_same_config_and_seed_give_identical_histories():
+    a, b = TrainingSession(SMALL), TrainingSession(SMALL)
+    for s in (a, b):
+        for _ in range(3):
+            s.train(7)
+    assert history(a) == history(b)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(pa, pb)
+
+
+def test_splitting_epochs_across_calls_does_not_change_the_weights():
+    a, b = TrainingSession(SMALL), TrainingSession(SMALL)
+    a.train(12)
+    b.train(5)
+    b.train(7)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(pa, pb, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "rmsprop"])
+@pytest.mark.parametrize("regularization", ["none", "l2", "l1"])
+def test_full_batch_training_matches_keras_fit(optimizer, regularization):
+    spec = TrainingSpec(dataset="xor", num_samples=120, hidden_layers=(5, 3), activation="tanh",
+                        optimizer=optimizer, learning_rate=0.05, batch_size=60,
+                        regularization=regularization, regularization_rate=0.01)
+    session = TrainingSession(spec, jit_compile=False)
+    start = session.parameters()
+    session.train(20)
+
+    reg = {"none": None, "l1": keras.regularizers.L1(0.01), "l2": keras.regularizers.L2(0.01)}[regularization]
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(5, "tanh", kernel_regularizer=reg),
+                              keras.layers.Dense(3, "tanh", kernel_regularizer=reg),
+                              keras.layers.Dense(1, kernel_regularizer=reg)])
+    model.set_weights(start)
+    model.compile(optimizer=OPTIMIZERS.get(optimizer).keras_factory(0.05),
+                  loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    split = session.split
+    model.fit(transform(split.train_points, ("x1", "x2")), split.train_labels.astype("float32")[:, None],
+              batch_size=60, epochs=20, shuffle=False, verbose=0)
+    for ours, theirs in zip(session.parameters(), model.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+def test_xla_and_graph_modes_agree():
+    # Same shuffles in both modes; only float rounding of fused operations may differ.
+    a = TrainingSession(SMALL, jit_compile=True)
+    b = TrainingSession(SMALL, jit_compile=False)
+    a.train(3)
+    b.train(3)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(pa, pb, rtol=1e-5, atol=1e-6)
+
+
+def test_reset_restores_the_same_initial_weights_and_reseed_draws_new_ones():
+    s = TrainingSession(SMALL)
+    start = s.parameters()
+    s.train(5)
+    s.reset()
+    assert s.epoch == 0 and len(s.history) == 1
+    for p, q in zip(start, s.parameters()):
+        np.testing.assert_array_equal(p, q)
+    s.reset(reseed=True)
+    assert not np.array_equal(start[0], s.parameters()[0])
+
+
+def test_changing_the_learning_rate_keeps_the_epoch_and_weights():
+    s = TrainingSession(SMALL)
+    s.train(5)
+    before = s.parameters()
+    s.update(learning_rate=0.001, regularization="l2", regularization_rate=0.01)
+    assert s.epoch == 5 and s.spec.learning_rate == 0.001
+    for p, q in zip(before, s.parameters()):
+        np.testing.assert_array_equal(p, q)
+    s.train(1)
+    assert s.epoch == 6
+
+
+def test_structural_changes_are_refused_while_training():
+    s = TrainingSession(SMALL)
+    with pytest.raises(ValueError, match="Cannot change hidden_layers"):
+        s.update(hidden_layers=(3,))
+
+
+def test_divergence_rolls_back_and_recovers_after_lowering_the_rate():
+    s = TrainingSession(TrainingSpec(dataset="plane", num_samples=100, hidden_layers=(8, 8), activation="relu",
+                                     learning_rate=10, loss="mse"))
+    before = s.parameters()
+    with pytest.raises(Diverged):
+        s.train(50)
+    assert s.status is Status.DIVERGED and "Lower the learning rate" in s.message
+    assert s.epoch == 0
+    for p, q in zip(before, s.parameters()):
+        np.testing.assert_array_equal(p, q)
+    with pytest.raises(Diverged):
+        s.train(1)
+    s.update(learning_rate=0.01)
+    assert s.status is Status.IDLE
+    s.train(5)
+    assert s.epoch == 5 and np.isfinite(s.state()["train_loss"])
+
+
+def test_editing_a_weight_changes_the_output_and_the_loss():
+    s = TrainingSession(SMALL)
+    loss_before = s.state()["train_loss"]
+    s.set_parameter(layer=0, kind="weight", index=(1, 2), value=3.5)
+    assert s.parameters()[0][1, 2] == 3.5
+    assert s.state()["train_loss"] != loss_before
+    assert len(s.history) == 1  # an edit replaces the current point, it does not add one
+    s.set_parameter(layer=2, kind="bias", index=(0,), value=-1.0)
+    assert s.parameters()[5][0] == -1.0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"layer": 9, "kind": "weight", "index": (0, 0), "value": 1.0}, "layer must be between 0 and 2"),
+    ({"layer": 0, "kind": "weight", "index": (5, 0), "value": 1.0}, "within shape"),
+    ({"layer": 0, "kind": "bias", "index": (0, 0), "value": 1.0}, "within shape"),
+    ({"layer": 0, "kind": "weight", "index": (0, 0), "value": float("nan")}, "finite"),
+])
+def test_bad_edits_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingSession(SMALL).set_parameter(**kwargs)
+
+
+@pytest.mark.parametrize("dataset, loss", [("blobs", "categorical_crossentropy"), ("spiral_k", "mse"),
+                                           ("multi_gauss", "huber"), ("xor", "hinge"), ("moons", "kl_divergence")])
+def test_every_problem_kind_trains_and_lowers_the_loss(dataset, loss):
+    s = TrainingSession(TrainingSpec(dataset=dataset, loss=loss, num_samples=300, hidden_layers=(8,),
+                                     optimizer="adam", learning_rate=0.02))
+    start = s.state()["train_loss"]
+    s.train(30)
+    assert s.state()["train_loss"] < start
+
+
+def test_multiclass_metrics_include_a_confusion_matrix_of_the_test_set():
+    s = TrainingSession(TrainingSpec(dataset="blobs", num_classes=5, num_samples=200))
+    m = s.state()["metrics"]
+    assert np.array(m["confusion_matrix"]).shape == (5, 5)
+    assert np.array(m["confusion_matrix"]).sum() == len(s.split.test_labels)
