@@ -172,8 +172,8 @@ def verdict(points: np.ndarray, losses: np.ndarray, overflow: bool = False) -> s
 
     ``diverging``: it overflowed, or it ends higher than it started with steps that grew, or it runs
     away with steps a hundred times its first (a saddle); ``bouncing``: over its second half the loss no
-    longer falls while the steps stay as large; ``oscillating``: most steps reverse the one before;
-    else ``converging``.
+    longer falls while the steps stay as large; ``oscillating``: over its second half most steps reverse
+    the one before; else ``converging``.
     """
     if overflow:
         return "diverging"
@@ -191,7 +191,8 @@ def verdict(points: np.ndarray, losses: np.ndarray, overflow: bool = False) -> s
     tail_flat = losses[-1] >= losses[mid] - 1e-6 * max(abs(losses[mid]), 1e-12)
     if tail_flat and sizes[-1] > 1e-9 and sizes[-1] >= 0.5 * sizes[mid]:
         return "bouncing"
-    pairs = [(a, b) for a, b in zip(moves, moves[1:]) if np.any(a) and np.any(b)]
+    tail = moves[max(0, mid - 1):]
+    pairs = [(a, b) for a, b in zip(tail, tail[1:]) if np.any(a) and np.any(b)]
     reversals = sum(1 for a, b in pairs if float(np.dot(a, b)) < 0)
     if pairs and reversals > len(pairs) / 2:
         return "oscillating"
