@@ -1,0 +1,227 @@
+// Metrics lab: labels and predictions -> confusion matrix, precision/recall/F1/AUC and the ROC curve
+// (or regression errors); the threshold slider moves the point along the ROC curve.
+
+import { fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
+import { LineChart } from '../widgets/line-chart.js';
+import { onLangChange, t } from '../i18n.js';
+
+const $problem = document.getElementById('metrics-problem');
+const $yTrue = document.getElementById('metrics-y-true');
+const $yPred = document.getElementById('metrics-y-pred');
+const $threshold = document.getElementById('metrics-threshold');
+const $thresholdValue = document.getElementById('metrics-threshold-value');
+const $thresholdBox = document.getElementById('metrics-threshold-box');
+const $confusionBox = document.getElementById('metrics-confusion-box');
+const $confusion = document.getElementById('metrics-confusion');
+const $numbers = document.getElementById('metrics-numbers');
+const $formula = document.getElementById('metrics-formula');
+const $chartBox = document.getElementById('metrics-chart');
+
+// Each problem keeps its own data, so switching back and forth loses nothing.
+const texts = {
+  binary: { y_true: $yTrue.value, y_pred: $yPred.value },
+  regression: { y_true: '3, -0.5, 2, 7, 4.2, 1', y_pred: '2.5, 0, 2, 8, 3.9, 1.6' },
+};
+let problem = $problem.value;
+let chart = null;
+let last = null;
+
+function makeChart(kind) {
+  $chartBox.replaceChildren();
+  chart = kind === 'binary'
+    ? new LineChart($chartBox, { width: 420, height: 300, xLabel: t({ en: 'false positive rate', zh: '假正率 FPR' }),
+      yLabel: t({ en: 'true positive rate (recall)', zh: '真正率 TPR（召回率）' }), yRange: [0, 1] })
+    : new LineChart($chartBox, { width: 420, height: 300, xLabel: t({ en: 'sample', zh: '样本' }), yLabel: 'y' });
+}
+
+function switchProblem() {
+  texts[problem] = { y_true: $yTrue.value, y_pred: $yPred.value };
+  problem = $problem.value;
+  $yTrue.value = texts[problem].y_true;
+  $yPred.value = texts[problem].y_pred;
+  makeChart(problem);
+}
+
+function readRequest() {
+  if ($problem.value !== problem) switchProblem();
+  const request = { problem, y_true: parseNumbers($yTrue.value), y_pred: parseNumbers($yPred.value) };
+  if (problem === 'binary') request.threshold = Number($threshold.value);
+  return request;
+}
+
+async function compute() {
+  $thresholdValue.textContent = $threshold.value;
+  const request = readRequest();
+  const data = await postConcept('metrics', request);
+  last = { request, data };
+  render();
+}
+
+function render() {
+  if (!last) return;
+  const { request, data } = last;
+  const binary = data.problem === 'binary';
+  $thresholdBox.hidden = !binary;
+  $confusionBox.hidden = !binary;
+  document.getElementById('metrics-y-true-hint').textContent = binary
+    ? t({ en: '(labels 0 or 1)', zh: '（标签 0 或 1）' }) : t({ en: '(targets)', zh: '（目标值）' });
+  document.getElementById('metrics-y-pred-hint').textContent = binary
+    ? t({ en: '(probabilities in [0, 1])', zh: '（[0, 1] 内的概率）' }) : t({ en: '(predictions)', zh: '（预测值）' });
+  if (binary) renderBinary(request, data.classification);
+  else renderRegression(request, data.regression);
+  showCode(binary ? binaryCode(request) : regressionCode(request));
+}
+
+function renderBinary(request, m) {
+  chart.update({
+    series: [
+      { name: t({ en: 'ROC curve', zh: 'ROC 曲线' }), x: m.roc.false_positive_rates, y: m.roc.true_positive_rates },
+      { name: t({ en: 'chance', zh: '随机猜测' }), x: [0, 1], y: [0, 1], color: '#999', dashed: true },
+      { name: t({ en: `threshold ${m.threshold}`, zh: `阈值 ${m.threshold}` }), x: [m.false_positive_rate],
+        y: [m.true_positive_rate], color: '#c62828', points: true },
+    ],
+  });
+  const [[tn, fp], [fn, tp]] = m.confusion_matrix;
+  $confusion.replaceChildren();
+  const head = $confusion.insertRow();
+  for (const text of ['', t({ en: 'predicted 0', zh: '预测为 0' }), t({ en: 'predicted 1', zh: '预测为 1' })]) {
+    const th = document.createElement('th');
+    th.textContent = text;
+    head.appendChild(th);
+  }
+  const cells = [[t({ en: 'true 0', zh: '真实为 0' }), [tn, 'TN', 'hit'], [fp, 'FP', 'miss']],
+    [t({ en: 'true 1', zh: '真实为 1' }), [fn, 'FN', 'miss'], [tp, 'TP', 'hit']]];
+  for (const [label, ...row] of cells) {
+    const tr = $confusion.insertRow();
+    const th = document.createElement('th');
+    th.textContent = label;
+    tr.appendChild(th);
+    for (const [count, name, kind] of row) {
+      const td = tr.insertCell();
+      td.className = kind;
+      td.dataset.cell = name;
+      td.textContent = String(count);
+      const small = document.createElement('small');
+      small.textContent = name;
+      td.appendChild(small);
+    }
+  }
+  const n = tn + fp + fn + tp;
+  const lines = [
+    `accuracy = (TP + TN) / n = (${tp} + ${tn}) / ${n} = ${fmt(m.accuracy)}`,
+    `precision = TP / (TP + FP) = ${tp} / (${tp} + ${fp}) = ${fmt(m.precision)}`,
+    `recall = TP / (TP + FN) = ${tp} / (${tp} + ${fn}) = ${fmt(m.recall)}`,
+    `F1 = 2 · precision · recall / (precision + recall) = 2 · ${fmt(m.precision)} · ${fmt(m.recall)} / (${fmt(m.precision)} + ${fmt(m.recall)}) = ${fmt(m.f1)}`,
+    `AUC = ${fmt(m.auc)}   (${t({ en: 'ROC point at this threshold', zh: '此阈值的 ROC 点' })}: FPR = ${fp} / ${fp + tn} = ${fmt(m.false_positive_rate)}, TPR = ${fmt(m.true_positive_rate)})`,
+  ];
+  setFormula(lines);
+  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), ['metric', 'value'],
+    [['accuracy', m.accuracy], ['precision', m.precision], ['recall', m.recall], ['F1', m.f1], ['AUC', m.auc]]
+      .map(([k, v]) => [k, fmt(v)]));
+  const samples = table(t({ en: `Each sample at threshold ${m.threshold}`, zh: `阈值 ${m.threshold} 下的每个样本` }),
+    ['i', 'y_true', 'y_pred', t({ en: 'predicted', zh: '预测类别' }), t({ en: 'outcome', zh: '结果' })],
+    request.y_true.map((y, i) => {
+      const predicted = request.y_pred[i] > m.threshold ? 1 : 0;
+      const outcome = `${predicted === y ? 'T' : 'F'}${predicted ? 'P' : 'N'}`;
+      return [i, y, request.y_pred[i], predicted, outcome];
+    }));
+  $numbers.replaceChildren(summary, samples);
+}
+
+function renderRegression(request, m) {
+  const index = request.y_true.map((_, i) => i);
+  chart.update({
+    series: [
+      { name: 'y_true', x: index, y: request.y_true, points: true },
+      { name: 'y_pred', x: index, y: request.y_pred, points: true, dashed: true },
+    ],
+  });
+  const n = request.y_true.length;
+  const errors = request.y_true.map((y, i) => y - request.y_pred[i]);
+  const mean = request.y_true.reduce((a, b) => a + b, 0) / n;
+  setFormula([
+    `MAE = Σ|y − ŷ| / n = (${errors.map((e) => fmt(Math.abs(e), 3)).join(' + ')}) / ${n} = ${fmt(m.mean_absolute_error)}`,
+    `MSE = Σ(y − ŷ)² / n = (${errors.map((e) => `${fmt(e, 3)}²`).join(' + ')}) / ${n} = ${fmt(m.mean_squared_error)}`,
+    `RMSE = √MSE = ${fmt(m.root_mean_squared_error)}`,
+    `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²,  ȳ = ${fmt(mean)}  →  R² = ${fmt(m.r2)}`,
+  ]);
+  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), ['metric', 'value'],
+    [['MAE', m.mean_absolute_error], ['MSE', m.mean_squared_error], ['RMSE', m.root_mean_squared_error], ['R²', m.r2]]
+      .map(([k, v]) => [k, fmt(v)]));
+  const samples = table(t({ en: 'Each sample', zh: '每个样本' }), ['i', 'y_true', 'y_pred', 'y − ŷ'],
+    request.y_true.map((y, i) => [i, y, request.y_pred[i], fmt(errors[i])]));
+  $numbers.replaceChildren(summary, samples);
+}
+
+function setFormula(lines) {
+  $formula.replaceChildren(...lines.map((text) => {
+    const div = document.createElement('div');
+    div.textContent = text;
+    return div;
+  }));
+}
+
+function table(title, headings, rows) {
+  const el = document.createElement('table');
+  el.createCaption().textContent = title;
+  const head = el.createTHead().insertRow();
+  for (const h of headings) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.appendChild(th);
+  }
+  const body = el.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    for (const v of row) tr.insertCell().textContent = String(v);
+  }
+  return el;
+}
+
+function binaryCode({ y_true: yTrue, y_pred: yPred, threshold }) {
+  return [
+    'import numpy as np',
+    'import tensorflow as tf',
+    'import keras',
+    '',
+    `y_true = np.array(${py(yTrue)}, dtype="float32")`,
+    `y_pred = np.array(${py(yPred)}, dtype="float32")`,
+    `threshold = ${py(threshold)}  # positive when y_pred > threshold`,
+    '',
+    'for metric in [keras.metrics.BinaryAccuracy(threshold=threshold), keras.metrics.Precision(thresholds=threshold),',
+    '               keras.metrics.Recall(thresholds=threshold)]:',
+    '    metric.update_state(y_true, y_pred)',
+    '    print(metric.name, float(metric.result()))',
+    'f1 = keras.metrics.F1Score(threshold=threshold)',
+    'f1.update_state(y_true[:, None], y_pred[:, None])',
+    'print("f1", float(f1.result()[0]))',
+    '# AUC at every distinct prediction: the exact area under the ROC curve',
+    'auc = keras.metrics.AUC(thresholds=sorted(set(y_pred.tolist())))',
+    'auc.update_state(y_true, y_pred)',
+    'print("auc", float(auc.result()))',
+    '# rows: true class 0, 1; columns: predicted class 0, 1',
+    'print(tf.math.confusion_matrix(y_true.astype(int), (y_pred > threshold).astype(int)).numpy())',
+  ].join('\n');
+}
+
+function regressionCode({ y_true: yTrue, y_pred: yPred }) {
+  return [
+    'import numpy as np',
+    'import keras',
+    '',
+    `y_true = np.array(${py(yTrue)}, dtype="float32")`,
+    `y_pred = np.array(${py(yPred)}, dtype="float32")`,
+    '',
+    'for metric in [keras.metrics.MeanAbsoluteError(), keras.metrics.MeanSquaredError(),',
+    '               keras.metrics.RootMeanSquaredError()]:',
+    '    metric.update_state(y_true, y_pred)',
+    '    print(metric.name, float(metric.result()))',
+    'r2 = keras.metrics.R2Score()',
+    'r2.update_state(y_true[:, None], y_pred[:, None])',
+    'print("r2", float(r2.result()))',
+  ].join('\n');
+}
+
+makeChart(problem);
+wire([$problem, $yTrue, $yPred, $threshold], compute);
+onLangChange(() => { makeChart(problem); render(); });
