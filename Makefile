@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/python -m app
 
 test: $(STAMP)
+	./scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 clean:
