@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     session_ttl_seconds: float = Field(900.0, gt=0)
     reap_interval_seconds: float = Field(30.0, gt=0)
 
+    # Requests.
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
     jit_compile: bool = True
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import install_error_handlers
+from app.api.middleware import BodySizeLimit, SecurityHeaders
 from app.api.main import api_router
 from app.api.routes import pages
 from app.config import get_settings
@@ -42,12 +43,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app() -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served by app/api/routes/pages.py from vendored assets, under the CSP
+        redoc_url=None,
         title="Tensor Playground",
         version="1.0.0",
         description="Train small TensorFlow networks on 2-D toy data and explore deep-learning concepts. "
         "Every number is computed by TensorFlow on the server.",
     )
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.include_router(api_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

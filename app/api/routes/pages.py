@@ -19,6 +19,12 @@ def playground(request: Request) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "playground.html", {"concepts": CONCEPTS})
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Interactive API documentation (Swagger UI, served from static/vendor)."""
+    return TEMPLATES.TemplateResponse(request, "docs.html", {"openapi_url": request.app.openapi_url})
+
+
 @router.get("/concepts", response_class=HTMLResponse)
 def concept_index(request: Request) -> HTMLResponse:
     """Links to every concept lab."""
