@@ -28,6 +28,7 @@ class LossValues:
     name: str
     label: str
     description: str
+    function: str  # the Keras function computing it, e.g. "keras.losses.mean_squared_error"
     from_logits: bool  # whether from_logits=True was passed to the Keras function
     per_sample: np.ndarray  # [n]: keras.losses.<name>(y_true, y_pred)
     loss: float  # their mean: what keras.losses.<Class>()(y_true, y_pred) returns
@@ -79,7 +80,8 @@ def evaluate(names: Sequence[str], y_true: Sequence, y_pred: Sequence, *, from_l
     for name in names:
         per_sample, uses_logits = _call(name, t, p, from_logits)
         entry = LOSSES.entry(name)
-        results.append(LossValues(name, entry.label, entry.description, uses_logits, per_sample,
+        function = f"keras.losses.{entry.value.keras_fn.__name__}"
+        results.append(LossValues(name, entry.label, entry.description, function, uses_logits, per_sample,
                                   float(tf.reduce_mean(per_sample))))
     return results
 

@@ -61,6 +61,7 @@ class LossOut(BaseModel):
     name: str
     label: str
     description: str
+    function: str = Field(description="The Keras function computing it, e.g. keras.losses.mean_squared_error")
     from_logits: bool = Field(description="Whether from_logits=True was passed to this loss")
     per_sample: list[float | None] = Field(description="keras.losses.<name>(y_true, y_pred), one per sample")
     loss: float | None = Field(description="Their mean, as keras.losses.<Class>()(y_true, y_pred)")
@@ -94,8 +95,8 @@ class LossesResponse(BaseModel):
             per_sample, flag = to_json(r.per_sample)
             loss = scalar(r.loss)
             overflow |= flag or loss is None
-            out.append(LossOut(name=r.name, label=r.label, description=r.description, from_logits=r.from_logits,
-                               per_sample=per_sample, loss=loss))
+            out.append(LossOut(name=r.name, label=r.label, description=r.description, function=r.function,
+                               from_logits=r.from_logits, per_sample=per_sample, loss=loss))
         curve = None
         if curves is not None:
             series = []

@@ -12,6 +12,7 @@ def test_losses_return_per_sample_values_and_mean(client):
     r = client.post(URL, json={"losses": ["mse", "binary_crossentropy"], "y_true": t.tolist(), "y_pred": p.tolist()})
     assert r.status_code == 200
     mse, bce = r.json()["results"]
+    assert (mse["function"], bce["function"]) == ("keras.losses.mean_squared_error", "keras.losses.binary_crossentropy")
     np.testing.assert_allclose(mse["per_sample"], (t - p) ** 2, rtol=1e-5)
     assert mse["loss"] == pytest.approx(np.mean((t - p) ** 2), rel=1e-5)
     np.testing.assert_allclose(bce["per_sample"], -np.log([0.9, 0.8, 0.3]), rtol=1e-5)
