@@ -53,6 +53,8 @@ def live_server():
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+    proc.stdout.close()  # else an unclosed-pipe ResourceWarning fails the run under -W error
 
 
 @pytest.fixture(scope="session")
