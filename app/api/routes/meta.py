@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.api.deps import SettingsDep
 from app.engine.options import registry_options
+from app.schemas.sessions import SessionConfig
 
 router = APIRouter(tags=["meta"])
 
@@ -21,6 +22,7 @@ def options(settings: SettingsDep) -> dict[str, Any]:
     """Every registry (names, labels, limits) and the defaults: the page builds its controls from this."""
     return {
         **registry_options(),
+        "defaults": SessionConfig().model_dump(),
         "limits": {
             "max_hidden_layers": settings.max_hidden_layers,
             "max_units_per_layer": settings.max_units_per_layer,

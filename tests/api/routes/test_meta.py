@@ -11,3 +11,9 @@ def test_options_lists_every_registered_name(client):
     assert [a["name"] for a in body["activations"]] == ACTIVATIONS.names()
     assert [d["name"] for d in body["datasets"]] == DATASETS.names()
     assert body["limits"]["max_hidden_layers"] >= 1
+
+
+def test_options_carry_the_session_defaults(client):
+    defaults = client.get("/api/options").json()["defaults"]
+    assert defaults["dataset"] == "circle" and defaults["hidden_layers"] == [4, 2]
+    assert defaults["lr_schedule"] == {"name": "constant"}
