@@ -1,0 +1,103 @@
+// The server: REST calls and the live stream (WebSocket) of one session.
+
+async function request(method, url, body) {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`;
+    try {
+      const data = await response.json();
+      detail = typeof data.detail === 'string' ? data.detail
+        : Array.isArray(data.detail) ? data.detail.map((d) => d.msg ?? String(d)).join('; ') : detail;
+    } catch { /* not JSON: keep the status line */ }
+    throw new Error(detail);
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') ?? '';
+  return type.includes('json') ? response.json() : response.text();
+}
+
+export const api = {
+  options: () => request('GET', '/api/options'),
+  preview: (config) => request('POST', '/api/datasets/preview', config),
+  createSession: (config) => request('POST', '/api/sessions', config),
+  deleteSession: (id) => request('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
+  script: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}/export/script.py`),
+  scriptUrl: (id) => `/api/sessions/${encodeURIComponent(id)}/export/script.py`,
+  modelUrl: (id) => `/api/sessions/${encodeURIComponent(id)}/export/model.keras`,
+};
+
+export const CLOSE_NOT_FOUND = 4404;
+
+// The live stream of one session. A frame is a JSON header followed by one binary message; `onFrame`
+// gets both together. Commands sent before the socket opens wait for it.
+export class Stream {
+  constructor(sessionId, { onFrame, onError, onClose } = {}) {
+    this.sessionId = sessionId;
+    this._onFrame = onFrame ?? (() => {});
+    this._onError = onError ?? (() => {});
+    this._onClose = onClose ?? (() => {});
+    this._pending = [];
+    this._header = null;
+    this._closedByUs = false;
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.$socket = new WebSocket(`${scheme}://${location.host}/api/sessions/${encodeURIComponent(sessionId)}/stream`);
+    this.$socket.binaryType = 'arraybuffer';
+    this.$socket.addEventListener('open', () => {
+      for (const message of this._pending) this.$socket.send(message);
+      this._pending = [];
+    });
+    this.$socket.addEventListener('message', (event) => this._receive(event.data));
+    this.$socket.addEventListener('close', (event) => {
+      if (!this._closedByUs) this._onClose(event.code, event.reason);
+    });
+  }
+
+  _receive(data) {
+    if (typeof data !== 'string') {
+      if (this._header) this._onFrame(this._header, new Uint8Array(data));
+      this._header = null;
+      return;
+    }
+    const message = JSON.parse(data);
+    if (message.type === 'frame') this._header = message;
+    else if (message.type === 'error') this._onError(message.detail);
+  }
+
+  send(command) {
+    const text = JSON.stringify(command);
+    if (this.$socket.readyState === WebSocket.OPEN) this.$socket.send(text);
+    else if (this.$socket.readyState === WebSocket.CONNECTING) this._pending.push(text);
+    return this;
+  }
+
+  play() { return this.send({ type: 'play' }); }
+  pause() { return this.send({ type: 'pause' }); }
+  step() { return this.send({ type: 'step' }); }
+  frame() { return this.send({ type: 'frame' }); }
+  set(changes) { return this.send({ type: 'set', changes }); }
+  reset(reseed = false) { return this.send({ type: 'reset', reseed }); }
+  edit({ layer, kind, index, value }) { return this.send({ type: 'edit', layer, kind, index, value }); }
+
+  close() {
+    this._closedByUs = true;
+    this.$socket.close(1000);
+  }
+}
+
+// A frame's bytes, split per the header's layout: {output: [map], inputs: {feature: map}, neurons: [[map]]},
+// each map {bytes, rows, cols, lo, hi}. The bytes are views, not copies.
+export function splitMaps(header, bytes) {
+  const out = { output: [], inputs: {}, neurons: [] };
+  for (const m of header.maps) {
+    const [rows, cols] = m.shape;
+    const map = { bytes: bytes.subarray(m.offset, m.offset + rows * cols), rows, cols, lo: m.range[0], hi: m.range[1] };
+    if (m.kind === 'output') out.output[m.unit] = map;
+    else if (m.kind === 'input') out.inputs[m.feature] = map;
+    else (out.neurons[m.layer] ??= [])[m.unit] = map;
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+// The hyper-parameter bar, built from /api/options: learning rate (live), schedule and its parameters,
+// activation, loss (only those fitting the problem), optimizer, regularization and its rate, problem type.
+
+import { Widget, bilingual, el, field, setOptions } from './dom.js';
+
+const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const PROBLEM_LABELS = {
+  binary: ['Classification', '二分类'], multiclass: ['Multi-class', '多分类'], regression: ['Regression', '回归'],
+};
+
+function withValue(presets, value) {
+  const values = presets.includes(value) ? presets : [...presets, value].sort((a, b) => a - b);
+  return values.map((v) => ({ value: v, label: String(v) }));
+}
+
+export class Controls extends Widget {
+  // options: {options: /api/options, onChange(changes)}
+  constructor(container, options) {
+    super(container, options);
+    const o = options.options;
+    const change = (changes) => options.onChange(changes);
+    this.$lr = field(container, { id: 'pg-learning-rate', en: 'Learning rate', zh: '学习率' });
+    this.$lr.addEventListener('change', () => change({ learning_rate: Number(this.$lr.value) }));
+    this.$schedule = field(container, { id: 'pg-lr-schedule', en: 'LR schedule', zh: '学习率调度' });
+    setOptions(this.$schedule, o.lr_schedules.map((s) => ({ value: s.name, label: s.label })));
+    this.$schedule.addEventListener('change', () => change({ lr_schedule: this.$schedule.value, lr_schedule_params: {} }));
+    this.$scheduleParams = el('div', { class: 'pg-schedule-params' }, container);
+    this.$activation = field(container, { id: 'pg-activation', en: 'Activation', zh: '激活函数' });
+    setOptions(this.$activation, o.activations.map((a) => ({ value: a.name, label: a.label })));
+    this.$activation.addEventListener('change', () => change({ activation: this.$activation.value }));
+    this.$loss = field(container, { id: 'pg-loss', en: 'Loss', zh: '损失函数' });
+    this.$loss.addEventListener('change', () => change({ loss: this.$loss.value }));
+    this.$optimizer = field(container, { id: 'pg-optimizer', en: 'Optimizer', zh: '优化器' });
+    setOptions(this.$optimizer, o.optimizers.map((a) => ({ value: a.name, label: a.label })));
+    this.$optimizer.addEventListener('change', () => change({ optimizer: this.$optimizer.value }));
+    this.$reg = field(container, { id: 'pg-regularization', en: 'Regularization', zh: '正则化' });
+    setOptions(this.$reg, o.regularizations.map((a) => ({ value: a.name, label: a.label })));
+    this.$reg.addEventListener('change', () => change({ regularization: this.$reg.value }));
+    this.$regRate = field(container, { id: 'pg-regularization-rate', en: 'Regularization rate', zh: '正则化率' });
+    this.$regRate.addEventListener('change', () => change({ regularization_rate: Number(this.$regRate.value) }));
+    const problem = el('div', { class: 'pg-field' }, container);
+    bilingual(el('span', { class: 'pg-field-label' }, problem), 'Problem type', '问题类型');
+    this.$problem = el('output', { id: 'pg-problem', class: 'pg-problem' }, problem);
+  }
+
+  // data: {state, problem}
+  update({ state, problem }) {
+    const o = this.options.options;
+    setOptions(this.$lr, withValue(LEARNING_RATES, state.learning_rate), state.learning_rate);
+    this.$schedule.value = state.lr_schedule;
+    this.$activation.value = state.activation;
+    const fitting = o.losses.filter((l) => l.problems.includes(problem));
+    setOptions(this.$loss, fitting.map((l) => ({ value: l.name, label: l.label })), state.loss ?? o.default_losses[problem]);
+    this.$optimizer.value = state.optimizer;
+    this.$reg.value = state.regularization;
+    setOptions(this.$regRate, withValue(REG_RATES, state.regularization_rate), state.regularization_rate);
+    this.$regRate.disabled = state.regularization === 'none';
+    const [en, zh] = PROBLEM_LABELS[problem] ?? [problem, problem];
+    this.$problem.replaceChildren();
+    bilingual(this.$problem, en, zh);
+    this._scheduleParams(state);
+    return this;
+  }
+
+  _scheduleParams(state) {
+    const schedule = this.options.options.lr_schedules.find((s) => s.name === state.lr_schedule);
+    const key = JSON.stringify([state.lr_schedule, state.lr_schedule_params]);
+    if (key === this._paramsKey) return;
+    this._paramsKey = key;
+    this.$scheduleParams.replaceChildren();
+    for (const [name, p] of Object.entries(schedule?.params ?? {})) {
+      const id = `pg-lr-${name}`;
+      const value = state.lr_schedule_params[name] ?? p.default;
+      const wrap = el('div', { class: 'pg-field pg-param' }, this.$scheduleParams);
+      el('label', { for: id, text: name.replace(/_/g, ' '), title: p.description }, wrap);
+      const input = p.kind === 'bool'
+        ? el('input', { id, type: 'checkbox', checked: value === true }, wrap)
+        : el('input', {
+          id, type: p.kind.endsWith('s') ? 'text' : 'number', value: Array.isArray(value) ? value.join(',') : value,
+          step: p.kind === 'int' ? '1' : 'any', min: p.minimum ?? undefined, max: p.maximum ?? undefined,
+          size: 10, title: p.description,
+        }, wrap);
+      input.addEventListener('change', () => {
+        let v;
+        if (p.kind === 'bool') v = input.checked;
+        else if (p.kind.endsWith('s')) v = input.value.split(',').map(Number);
+        else v = Number(input.value);
+        if (Array.isArray(v) ? !v.every(Number.isFinite) : typeof v === 'number' && !Number.isFinite(v)) return;
+        this.options.onChange({ lr_schedule_params: { ...state.lr_schedule_params, [name]: v } });
+      });
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// The data column: dataset thumbnails (drawn from /api/datasets/preview), classes for multi-class data,
+// train/test ratio, noise, batch size and "regenerate" (a new data seed).
+
+import { css } from './colors.js';
+import { Widget, bilingual, el } from './dom.js';
+import { labelColor } from './heatmap.js';
+
+const THUMB = 48;
+
+function slider(parent, { id, en, zh, min, max, step }) {
+  const wrap = el('div', { class: 'pg-field pg-slider' }, parent);
+  const label = el('label', { for: id }, wrap);
+  bilingual(label, en, zh);
+  const value = el('output', { for: id, class: 'pg-slider-value' }, label);
+  const input = el('input', { id, type: 'range', min, max, step }, wrap);
+  return { input, value };
+}
+
+export class DataPanel extends Widget {
+  // options: {options: /api/options, preview(config) → Promise, onChange(changes)}
+  constructor(container, options) {
+    super(container, options);
+    const o = options.options;
+    const heading = el('h3', { class: 'pg-subhead' }, container);
+    bilingual(heading, 'Which dataset?', '选择数据集');
+    this.$datasets = el('div', { class: 'pg-datasets', role: 'group', 'aria-label': 'Dataset' }, container);
+    this._thumbs = {};
+    for (const d of o.datasets) {
+      const button = el('button', { type: 'button', class: 'pg-dataset', 'data-dataset': d.name, title: d.label, 'aria-label': `Dataset: ${d.label}` }, this.$datasets);
+      const canvas = el('canvas', { width: THUMB, height: THUMB }, button);
+      el('span', { class: 'pg-dataset-label', text: d.label }, button);
+      button.addEventListener('click', () => options.onChange({ dataset: d.name }));
+      this._thumbs[d.name] = { button, canvas, problem: d.problem };
+    }
+    this.$classesWrap = el('div', { class: 'pg-field' }, container);
+    bilingual(el('label', { for: 'pg-num-classes' }, this.$classesWrap), 'Classes', '类别数');
+    this.$classes = el('input', { id: 'pg-num-classes', type: 'number', step: '1' }, this.$classesWrap);
+    this.$classes.addEventListener('change', () => {
+      const v = Number(this.$classes.value);
+      if (Number.isInteger(v)) options.onChange({ num_classes: v });
+    });
+    const limits = o.limits;
+    this.$ratio = slider(container, { id: 'pg-train-ratio', en: 'Ratio of training to test data', zh: '训练/测试比例', min: Math.round(limits.train_ratio.minimum * 100), max: Math.round(limits.train_ratio.maximum * 100), step: 10 });
+    this.$noise = slider(container, { id: 'pg-noise', en: 'Noise', zh: '噪声', min: limits.noise.minimum, max: limits.noise.maximum, step: 5 });
+    this.$batch = slider(container, { id: 'pg-batch-size', en: 'Batch size', zh: '批大小', min: 1, max: 30, step: 1 });
+    // While dragging only the number moves; the server is asked on release.
+    const wire = ({ input, value }, show, key, toValue) => {
+      input.addEventListener('input', () => { value.textContent = show(input.value); });
+      input.addEventListener('change', () => options.onChange({ [key]: toValue(Number(input.value)) }));
+    };
+    wire(this.$ratio, (v) => `${v}%`, 'train_ratio', (v) => v / 100);
+    wire(this.$noise, (v) => v, 'noise', (v) => v);
+    wire(this.$batch, (v) => v, 'batch_size', (v) => v);
+    this.$regenerate = el('button', { type: 'button', id: 'pg-regenerate', class: 'pg-text-button' }, container);
+    bilingual(this.$regenerate, 'Regenerate', '重新生成');
+    this.$regenerate.addEventListener('click', () => options.onChange({ seed: 1 + Math.floor(Math.random() * 2 ** 31 - 2) }));
+    this._thumbKey = null;
+  }
+
+  // data: {state}
+  update({ state }) {
+    const o = this.options.options;
+    for (const [name, t] of Object.entries(this._thumbs)) {
+      t.button.classList.toggle('pg-selected', name === state.dataset);
+      t.button.setAttribute('aria-pressed', name === state.dataset ? 'true' : 'false');
+    }
+    const dataset = o.datasets.find((d) => d.name === state.dataset);
+    const classes = dataset?.num_classes;
+    this.$classesWrap.hidden = !classes;
+    if (classes) {
+      this.$classes.min = classes.minimum;
+      this.$classes.max = classes.maximum;
+      this.$classes.value = state.num_classes ?? classes.default;
+    }
+    this.$ratio.input.value = Math.round(state.train_ratio * 100);
+    this.$ratio.value.textContent = `${this.$ratio.input.value}%`;
+    this.$noise.input.value = state.noise;
+    this.$noise.value.textContent = String(state.noise);
+    const nTrain = Math.round(state.num_samples * state.train_ratio);
+    this.$batch.input.max = Math.min(30, nTrain);
+    this.$batch.input.value = state.batch_size;
+    this.$batch.value.textContent = String(state.batch_size);
+    // Thumbnails follow the noise and seed, as the data they preview does.
+    const key = `${state.noise}:${state.seed}`;
+    if (key !== this._thumbKey) {
+      this._thumbKey = key;
+      this._drawThumbnails(state);
+    }
+    return this;
+  }
+
+  async _drawThumbnails(state) {
+    const key = this._thumbKey;
+    await Promise.all(this.options.options.datasets.map(async (d) => {
+      let preview;
+      try {
+        preview = await this.options.preview({ dataset: d.name, noise: state.noise, num_samples: 200, seed: state.seed });
+      } catch {
+        return; // a thumbnail is decoration: leave it blank
+      }
+      if (key !== this._thumbKey) return;
+      const ctx = this._thumbs[d.name].canvas.getContext('2d');
+      ctx.clearRect(0, 0, THUMB, THUMB);
+      for (const [x1, x2, label] of [...preview.train, ...preview.test]) {
+        ctx.fillStyle = css(labelColor(preview.problem, label));
+        ctx.fillRect(((x1 + 6) / 12) * THUMB - 1, ((6 - x2) / 12) * THUMB - 1, 2.2, 2.2);
+      }
+    }));
+  }
+}

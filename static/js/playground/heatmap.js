@@ -1,0 +1,184 @@
+// The output panel's canvas: the network's output over [-6, 6]² with the data points and axes.
+// Also exports the painters the network view uses for its thumbnails.
+
+import {
+  NEGATIVE, POSITIVE, blendClasses, classColor, css, diverging, lookupTable, paint, probability,
+} from './colors.js';
+import { Widget, bilingual, el } from './dom.js';
+
+const DOMAIN = 6;
+
+// Paint one quantised map (see splitMaps in api.js) into a canvas at its own resolution.
+export function paintMap(canvas, map, colorOf) {
+  if (canvas.width !== map.cols || canvas.height !== map.rows) {
+    canvas.width = map.cols;
+    canvas.height = map.rows;
+  }
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(map.cols, map.rows);
+  paint(image.data, map.bytes, lookupTable(map.lo, map.hi, colorOf));
+  ctx.putImageData(image, 0, 0);
+}
+
+// Multi-class output: k probability maps blended into one image.
+export function paintClasses(canvas, maps, discrete) {
+  const { rows, cols } = maps[0];
+  canvas.width = cols;
+  canvas.height = rows;
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(cols, rows);
+  const probs = new Array(maps.length);
+  for (let i = 0; i < rows * cols; i++) {
+    for (let c = 0; c < maps.length; c++) probs[c] = maps[c].bytes[i] / 255;
+    const rgb = blendClasses(probs, discrete);
+    image.data[4 * i] = rgb[0]; image.data[4 * i + 1] = rgb[1]; image.data[4 * i + 2] = rgb[2];
+    image.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+// The colour of one output map's values for a problem.
+export function outputColor(problem, discrete) {
+  if (problem === 'binary') return (p) => probability(p, discrete);
+  if (discrete) return (v) => (v >= 0 ? POSITIVE : NEGATIVE);
+  return (v) => diverging(v);
+}
+
+export function paintOutput(canvas, outputMaps, problem, discrete) {
+  if (problem === 'multiclass') paintClasses(canvas, outputMaps, discrete);
+  else paintMap(canvas, outputMaps[0], outputColor(problem, discrete));
+}
+
+export function labelColor(problem, label) {
+  if (problem === 'multiclass') return classColor(label);
+  if (problem === 'binary') return label >= 0.5 ? POSITIVE : NEGATIVE;
+  return diverging(label);
+}
+
+export class OutputHeatmap extends Widget {
+  constructor(container, options = {}) {
+    super(container, options);
+    this.size = options.size ?? 300;
+    this.margin = { left: 26, top: 6, right: 6, bottom: 22 };
+    const m = this.margin;
+    this.$canvas = el('canvas', {
+      id: 'pg-output-canvas', width: this.size + m.left + m.right, height: this.size + m.top + m.bottom,
+      role: 'img', 'aria-label': 'Network output over the input square, with the data points',
+    }, container);
+    this.$image = document.createElement('canvas');
+    this.$legend = el('div', { class: 'pg-legend' }, container);
+    const toggles = el('div', { class: 'pg-view-options' }, container);
+    const checkbox = (id, key, en, zh) => {
+      const label = el('label', { class: 'pg-check' }, toggles);
+      const input = el('input', { id, type: 'checkbox' }, label);
+      bilingual(label, en, zh);
+      input.addEventListener('change', () => options.onViewChange?.({ [key]: input.checked }));
+      return input;
+    };
+    this.$showTest = checkbox('pg-show-test', 'show_test', 'Show test data', '显示测试数据');
+    this.$discretize = checkbox('pg-discretize', 'discretize', 'Discretize output', '离散化输出');
+    this._output = null;
+    this._points = null;
+    this._view = { problem: 'binary', discretize: false, showTest: false };
+    this._drawAxes();
+  }
+
+  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?}; any subset.
+  update(data = {}) {
+    if (data.output) this._output = data.output;
+    if (data.points !== undefined) this._points = data.points;
+    for (const key of ['problem', 'discretize', 'showTest']) if (data[key] !== undefined) this._view[key] = data[key];
+    this.$showTest.checked = this._view.showTest;
+    this.$discretize.checked = this._view.discretize;
+    this._draw();
+    return this;
+  }
+
+  reset() {
+    this._output = null;
+    this._draw();
+    return this;
+  }
+
+  _toPixel(x1, x2) {
+    const s = this.size / (2 * DOMAIN);
+    return [this.margin.left + (x1 + DOMAIN) * s, this.margin.top + (DOMAIN - x2) * s];
+  }
+
+  _draw() {
+    const ctx = this.$canvas.getContext('2d');
+    const { left, top } = this.margin;
+    const { problem, discretize, showTest } = this._view;
+    ctx.clearRect(0, 0, this.$canvas.width, this.$canvas.height);
+    if (this._output?.length) {
+      paintOutput(this.$image, this._output, problem, discretize);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.$image, left, top, this.size, this.size);
+    } else {
+      ctx.fillStyle = '#eee';
+      ctx.fillRect(left, top, this.size, this.size);
+    }
+    if (this._points) {
+      this._drawPoints(ctx, this._points.train, '#fff');
+      if (showTest) this._drawPoints(ctx, this._points.test, '#000');
+    }
+    this._drawAxes();
+    this._drawLegend();
+  }
+
+  _drawPoints(ctx, rows, stroke) {
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = stroke;
+    for (const [x1, x2, label] of rows) {
+      const [px, py] = this._toPixel(x1, x2);
+      ctx.beginPath();
+      ctx.arc(px, py, 3, 0, 2 * Math.PI);
+      ctx.fillStyle = css(labelColor(this._view.problem, label));
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+
+  _drawAxes() {
+    const ctx = this.$canvas.getContext('2d');
+    const { left, top } = this.margin;
+    ctx.strokeStyle = '#999';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(left + 0.5, top + 0.5, this.size - 1, this.size - 1);
+    ctx.fillStyle = '#555';
+    ctx.font = '10px system-ui, sans-serif';
+    for (let v = -DOMAIN; v <= DOMAIN; v += 2) {
+      const [px] = this._toPixel(v, 0);
+      const [, py] = this._toPixel(0, v);
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'top';
+      ctx.fillText(String(v), px, top + this.size + 4);
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(String(v), left - 4, py);
+    }
+  }
+
+  _drawLegend() {
+    const { problem } = this._view;
+    const key = `${problem}:${this._output?.length ?? 0}`;
+    if (this._legendKey === key) return;
+    this._legendKey = key;
+    this.$legend.replaceChildren();
+    const swatch = (rgb, en, zh) => {
+      const item = el('span', { class: 'pg-swatch' }, this.$legend);
+      el('span', { class: 'pg-swatch-colour', style: `background:${css(rgb)}` }, item);
+      bilingual(item, en, zh);
+    };
+    if (problem === 'multiclass') {
+      for (let c = 0; c < (this._output?.length ?? 0); c++) swatch(classColor(c), `class ${c}`, `类别 ${c}`);
+    } else if (problem === 'binary') {
+      swatch(NEGATIVE, 'class 0', '类别 0');
+      swatch(POSITIVE, 'class 1', '类别 1');
+    } else {
+      swatch(NEGATIVE, '−1', '−1');
+      swatch(diverging(0), '0', '0');
+      swatch(POSITIVE, '+1', '+1');
+    }
+  }
+}

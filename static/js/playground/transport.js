@@ -1,0 +1,89 @@
+// Play/pause, step, reset, reseed; the epoch counter, epochs per second and the training status.
+
+import { Widget, bilingual, el, svg } from './dom.js';
+
+// Icons as SVG paths (24×24), so they look the same whatever fonts the system has.
+const ICONS = {
+  play: 'M8 5v14l11-7z',
+  pause: 'M6 5h4v14H6zM14 5h4v14h-4z',
+  step: 'M6 5v14l9-7zM16 5h3v14h-3z',
+  reset: 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z',
+};
+
+function icon(button, name) {
+  button.replaceChildren();
+  const root = svg('svg', { viewBox: '0 0 24 24', width: '60%', height: '60%', 'aria-hidden': 'true', focusable: 'false' }, button);
+  svg('path', { d: ICONS[name], fill: 'currentColor' }, root);
+}
+
+export class Transport extends Widget {
+  // options: {onPlay, onPause, onStep, onReset, onReseed}
+  constructor(container, options) {
+    super(container, options);
+    const button = (id, cls, label, en, zh) => {
+      const b = el('button', { type: 'button', id, class: cls, 'aria-label': label }, container);
+      if (en) bilingual(b, en, zh);
+      return b;
+    };
+    this.$reset = button('pg-reset', 'pg-round', 'Reset: same initial weights');
+    icon(this.$reset, 'reset');
+    this.$play = button('pg-play', 'pg-play', 'Play');
+    this.$step = button('pg-step', 'pg-round', 'Step one epoch');
+    icon(this.$step, 'step');
+    this.$reseed = button('pg-reseed', 'pg-text-button', 'Reseed: new initial weights', 'Reseed', '换初值');
+    const counter = el('div', { class: 'pg-counter' }, container);
+    bilingual(el('span', { class: 'pg-counter-label' }, counter), 'Epoch', '轮次');
+    this.$epoch = el('output', { id: 'pg-epoch', text: '000,000', 'aria-live': 'off' }, counter);
+    this.$rate = el('span', { id: 'pg-rate', class: 'pg-rate muted' }, counter);
+    this.$status = el('p', { id: 'pg-status', class: 'pg-status', role: 'status' }, this.options.statusContainer ?? container);
+    this._playing = false;
+    this._setPlayIcon();
+    this.$play.addEventListener('click', () => (this._playing ? options.onPause() : options.onPlay()));
+    this.$step.addEventListener('click', () => options.onStep());
+    this.$reset.addEventListener('click', () => options.onReset());
+    this.$reseed.addEventListener('click', () => options.onReseed());
+  }
+
+  _setPlayIcon() {
+    icon(this.$play, this._playing ? 'pause' : 'play');
+    this.$play.setAttribute('aria-label', this._playing ? 'Pause' : 'Play');
+    this.$play.classList.toggle('pg-playing', this._playing);
+  }
+
+  setPlaying(playing) {
+    if (playing !== this._playing) {
+      this._playing = playing;
+      this._setPlayIcon();
+    }
+    return this;
+  }
+
+  // data: a frame header.
+  update(header) {
+    this.$epoch.textContent = header.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });
+    this.$epoch.dataset.epoch = String(header.epoch);
+    this.$rate.textContent = header.epochs_per_second > 0 ? `${Math.round(header.epochs_per_second).toLocaleString('en-US')} epochs/s` : '';
+    if (header.status === 'diverged') {
+      this.showMessage('Training diverged — lower the learning rate (or reset) to continue.', header.message, 'error');
+    } else if (this._kind === 'diverged') {
+      this.showMessage('');
+    }
+    return this;
+  }
+
+  // kind: "error" | "diverged" | "" ; details in the title attribute.
+  showMessage(text, details = null, kind = '') {
+    this._kind = text && kind === 'error' && details ? 'diverged' : kind;
+    this.$status.textContent = text;
+    this.$status.title = details ?? '';
+    this.$status.className = `pg-status${kind ? ` pg-${kind}` : ''}`;
+    this.$status.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    return this;
+  }
+
+  reset() {
+    this.$epoch.textContent = '000,000';
+    this.$rate.textContent = '';
+    return this;
+  }
+}
