@@ -1,6 +1,6 @@
 // Activations lab: chosen activation functions over an x range, their derivatives, saturation and maxout.
 
-import { fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
+import { checkboxList, fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
 import { onLangChange, t } from '../i18n.js';
 
@@ -25,27 +25,14 @@ const $nonlinearLink = document.getElementById('activations-nonlinear-link');
 const valuesChart = new LineChart(document.getElementById('activations-values'), { width: 420, height: 300, xLabel: 'x', yLabel: 'f(x)' });
 const derivativesChart = new LineChart(document.getElementById('activations-derivatives'), { width: 420, height: 300, xLabel: 'x', yLabel: "f′(x)" });
 
-let colorOf = new Map();
+const colorOf = new Map();
 let last = null;
 
 async function buildChoices() {
-  const response = await fetch('/api/options');
-  const options = await response.json();
-  options.activations.forEach((a, i) => {
-    colorOf.set(a.name, COLORS[i % COLORS.length]);
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = a.name;
-    box.checked = DEFAULT.includes(a.name);
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = colorOf.get(a.name);
-    label.append(box, swatch, document.createTextNode(a.label));
-    $names.appendChild(label);
-  });
+  const { activations } = await (await fetch('/api/options')).json();
+  activations.forEach((a, i) => colorOf.set(a.name, COLORS[i % COLORS.length]));
   colorOf.set('maxout', '#111');
-  return [...$names.querySelectorAll('input')];
+  return checkboxList($names, activations, { checked: DEFAULT, colorOf });
 }
 
 function readRequest() {

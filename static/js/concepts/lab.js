@@ -104,3 +104,20 @@ export function svg(name, attrs = {}, parent = null) {
   if (parent) parent.appendChild(node);
   return node;
 }
+
+// One labelled checkbox per registry entry ({name, label}), each with a colour swatch; returns the inputs.
+export function checkboxList(container, entries, { checked = [], colorOf = new Map() } = {}) {
+  return entries.map(({ name, label }) => {
+    const row = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = name;
+    box.checked = checked.includes(name);
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = colorOf.get(name) ?? '#888';
+    row.append(box, swatch, document.createTextNode(label));
+    container.appendChild(row);
+    return box;
+  });
+}

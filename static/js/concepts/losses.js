@@ -1,6 +1,6 @@
 // Losses lab: chosen losses on a batch (per-sample table and mean), and each loss against the prediction.
 
-import { fmt, parseRows, postConcept, py, showCode, wire } from './lab.js';
+import { checkboxList, fmt, parseRows, postConcept, py, showCode, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
 import { onLangChange, t } from '../i18n.js';
 
@@ -36,21 +36,9 @@ function makeChart() {
 }
 
 async function buildChoices() {
-  const options = await (await fetch('/api/options')).json();
-  options.losses.forEach((loss, i) => {
-    colorOf.set(loss.name, COLORS[i % COLORS.length]);
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = loss.name;
-    box.checked = DEFAULT.includes(loss.name);
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = colorOf.get(loss.name);
-    label.append(box, swatch, document.createTextNode(loss.label));
-    $names.appendChild(label);
-  });
-  return [...$names.querySelectorAll('input')];
+  const { losses } = await (await fetch('/api/options')).json();
+  losses.forEach((loss, i) => colorOf.set(loss.name, COLORS[i % COLORS.length]));
+  return checkboxList($names, losses, { checked: DEFAULT, colorOf });
 }
 
 // Switching from_logits swaps the curve's default range between probabilities and logits.

@@ -115,7 +115,7 @@ function renderBinary(request, m) {
     `AUC = ${fmt(m.auc)}   (${t({ en: 'ROC point at this threshold', zh: '此阈值的 ROC 点' })}: FPR = ${fp} / ${fp + tn} = ${fmt(m.false_positive_rate)}, TPR = ${fmt(m.true_positive_rate)})`,
   ];
   setFormula(lines);
-  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), ['metric', 'value'],
+  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
     [['accuracy', m.accuracy], ['precision', m.precision], ['recall', m.recall], ['F1', m.f1], ['AUC', m.auc]]
       .map(([k, v]) => [k, fmt(v)]));
   const samples = table(t({ en: `Each sample at threshold ${m.threshold}`, zh: `阈值 ${m.threshold} 下的每个样本` }),
@@ -145,7 +145,7 @@ function renderRegression(request, m) {
     `RMSE = √MSE = ${fmt(m.root_mean_squared_error)}`,
     `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²,  ȳ = ${fmt(mean)}  →  R² = ${fmt(m.r2)}`,
   ]);
-  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), ['metric', 'value'],
+  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
     [['MAE', m.mean_absolute_error], ['MSE', m.mean_squared_error], ['RMSE', m.root_mean_squared_error], ['R²', m.r2]]
       .map(([k, v]) => [k, fmt(v)]));
   const samples = table(t({ en: 'Each sample', zh: '每个样本' }), ['i', 'y_true', 'y_pred', 'y − ŷ'],
