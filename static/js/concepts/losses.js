@@ -82,9 +82,10 @@ function render() {
       ? [{ x: curve.target, label: `y_true = ${curve.target}` }] : [],
   });
   const twoColumn = curve.series.filter((s) => s.columns === 2).map((s) => s.name);
+  const pair = request.from_logits ? t({ en: 'the logits [0, z]', zh: 'logits [0, z]' }) : '[1 − p, p]';
   $note.textContent = t({
-    en: `One sample with target ${curve.target}.` + (twoColumn.length ? ` ${twoColumn.join(', ')} compare the two-class distributions [1 − t, t] and [1 − p, p].` : ''),
-    zh: `单个样本，目标为 ${curve.target}。` + (twoColumn.length ? `${twoColumn.join('、')} 比较的是两类分布 [1 − t, t] 与 [1 − p, p]。` : ''),
+    en: `One sample with target ${curve.target}.` + (twoColumn.length ? ` Two-class losses (${twoColumn.join(', ')}) use the distributions [1 − t, t] and ${pair}.` : ''),
+    zh: `单个样本，目标为 ${curve.target}。` + (twoColumn.length ? `两类损失（${twoColumn.join('、')}）使用分布 [1 − t, t] 与 ${pair}。` : ''),
   });
   drawNumbers(request, data);
   drawFormula(request, data);
