@@ -22,14 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
-    backend = InProcessBackend(workers=os.cpu_count() or 2, jit_compile=settings.jit_compile)
-    manager = app.state.sessions = SessionManager(
-        backend, max_sessions=settings.max_sessions, ttl_seconds=settings.session_ttl_seconds)
+    manager: SessionManager = app.state.sessions
+    interval = get_settings().reap_interval_seconds
 
     async def reap_forever() -> None:
         while True:
-            await asyncio.sleep(settings.reap_interval_seconds)
+            await asyncio.sleep(interval)
             manager.reap()
 
     reaper = asyncio.create_task(reap_forever())
@@ -37,7 +35,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         reaper.cancel()
-        manager.close()
+        manager.clear()
 
 
 def create_app() -> FastAPI:
@@ -50,8 +48,12 @@ def create_app() -> FastAPI:
         description="Train small TensorFlow networks on 2-D toy data and explore deep-learning concepts. "
         "Every number is computed by TensorFlow on the server.",
     )
+    settings = get_settings()
+    backend = InProcessBackend(workers=os.cpu_count() or 2, jit_compile=settings.jit_compile)
+    app.state.sessions = SessionManager(backend, max_sessions=settings.max_sessions,
+                                        ttl_seconds=settings.session_ttl_seconds)
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.include_router(api_router)
     app.include_router(pages.router)

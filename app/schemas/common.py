@@ -9,9 +9,10 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class StrictModel(BaseModel):
-    """Unknown fields are an error: a typo in a field name must not be silently ignored."""
+    """Unknown fields are an error (a typo must not be silently ignored), and types are not coerced:
+    ``true`` is not a seed and ``"3"`` is not a layer size."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorResponse(BaseModel):

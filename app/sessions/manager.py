@@ -89,6 +89,6 @@ class SessionManager:
             del self._entries[sid]
         return stale
 
-    def close(self) -> None:
+    def clear(self) -> None:
+        """Drop every session (at shutdown); the backend stays usable."""
         self._entries.clear()
-        self.backend.close()
