@@ -128,6 +128,7 @@ def backprop(*, x: Sequence[float], layers: Sequence[dict[str, Any]], y_true: Se
         "y_true": js(target[0]),
         "y_pred": js(outputs[-1][0, 0]),
         "loss_name": loss,
+        "keras_loss": f"keras.losses.{LOSSES.get(loss).keras_fn.__name__}",
         "loss": scalar(value),
         "layers": result_layers,
         "max_abs_difference": scalar(difference.max()),

@@ -236,19 +236,22 @@ def _plot(function: str, runs: Sequence[Run], size: int) -> dict[str, Any]:
     return {"x": axes[0].tolist(), "y": axes[1].tolist(), "loss": values, "overflow": overflow}
 
 
-def descend(*, function: str, x: Sequence[float], learning_rate: float, steps: int,
-            optimizers: Sequence[str], resolution: int = 64) -> dict[str, Any]:
-    """Each optimizer from the same start with the same constant learning rate, and J drawn around them."""
+def descend(*, function: str, learning_rate: float, steps: int, optimizers: Sequence[str],
+            x: Sequence[float] | None = None, resolution: int = 64) -> dict[str, Any]:
+    """Each optimizer from the same start (``x``, else the function's own) with the same constant learning
+    rate, and J drawn around them."""
     if len(set(optimizers)) != len(optimizers):
         raise ValueError(f"Each optimizer may be listed once; received {list(optimizers)}")
-    runs = [run_descent(function, name, x, [learning_rate] * steps) for name in optimizers]
     f = FUNCTIONS.get(function)
+    start = list(f.start) if x is None else list(x)
+    runs = [run_descent(function, name, start, [learning_rate] * steps) for name in optimizers]
     plot = _plot(function, runs, resolution if f.dimensions == 2 else 4 * resolution)
     bands = learning_rate_bands(function)
     return {
         "function": function,
         "dimensions": f.dimensions,
         "formula": f.source,
+        "start": start,
         "minima": [list(m) for m in f.minima],
         "runs": [{"optimizer": name, "trajectory": run.trajectory(), "steps_run": len(run.losses) - 1,
                   "verdict": run.verdict, "overflow": run.overflow,

@@ -77,6 +77,7 @@ class BackpropResponse(BaseModel):
     y_true: list[Number]
     y_pred: list[Number]
     loss_name: str
+    keras_loss: str = Field(description="The Keras function computing the loss, as code")
     loss: Number
     layers: list[BackpropLayer]
     max_abs_difference: Number = Field(description="Largest |tape − finite difference| over all parameters")

@@ -26,7 +26,8 @@ class GradientDescentRequest(StrictModel):
     ]})
 
     function: str = Field("square", description="A registered function: 1-D or 2-D")
-    x: list[FiniteFloat] = Field(min_length=1, max_length=2, description="The start, one value per dimension")
+    x: list[FiniteFloat] | None = Field(None, min_length=1, max_length=2,
+                                        description="The start, one value per dimension; omit for the function's own")
     learning_rate: FiniteFloat = Field(gt=0, le=10)
     steps: int = Field(ge=1, le=MAX_STEPS)
     optimizers: list[str] = Field(["sgd"], min_length=1, max_length=len(OPTIMIZERS),
@@ -47,8 +48,8 @@ class GradientDescentRequest(StrictModel):
 
     @field_validator("x")
     @classmethod
-    def _start_capped(cls, x: list[float]) -> list[float]:
-        if any(abs(v) > MAX_START for v in x):
+    def _start_capped(cls, x: list[float] | None) -> list[float] | None:
+        if x is not None and any(abs(v) > MAX_START for v in x):
             raise ValueError(f"Each coordinate of x must be within ±{MAX_START:g}; received {x}")
         return x
 
@@ -86,6 +87,7 @@ class GradientDescentResponse(BaseModel):
     function: str
     dimensions: int
     formula: str = Field(description="J as Python code over x")
+    start: list[float] = Field(description="Where every run starts")
     minima: list[list[float]]
     runs: list[DescentRun]
     plot: FunctionPlot

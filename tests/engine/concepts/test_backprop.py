@@ -18,6 +18,7 @@ TARGET = [0.01, 0.99]
 def test_worked_example_loss_gradient_and_updated_weights():
     r = backprop(x=X, layers=LAYERS, y_true=TARGET, loss="mse", learning_rate=0.5)
     assert r["loss"] == pytest.approx(0.298371109, abs=1e-9)
+    assert r["keras_loss"] == "keras.losses.mean_squared_error"
     assert r["y_pred"] == pytest.approx([0.75136507, 0.772928465], abs=1e-8)
     assert r["layers"][0]["output"] == pytest.approx([0.593269992, 0.596884378], abs=1e-9)
     assert r["layers"][1]["gradients"]["kernel"][0][0] == pytest.approx(0.082167041, abs=1e-9)  # ∂E/∂w5

@@ -129,6 +129,13 @@ def test_function_values_gradients_and_plot_match_numpy(name):
         assert all(reference(*p) > reference(*centre) - 1e-9 for p in around)
 
 
+def test_without_a_start_each_function_starts_from_its_own():
+    for name in FUNCTIONS.names():
+        r = descend(function=name, learning_rate=1e-3, steps=1, optimizers=["sgd"], resolution=4)
+        assert r["start"] == list(FUNCTIONS.get(name).start)
+        assert r["runs"][0]["trajectory"][0]["x"] == pytest.approx(r["start"], rel=1e-7)  # float32
+
+
 def test_saddle_runs_away_and_elongated_bowl_zig_zags():
     saddle = descend(function="saddle", x=[2.5, 0.05], learning_rate=0.1, steps=100, optimizers=["sgd"])
     assert saddle["runs"][0]["verdict"] == "diverging"
