@@ -130,6 +130,7 @@ class Playground {
     this.stream = null;
     if (oldId) api.deleteSession(oldId).catch(() => {});
     this.sessionId = null;
+    delete $('playground').dataset.session;
     let session;
     try {
       session = await api.createSession(requestBody(this.state));
@@ -150,6 +151,7 @@ class Playground {
     }
     this.transport.showMessage('');
     this.sessionId = session.id;
+    $('playground').dataset.session = session.id; // lets tests and curious users find the session
     this._header = null;
     this._featureMaps = {};
     this.loss.reset();

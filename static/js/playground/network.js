@@ -202,7 +202,7 @@ export class NetworkView extends Widget {
     this._biases = sizes.map((units, l) => Array.from({ length: units }, (_, u) => {
       const [cx, cy] = centre(l + 1, u);
       const rect = svg('rect', {
-        x: cx - NODE / 2 - 5, y: cy + NODE / 2 - 7, width: 9, height: 9, class: 'pg-bias', tabindex: '0', role: 'button',
+        x: cx - NODE / 2 - 11, y: cy + NODE / 2 - 9, width: 9, height: 9, class: 'pg-bias', tabindex: '0', role: 'button',
         'aria-label': `Bias of ${this._name(l + 1, u)}`,
       }, this.$svg);
       this._wire(rect, { layer: l, kind: 'bias', index: [u] });
