@@ -1,0 +1,215 @@
+// Learning-rate lab: a keras.optimizers.schedules schedule, its rate per step, and J(x) = x² descended with it
+// next to the same start with the initial rate held constant.
+
+import { LabError, fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
+import { LineChart } from '../widgets/line-chart.js';
+import { onLangChange, t } from '../i18n.js';
+
+const $schedule = document.getElementById('lr-schedule');
+const $params = document.getElementById('lr-params');
+const $lr = document.getElementById('lr-learning-rate');
+const $steps = document.getElementById('lr-steps');
+const $x = document.getElementById('lr-x');
+const $rates = document.getElementById('lr-rates');
+const $path = document.getElementById('lr-path');
+const $verdict = document.getElementById('lr-verdict');
+const $numbers = document.getElementById('lr-numbers');
+const $formula = document.getElementById('lr-formula');
+const $playground = document.getElementById('lr-playground');
+
+// Starting values that show each schedule within a few dozen steps (the registry's defaults suit real training).
+const PAGE_DEFAULTS = {
+  exponential_decay: { decay_steps: 5, decay_rate: 0.5 },
+  inverse_time: { decay_steps: 5, decay_rate: 1 },
+  piecewise_constant: { boundaries: [10, 20], values: [1, 0.4, 0.1] },
+  cosine_decay: { decay_steps: 40 },
+};
+const VERDICTS = {
+  converging: { en: 'converges', zh: '收敛' },
+  oscillating: { en: 'oscillates', zh: '振荡' },
+  bouncing: { en: 'bounces forever', zh: '永远来回弹跳' },
+  diverging: { en: 'diverges', zh: '发散' },
+};
+const SCHEDULED = '#0877bd';
+const CONSTANT = '#c62828';
+const TABLE_ROWS = 20;
+
+let schedules = [];
+let last = null; // {request, data}
+
+function spec() {
+  return schedules.find((s) => s.name === $schedule.value);
+}
+
+// One input per parameter of the chosen schedule, from the registry (kind, bounds, description).
+function buildParams() {
+  const fields = Object.entries(spec().params).map(([name, p]) => {
+    const value = PAGE_DEFAULTS[spec().name]?.[name] ?? p.default;
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.dataset.param = name;
+    input.dataset.kind = p.kind;
+    if (p.kind === 'bool') {
+      input.type = 'checkbox';
+      input.checked = value;
+      label.className = 'inline';
+      label.append(input, ` ${name}`);
+    } else if (p.kind === 'ints' || p.kind === 'floats') {
+      input.type = 'text';
+      input.spellcheck = false;
+      input.value = value.join(', ');
+      label.append(`${name} `, input);
+    } else {
+      input.type = 'number';
+      input.step = p.kind === 'int' ? '1' : 'any';
+      if (p.minimum !== null) input.min = p.minimum;
+      if (p.maximum !== null) input.max = p.maximum;
+      input.value = value;
+      label.append(`${name} `, input);
+    }
+    const note = document.createElement('span');
+    note.className = 'muted small';
+    note.textContent = ` ${p.description}`;
+    label.insertBefore(note, input.type === 'checkbox' ? null : input);
+    return label;
+  });
+  $params.replaceChildren(...fields);
+}
+
+function readParams() {
+  const params = {};
+  for (const input of $params.querySelectorAll('input')) {
+    const { param, kind } = input.dataset;
+    if (kind === 'bool') params[param] = input.checked;
+    else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input.value);
+    else {
+      const n = Number(input.value);
+      if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${t({ en: 'not a number', zh: '不是数字' })}`);
+      params[param] = n;
+    }
+  }
+  return params;
+}
+
+async function compute() {
+  const request = { schedule: $schedule.value, params: readParams(), learning_rate: Number($lr.value),
+    steps: Number($steps.value), x: Number($x.value) };
+  last = { request, data: await postConcept('learning-rate', request) };
+  render();
+}
+
+function xs(run) {
+  return run.trajectory.map((p) => p.x[0]);
+}
+
+function render() {
+  if (!last) return;
+  const { request, data } = last;
+  const steps = data.learning_rates.map((_, i) => i);
+  $rates.replaceChildren();
+  new LineChart($rates, { width: 320, height: 240, xLabel: 'step', yLabel: 'learning rate' }).update({
+    series: [
+      { name: spec()?.label ?? data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
+      { name: t({ en: `constant ${request.learning_rate}`, zh: `恒定 ${request.learning_rate}` }), x: steps,
+        y: steps.map(() => request.learning_rate), color: CONSTANT, dashed: true },
+    ],
+  });
+  const bound = Math.abs(request.x) * 1.5 || 1;
+  const clip = (v) => (v === null || Math.abs(v) > bound * 10 ? null : v);
+  $path.replaceChildren();
+  new LineChart($path, { width: 320, height: 240, xLabel: 'step', yLabel: 'x', yRange: [-bound, bound] }).update({
+    series: [
+      { name: t({ en: 'with the schedule', zh: '使用衰减' }), x: data.scheduled.trajectory.map((p) => p.step),
+        y: xs(data.scheduled).map(clip), color: SCHEDULED, points: true },
+      { name: t({ en: 'constant rate', zh: '恒定学习率' }), x: data.constant.trajectory.map((p) => p.step),
+        y: xs(data.constant).map(clip), color: CONSTANT, dashed: true },
+    ],
+  });
+  $verdict.textContent = t({
+    en: `With the schedule x ${VERDICTS[data.scheduled.verdict].en} (x after ${data.scheduled.steps_run} steps: ${fmt(xs(data.scheduled).at(-1))}); ` +
+      `with the constant rate ${request.learning_rate} it ${VERDICTS[data.constant.verdict].en} (${fmt(xs(data.constant).at(-1))}).`,
+    zh: `使用衰减时 x ${VERDICTS[data.scheduled.verdict].zh}（${data.scheduled.steps_run} 步后 x = ${fmt(xs(data.scheduled).at(-1))}）；` +
+      `恒定学习率 ${request.learning_rate} 时 ${VERDICTS[data.constant.verdict].zh}（${fmt(xs(data.constant).at(-1))}）。`,
+  });
+  $verdict.dataset.verdict = data.scheduled.verdict;
+  drawNumbers(data);
+  drawFormula(request, data);
+  showCode(code(request, data));
+  $playground.href = `/?dataset=spiral&hidden_layers=8,8,8&optimizer=sgd&learning_rate=0.3&lr_schedule=${encodeURIComponent(data.schedule)}`;
+}
+
+function drawNumbers(data) {
+  const table = document.createElement('table');
+  table.createCaption().textContent = t({ en: 'x before each step, and the rate that step uses', zh: '每一步之前的 x，以及这一步使用的学习率' });
+  const head = table.createTHead().insertRow();
+  for (const h of ['step', 'learning rate', t({ en: 'x (schedule)', zh: 'x（衰减）' }), t({ en: 'x (constant)', zh: 'x（恒定）' })]) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.appendChild(th);
+  }
+  const body = table.createTBody();
+  const count = data.scheduled.trajectory.length;
+  const rows = count > TABLE_ROWS + 1 ? [...Array(TABLE_ROWS).keys(), null, count - 1] : [...Array(count).keys()];
+  for (const i of rows) {
+    const tr = body.insertRow();
+    const cells = i === null ? ['…', '', '', ''] : [String(i), fmt(data.learning_rates[i] ?? null, 6),
+      fmt(data.scheduled.trajectory[i]?.x[0] ?? null, 6), fmt(data.constant.trajectory[i]?.x[0] ?? null, 6)];
+    for (const text of cells) tr.insertCell().textContent = text;
+  }
+  $numbers.replaceChildren(table);
+}
+
+// The schedule's formula with the numbers put in, and the first steps of x ← (1 − 2·lr)·x.
+function drawFormula(request, data) {
+  let rule = spec()?.description ?? '';
+  for (const [name, value] of Object.entries(data.params)) {
+    rule = rule.replaceAll(name, Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+  }
+  rule = rule.replace(/\blr\b/g, String(request.learning_rate));
+  const traj = data.scheduled.trajectory;
+  const first = traj.slice(0, 3).filter((_, i) => traj[i + 1]).map((p, i) =>
+    `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${fmt(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
+  const lines = [`lr(step) = ${rule}`, `xₜ₊₁ = xₜ − lrₜ · 2xₜ = (1 − 2·lrₜ) · xₜ`, first.join(';  ')];
+  $formula.replaceChildren(...lines.map((text) => {
+    const div = document.createElement('div');
+    div.textContent = text;
+    return div;
+  }));
+}
+
+function code(request, data) {
+  const constant = data.schedule === 'constant';
+  return [
+    'import tensorflow as tf',
+    'import keras',
+    '',
+    `schedule = ${data.keras}`,
+    constant ? `print([schedule] * ${request.steps})` : `print([float(schedule(step)) for step in range(${request.steps})])`,
+    '',
+    `for learning_rate in (schedule, ${py(request.learning_rate)}):`,
+    `    x = tf.Variable([${py(request.x)}])`,
+    '    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)',
+    `    for step in range(${request.steps}):`,
+    '        with tf.GradientTape() as tape:',
+    '            loss = x[0] ** 2',
+    '        optimizer.apply_gradients([(tape.gradient(loss, x), x)])',
+    '    print(x.numpy())',
+  ].join('\n');
+}
+
+async function start() {
+  schedules = (await (await fetch('/api/options')).json()).lr_schedules;
+  $schedule.replaceChildren(...schedules.map((s) => {
+    const option = document.createElement('option');
+    option.value = s.name;
+    option.textContent = s.label;
+    return option;
+  }));
+  $schedule.value = 'exponential_decay';
+  buildParams();
+  $schedule.addEventListener('change', buildParams);
+  wire([$schedule, $params, $lr, $steps, $x], compute);
+}
+
+onLangChange(render);
+start();
