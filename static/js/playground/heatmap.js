@@ -167,7 +167,7 @@ export class OutputHeatmap extends Widget {
     this.$legend.replaceChildren();
     const swatch = (rgb, en, zh) => {
       const item = el('span', { class: 'pg-swatch' }, this.$legend);
-      el('span', { class: 'pg-swatch-colour', style: `background:${css(rgb)}` }, item);
+      el('span', { class: 'pg-swatch-colour' }, item).style.background = css(rgb);
       bilingual(item, en, zh);
     };
     if (problem === 'multiclass') {

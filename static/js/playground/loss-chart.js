@@ -52,7 +52,7 @@ export class LossChart extends Widget {
     const x1 = Math.max(x0 + 1, points.at(-1)?.x ?? 1);
     const sx = (x) => ((x - x0) / (x1 - x0)) * (this.width - 2) + 1;
     const sy = (y) => this.height - 2 - ((y ?? 0) / (max || 1)) * (this.height - 6);
-    return { sx, sy, x0, x1 };
+    return { sx, sy, x0, x1, max };
   }
 
   _draw() {
@@ -60,7 +60,14 @@ export class LossChart extends Widget {
     ctx.clearRect(0, 0, this.width, this.height);
     const points = this.buffer.points();
     if (!points.length) return;
-    const { sx, sy } = this._scales(points);
+    const { sx, sy, max } = this._scales(points);
+    ctx.fillStyle = '#777';
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'right';
+    ctx.fillText(formatNumber(max, 3), this.width - 2, 1);
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(`epoch ${points.at(-1).x.toLocaleString('en-US')}`, this.width - 2, this.height - 3);
     for (const [key, colour] of [['train', TRAIN], ['test', TEST]]) {
       ctx.beginPath();
       ctx.strokeStyle = colour;

@@ -11,8 +11,9 @@ const GAP = 10;
 const TOP = 44; // room for the per-layer +/− buttons
 const LABEL = 58; // room for feature names left of the first column
 
+// Thin for small weights, saturating for large ones so a trained network stays readable.
 function linkWidth(w) {
-  return Math.min(8, 0.5 + 3 * Math.abs(w));
+  return 0.4 + 4.6 * Math.tanh(Math.abs(w) / 1.5);
 }
 
 function featureScale(map) {
