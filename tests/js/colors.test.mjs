@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  NEGATIVE, NEUTRAL, POSITIVE, blendClasses, classColor, diverging, lookupTable, paint, probability,
+  NEGATIVE, NEUTRAL, POSITIVE, blendClasses, classColor, classScale, diverging, lookupTable, paint, probability,
 } from '../../static/js/playground/colors.js';
 
 test('diverging scale: orange at -1, neutral at 0, blue at +1, clipped outside', () => {
@@ -45,4 +45,10 @@ test('lookup table decodes bytes over their range and paint fills RGBA', () => {
   assert.deepEqual([...table.slice(255 * 3)], POSITIVE);
   const rgba = paint(new Uint8ClampedArray(8), new Uint8Array([0, 255]), table);
   assert.deepEqual([...rgba], [...NEGATIVE, 255, ...POSITIVE, 255]);
+});
+
+test('class scale runs from neutral to the class colour', () => {
+  assert.deepEqual(classScale(2)(0), NEUTRAL);
+  assert.deepEqual(classScale(2)(1), classColor(2));
+  assert.deepEqual(classScale(0)(7), classColor(0));
 });

@@ -33,6 +33,12 @@ export function classColor(c) {
   return CLASS_COLORS[c % CLASS_COLORS.length];
 }
 
+// The probability of class c in [0, 1]: neutral to the class's colour.
+export function classScale(c) {
+  const colour = classColor(c);
+  return (p) => mix(NEUTRAL, colour, clamp(Number.isFinite(p) ? p : 0, 0, 1));
+}
+
 // Class probabilities → their colours blended by probability and faded toward neutral where the
 // network is unsure (all probabilities near 1/k). With `discrete`, the most probable class's colour.
 export function blendClasses(probs, discrete = false) {

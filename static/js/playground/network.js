@@ -2,7 +2,7 @@
 // (+/− layers and neurons), outputs; each neuron shows its live heatmap; links are blue for positive and
 // orange for negative weights, thicker for larger |weight|. Hover a link or bias to read it, click to edit it.
 
-import { css, diverging } from './colors.js';
+import { classScale, css, diverging } from './colors.js';
 import { Widget, bilingual, el, formatNumber, svg } from './dom.js';
 import { outputColor, paintMap, paintOutput } from './heatmap.js';
 
@@ -216,7 +216,7 @@ export class NetworkView extends Widget {
       const node = el('div', { class: 'pg-node pg-output-node', tabindex: '0', 'aria-label': `Output ${u + 1}` }, this.$stage);
       place(node, xs[last], ys(this._outputs)[u]);
       const canvas = el('canvas', { width: 25, height: 25 }, node);
-      this._hoverZoom(node, () => this._maps?.output[u], () => (this._outputs > 1 ? `Output: class ${u}` : 'Output'), 'output');
+      this._hoverZoom(node, () => this._maps?.output[u], () => (this._outputs > 1 ? `Output: P(class ${u})` : 'Output'), 'output', u);
       return canvas;
     });
   }
@@ -288,9 +288,9 @@ export class NetworkView extends Widget {
     this._editing = null;
   }
 
-  _hoverZoom(node, getMap, caption, kind) {
+  _hoverZoom(node, getMap, caption, kind, unit = 0) {
     const show = () => {
-      this._zoomed = { getMap, caption, kind, node };
+      this._zoomed = { getMap, caption, kind, node, unit };
       const box = node.getBoundingClientRect();
       const outer = this.$container.getBoundingClientRect();
       let left = box.right - outer.left + 8;
@@ -320,7 +320,7 @@ export class NetworkView extends Widget {
     const { getMap, caption, kind } = this._zoomed;
     const map = getMap();
     if (!map) return;
-    if (kind === 'output' && this._header?.problem === 'multiclass') paintMap(this.$zoomCanvas, map, (p) => diverging(2 * p - 1));
+    if (kind === 'output' && this._header?.problem === 'multiclass') paintMap(this.$zoomCanvas, map, classScale(this._zoomed.unit));
     else paintMap(this.$zoomCanvas, map, this._colourFor(kind, map));
     this.$zoomCaption.textContent = caption();
     this.$zoom.hidden = false;
@@ -340,7 +340,7 @@ export class NetworkView extends Widget {
       }));
       if (maps.output.length) {
         if (header?.problem === 'multiclass') {
-          this._outputNodes.forEach((canvas, u) => { if (maps.output[u]) paintMap(canvas, maps.output[u], (p) => diverging(2 * p - 1)); });
+          this._outputNodes.forEach((canvas, u) => { if (maps.output[u]) paintMap(canvas, maps.output[u], classScale(u)); });
         } else if (this._outputNodes[0]) {
           paintOutput(this._outputNodes[0], maps.output, header?.problem ?? 'binary', false);
         }

@@ -3,6 +3,8 @@
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from app.api.routes.stream import TARGET_SECONDS, next_epochs
+
 
 def _create(client, **config) -> str:
     r = client.post("/api/sessions", json=config)
@@ -160,3 +162,11 @@ def test_unknown_session_closes_with_4404(client):
         with pytest.raises(WebSocketDisconnect) as e:
             ws.receive_json()
     assert e.value.code == 4404
+
+
+def test_epochs_per_call_adapt_toward_the_target_time_at_most_twofold():
+    assert next_epochs(10, TARGET_SECONDS, cap=5000) == 10
+    assert next_epochs(10, TARGET_SECONDS / 10, cap=5000) == 20  # fast: grow, but only 2x
+    assert next_epochs(10, TARGET_SECONDS * 10, cap=5000) == 5  # slow (e.g. a compile): shrink 2x
+    assert next_epochs(1, 5.0, cap=5000) == 1
+    assert next_epochs(4000, 0.001, cap=5000) == 5000
