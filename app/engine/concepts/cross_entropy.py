@@ -39,6 +39,10 @@ def cross_entropy(*, y_true: Sequence[Sequence[float]], y_pred: Sequence[Sequenc
     if truth.shape != pred.shape:
         raise ValueError(f"y_true and y_pred must have the same shape; received {list(truth.shape)} "
                          f"and {list(pred.shape)}")
+    if truth.shape[1] < 2:
+        raise ValueError(f"categorical cross entropy needs at least 2 classes per row; received "
+                         f"{truth.shape[1]} (for one probability per sample use binary cross entropy in the "
+                         f"losses lab)")
     if not 0.0 <= epsilon < 0.5:
         raise ValueError(f"epsilon must be at least 0 and below 0.5; received {epsilon}")
     truth_t = tf.constant(truth)

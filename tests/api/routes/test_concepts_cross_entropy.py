@@ -69,3 +69,8 @@ def test_mismatched_shapes_say_what_was_expected(client):
 def test_openapi_example_works_as_is(client):
     for example in openapi_examples(client, URL):
         assert client.post(URL, json=example).status_code == 200
+
+
+def test_a_single_class_is_refused_rather_than_computed(client):
+    r = client.post("/api/concepts/cross-entropy", json={"y_true": [[1.0]], "y_pred": [[0.5]]})
+    assert r.status_code == 422 and "at least 2 classes" in r.text
