@@ -1,6 +1,6 @@
 // Backprop lab: a small network with explicit weights; step back layer by layer through the chain-rule factors.
 
-import { fmt, parseNumbers, parseRows, postConcept, py, showCode, svg, wire } from './lab.js';
+import { fmt, parseNumbers, parseRows, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
 import { onLangChange, t } from '../i18n.js';
 
 const $preset = document.getElementById('bp-preset');
@@ -198,23 +198,6 @@ function drawNetwork(data) {
     : t({ en: `back through layer ${now + 1} of ${data.layers.length}`, zh: `反向经过第 ${now + 1} 层（共 ${data.layers.length} 层）` });
 }
 
-function table(caption, headers, rows) {
-  const el = document.createElement('table');
-  el.createCaption().textContent = caption;
-  const head = el.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  const body = el.createTBody();
-  for (const cells of rows) {
-    const tr = body.insertRow();
-    cells.forEach((text) => { tr.insertCell().textContent = text; });
-  }
-  return el;
-}
-
 // The factors being multiplied in the current layer (or the forward sums before any step back).
 function drawFactors(data) {
   const now = current(data);
@@ -270,11 +253,7 @@ function drawFormula(data) {
       `;  w ← ${fmt(out.kernel[0][0])} − ${data.learning_rate} × ${fmt(out.gradients.kernel[0][0])} = ${fmt(out.updated.kernel[0][0])}`,
     t({ en: `after one step: L = ${fmt(data.loss_after_update)}`, zh: `更新一步后：L = ${fmt(data.loss_after_update)}` }),
   ];
-  $formula.replaceChildren(...lines.map((text) => {
-    const div = document.createElement('div');
-    div.textContent = text;
-    return div;
-  }));
+  showLines($formula, lines);
 }
 
 function drawNumbers(data) {

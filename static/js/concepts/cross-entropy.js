@@ -1,6 +1,6 @@
 // Cross-entropy lab: the hand-written steps (clip, log, multiply, sum, mean) next to Keras, and H(p, q) vs H(q, p).
 
-import { fmt, parseRows, postConcept, py, showCode, svg, wire } from './lab.js';
+import { fmt, parseRows, postConcept, py, showCode, showLines, svg, wire } from './lab.js';
 import { onLangChange, t } from '../i18n.js';
 
 const $yTrue = document.getElementById('ce-y-true');
@@ -202,11 +202,7 @@ function drawFormula(request, data) {
   const n = request.y_true.length;
   lines.push(`L = (${data.steps.per_sample.map((v) => fmt(v)).join(' + ')}) / ${n} = ${fmt(data.steps.loss)}` +
     `;  Keras: ${fmt(data.keras.loss)}` + (data.keras_from_logits ? `;  Keras from_logits: ${fmt(data.keras_from_logits.loss)}` : ''));
-  $formula.replaceChildren(...lines.map((text) => {
-    const div = document.createElement('div');
-    div.textContent = text;
-    return div;
-  }));
+  showLines($formula, lines);
 }
 
 function sub(n) {

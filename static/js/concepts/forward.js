@@ -1,6 +1,6 @@
 // Forward-propagation lab: values flowing through Dense layers, revealed layer by layer with a step button.
 
-import { LabError, fmt, parseNumbers, postConcept, py, showCode, svg, wire } from './lab.js';
+import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
 import { onLangChange, t } from '../i18n.js';
 
 const $preset = document.getElementById('fw-preset');
@@ -205,50 +205,31 @@ function drawFormula(columns) {
     const z = last.data.layers.at(-1).output;
     lines.push(`softmax(z)ᵢ = exp(zᵢ) / Σⱼ exp(zⱼ);  z = [${flatValues(z).map((v) => fmt(v, 3)).join(', ')}${z.values ? '' : ', …'}] → [${flatValues(column.output).map((v) => fmt(v, 3)).join(', ')}]`);
   }
-  $formula.replaceChildren(...lines.map((text) => {
-    const div = document.createElement('div');
-    div.textContent = text;
-    return div;
-  }));
+  showLines($formula, lines);
 }
 
 function drawNumbers(data) {
-  const table = document.createElement('table');
-  table.createCaption().textContent = t({
-    en: `${data.parameters} parameters in all. Big layers are summarised: their statistics and first values.`,
-    zh: `共 ${data.parameters} 个参数。大的层只给出统计量和前几个值。`,
-  });
-  const head = table.createTHead().insertRow();
-  for (const h of [t({ en: 'layer', zh: '层' }), 'activation', 'kernel', t({ en: 'parameters', zh: '参数' }),
-    t({ en: 'output shape', zh: '输出形状' }), 'z: min / max', 'a: min / max', 'a: mean / std', t({ en: 'first values of a', zh: 'a 的前几个值' })]) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  const body = table.createTBody();
-  const add = (cells) => {
-    const tr = body.insertRow();
-    cells.forEach((text, i) => {
-      const td = tr.insertCell();
-      td.textContent = text;
-      if (i === 0 || i === 1 || i === cells.length - 1) td.className = 'label';
-    });
-  };
+  const rows = [];
   const first = (s) => `[${s.head.map((v) => fmt(v, 3)).join(', ')}${s.size > s.head.length ? ', …' : ''}]`;
-  add(['x', '', '', '', `[${data.input.shape.join(', ')}]`, '', `${fmt(data.input.min)} / ${fmt(data.input.max)}`,
+  rows.push(['x', '', '', '', `[${data.input.shape.join(', ')}]`, '', `${fmt(data.input.min)} / ${fmt(data.input.max)}`,
     `${fmt(data.input.mean)} / ${fmt(data.input.std)}`, first(data.input)]);
   data.layers.forEach((layer, i) => {
-    add([`Dense ${i + 1} (${layer.units})`, layer.activation, `[${layer.kernel.shape.join(', ')}]`, String(layer.parameters),
+    rows.push([`Dense ${i + 1} (${layer.units})`, layer.activation, `[${layer.kernel.shape.join(', ')}]`, String(layer.parameters),
       `[${layer.output.shape.join(', ')}]`, `${fmt(layer.pre_activation.min)} / ${fmt(layer.pre_activation.max)}`,
       `${fmt(layer.output.min)} / ${fmt(layer.output.max)}`, `${fmt(layer.output.mean)} / ${fmt(layer.output.std)}`,
       first(layer.output)]);
   });
   if (data.softmax) {
     const s = data.softmax;
-    add(['softmax', '', '', '0', `[${s.shape.join(', ')}]`, '', `${fmt(s.min)} / ${fmt(s.max)}`,
+    rows.push(['softmax', '', '', '0', `[${s.shape.join(', ')}]`, '', `${fmt(s.min)} / ${fmt(s.max)}`,
       `${fmt(s.mean)} / ${fmt(s.std)}`, first(s)]);
   }
-  $numbers.replaceChildren(table);
+  $numbers.replaceChildren(table(
+    t({ en: `${data.parameters} parameters in all. Big layers are summarised: their statistics and first values.`,
+      zh: `共 ${data.parameters} 个参数。大的层只给出统计量和前几个值。` }),
+    [t({ en: 'layer', zh: '层' }), 'activation', 'kernel', t({ en: 'parameters', zh: '参数' }), t({ en: 'output shape', zh: '输出形状' }),
+      'z: min / max', 'a: min / max', 'a: mean / std', t({ en: 'first values of a', zh: 'a 的前几个值' })],
+    rows));
 }
 
 function code(request) {

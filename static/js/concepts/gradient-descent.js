@@ -1,7 +1,7 @@
 // Gradient-descent lab: the zig-zag on J(x) with a live learning-rate slider and its bands, optimizers compared on a
 // contour plot of J(x, y), and full-batch vs stochastic vs mini-batch descent on a linear regression.
 
-import { fmt, postConcept, py, showCode, svg, wire } from './lab.js';
+import { checkboxList, fmt, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
 import { onLangChange, t } from '../i18n.js';
 
@@ -263,23 +263,6 @@ function renderBatch() {
 
 // ---- numbers, formula, code ------------------------------------------------------------------------------
 
-function table(caption, headers, rows) {
-  const el = document.createElement('table');
-  el.createCaption().textContent = caption;
-  const head = el.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  const body = el.createTBody();
-  for (const cells of rows) {
-    const tr = body.insertRow();
-    for (const text of cells) tr.insertCell().textContent = text;
-  }
-  return el;
-}
-
 function renderShared() {
   const parts = [];
   if (curve) {
@@ -325,11 +308,7 @@ function drawFormula() {
     : [t({ en: `${request.optimizers[0]}: each step uses η = ${eta} and the optimizer's running averages of past gradients`,
       zh: `${request.optimizers[0]}：每一步使用 η = ${eta} 以及优化器对历史梯度的滑动平均` })];
   lines.push(`x: ${traj.slice(0, 8).map((p) => fmt(p.x[0])).join(', ')}${traj.length > 8 ? ', …' : ''}`);
-  $formula.replaceChildren(...lines.map((text) => {
-    const div = document.createElement('div');
-    div.textContent = text;
-    return div;
-  }));
+  showLines($formula, lines);
 }
 
 function descentCode(request, data) {
@@ -385,18 +364,8 @@ async function start() {
     option.textContent = o.label;
     return option;
   }));
-  $optimizers.replaceChildren(...options.optimizers.map((o, i) => {
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = o.name;
-    box.checked = DEFAULT_2D.includes(o.name);
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = PALETTE[i % PALETTE.length];
-    label.append(box, swatch, o.label);
-    return label;
-  }));
+  checkboxList($optimizers, options.optimizers,
+    { checked: DEFAULT_2D, colorOf: new Map(optimizerNames.map((name, i) => [name, PALETTE[i % PALETTE.length]])) });
   $function.addEventListener('change', () => { ownStart1d = true; });
   $x0.addEventListener('input', () => { ownStart1d = false; });
   $function2d.addEventListener('change', () => { ownStart2d = true; });

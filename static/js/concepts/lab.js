@@ -121,3 +121,30 @@ export function checkboxList(container, entries, { checked = [], colorOf = new M
     return box;
   });
 }
+
+// A table with a caption, a header row and rows of cell texts (written as text, never as HTML).
+export function table(caption, headers, rows) {
+  const el = document.createElement('table');
+  el.createCaption().textContent = caption;
+  const head = el.createTHead().insertRow();
+  for (const h of headers) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.appendChild(th);
+  }
+  const body = el.createTBody();
+  for (const cells of rows) {
+    const tr = body.insertRow();
+    for (const text of cells) tr.insertCell().textContent = String(text);
+  }
+  return el;
+}
+
+// Replaces the content of `container` with one <div> of text per line (e.g. a formula with its numbers).
+export function showLines(container, lines) {
+  container.replaceChildren(...lines.map((text) => {
+    const div = document.createElement('div');
+    div.textContent = text;
+    return div;
+  }));
+}

@@ -1,7 +1,7 @@
 // Learning-rate lab: a keras.optimizers.schedules schedule, its rate per step, and J(x) = x² descended with it
 // next to the same start with the initial rate held constant.
 
-import { LabError, fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
+import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, table, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
 import { onLangChange, t } from '../i18n.js';
 
@@ -139,24 +139,13 @@ function render() {
 }
 
 function drawNumbers(data) {
-  const table = document.createElement('table');
-  table.createCaption().textContent = t({ en: 'x before each step, and the rate that step uses', zh: '每一步之前的 x，以及这一步使用的学习率' });
-  const head = table.createTHead().insertRow();
-  for (const h of ['step', 'learning rate', t({ en: 'x (schedule)', zh: 'x（衰减）' }), t({ en: 'x (constant)', zh: 'x（恒定）' })]) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  const body = table.createTBody();
   const count = data.scheduled.trajectory.length;
-  const rows = count > TABLE_ROWS + 1 ? [...Array(TABLE_ROWS).keys(), null, count - 1] : [...Array(count).keys()];
-  for (const i of rows) {
-    const tr = body.insertRow();
-    const cells = i === null ? ['…', '', '', ''] : [String(i), fmt(data.learning_rates[i] ?? null, 6),
-      fmt(data.scheduled.trajectory[i]?.x[0] ?? null, 6), fmt(data.constant.trajectory[i]?.x[0] ?? null, 6)];
-    for (const text of cells) tr.insertCell().textContent = text;
-  }
-  $numbers.replaceChildren(table);
+  const steps = count > TABLE_ROWS + 1 ? [...Array(TABLE_ROWS).keys(), null, count - 1] : [...Array(count).keys()];
+  $numbers.replaceChildren(table(
+    t({ en: 'x before each step, and the rate that step uses', zh: '每一步之前的 x，以及这一步使用的学习率' }),
+    ['step', 'learning rate', t({ en: 'x (schedule)', zh: 'x（衰减）' }), t({ en: 'x (constant)', zh: 'x（恒定）' })],
+    steps.map((i) => (i === null ? ['…', '', '', ''] : [String(i), fmt(data.learning_rates[i] ?? null, 6),
+      fmt(data.scheduled.trajectory[i]?.x[0] ?? null, 6), fmt(data.constant.trajectory[i]?.x[0] ?? null, 6)]))));
 }
 
 // The schedule's formula with the numbers put in, and the first steps of x ← (1 − 2·lr)·x.
@@ -170,11 +159,7 @@ function drawFormula(request, data) {
   const first = traj.slice(0, 3).filter((_, i) => traj[i + 1]).map((p, i) =>
     `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${fmt(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
   const lines = [`lr(step) = ${rule}`, `xₜ₊₁ = xₜ − lrₜ · 2xₜ = (1 − 2·lrₜ) · xₜ`, first.join(';  ')];
-  $formula.replaceChildren(...lines.map((text) => {
-    const div = document.createElement('div');
-    div.textContent = text;
-    return div;
-  }));
+  showLines($formula, lines);
 }
 
 function code(request, data) {
