@@ -88,7 +88,6 @@ class Run:
     points: np.ndarray  # [n, dims]
     losses: np.ndarray  # [n]
     gradients: np.ndarray  # [n, dims]
-    learning_rates: np.ndarray  # [n - 1], the rate each update used
     overflow: bool = False
     verdict: str = field(init=False)
 
@@ -163,8 +162,7 @@ def run_descent(function: str, optimizer: str, start: Sequence[float], learning_
     finite = np.isfinite(points).all(axis=1) & np.isfinite(losses) & np.isfinite(gradients).all(axis=1)
     end = len(losses) if finite.all() else int(np.argmin(finite)) + 1
     return Run(points[:end].astype(np.float64), losses[:end].astype(np.float64),
-               gradients[:end].astype(np.float64), np.asarray(learning_rates[:end - 1], np.float64),
-               overflow=not finite.all())
+               gradients[:end].astype(np.float64), overflow=not finite.all())
 
 
 def verdict(points: np.ndarray, losses: np.ndarray, overflow: bool = False) -> str:
