@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
     jit_compile: bool = True
+    # Compile the default network at start-up, in the background.
+    prewarm: bool = True
 
 
 @lru_cache

@@ -14,6 +14,9 @@ from app.api.middleware import BodySizeLimit, SecurityHeaders
 from app.api.main import api_router
 from app.api.routes import pages
 from app.config import get_settings
+from app.engine.session import TrainingSession
+from app.engine.snapshot import snapshot
+from app.engine.spec import TrainingSpec
 from app.sessions.backend import InProcessBackend
 from app.sessions.manager import SessionManager
 
@@ -31,11 +34,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             manager.reap()
 
     reaper = asyncio.create_task(reap_forever())
+    if get_settings().prewarm:
+        # Compile the default network's functions while nobody waits, so the first "play" is instant.
+        asyncio.get_running_loop().run_in_executor(None, prewarm)
     try:
         yield
     finally:
         reaper.cancel()
         manager.clear()
+
+
+def prewarm() -> None:
+    session = TrainingSession(TrainingSpec(), jit_compile=get_settings().jit_compile)
+    session.train(1)
+    settings = get_settings()
+    snapshot(session, settings.default_resolution, settings.neuron_resolution)
 
 
 def create_app() -> FastAPI:

@@ -1,0 +1,170 @@
+"""Live-stream figures through the real server: frames/s and epochs/s on screen for 1, 10 and 50 playing
+sessions, /api/health latency under that load, time to the first frame (new and seen architecture), and
+time to solve the spiral.
+
+Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50]
+It starts the app on a free loopback port (or uses --url http://127.0.0.1:PORT) and only talks to it.
+Figures are printed, not asserted.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+SPIRAL = {"dataset": "spiral", "noise": 0, "features": ["x1", "x2"], "hidden_layers": [8, 8, 8],
+          "activation": "tanh", "optimizer": "adam", "learning_rate": 0.01}
+
+
+@contextmanager
+def server(url: str | None):
+    if url:
+        yield url
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "TP_HOST": "127.0.0.1", "TP_PORT": str(port), "TP_MAX_SESSIONS": "500"}
+    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def create(client: httpx.AsyncClient, config: dict) -> str:
+    r = await client.post("/api/sessions", json=config)
+    r.raise_for_status()
+    return r.json()["id"]
+
+
+def ws_url(base: str, sid: str) -> str:
+    return base.replace("http://", "ws://") + f"/api/sessions/{sid}/stream"
+
+
+async def frames(ws):
+    """Yields frame headers (the binary part that follows each is read and dropped)."""
+    while True:
+        message = await ws.recv()
+        if isinstance(message, str):
+            header = json.loads(message)
+            if header.get("type") == "frame":
+                await ws.recv()
+                yield header
+
+
+async def play_for(base: str, sid: str, seconds: float) -> tuple[int, int]:
+    async with websockets.connect(ws_url(base, sid), max_size=2**22) as ws:
+        await ws.send(json.dumps({"type": "play"}))
+        count, first_epoch, last_epoch = 0, None, 0
+        end = time.monotonic() + seconds
+        async for header in frames(ws):
+            count += 1
+            first_epoch = header["epoch"] if first_epoch is None else first_epoch
+            last_epoch = header["epoch"]
+            if time.monotonic() >= end:
+                break
+        await ws.send(json.dumps({"type": "pause"}))
+        return count, last_epoch - (first_epoch or 0)
+
+
+async def health_latencies(client: httpx.AsyncClient, stop: asyncio.Event) -> list[float]:
+    out = []
+    while not stop.is_set():
+        t = time.perf_counter()
+        await client.get("/api/health")
+        out.append(time.perf_counter() - t)
+        await asyncio.sleep(0.05)
+    return out
+
+
+async def concurrent(base: str, n: int, seconds: float) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        ids = [await create(client, {}) for _ in range(n)]
+        stop = asyncio.Event()
+        health = asyncio.create_task(health_latencies(client, stop))
+        results = await asyncio.gather(*[play_for(base, sid, seconds) for sid in ids])
+        stop.set()
+        lat = sorted(await health)
+        fps = [c / seconds for c, _ in results]
+        eps = [e / seconds for _, e in results]
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
+        print(f"{n:3d} sessions: frames/s per session min {min(fps):5.1f} median {statistics.median(fps):5.1f}; "
+              f"epochs/s on screen per session median {statistics.median(eps):7.0f}; "
+              f"health p99 {p99:.0f} ms", flush=True)
+        for sid in ids:
+            await client.delete(f"/api/sessions/{sid}")
+
+
+async def first_frame(base: str, config: dict) -> float:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        sid = await create(client, config)
+        async with websockets.connect(ws_url(base, sid), max_size=2**22) as ws:
+            t = time.perf_counter()
+            await ws.send(json.dumps({"type": "play"}))
+            async for header in frames(ws):
+                if header["epoch"] > 0:
+                    return time.perf_counter() - t
+    raise RuntimeError("stream ended")
+
+
+async def time_to_solve(base: str, limit: float) -> str:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        sid = await create(client, SPIRAL)
+        async with websockets.connect(ws_url(base, sid), max_size=2**22) as ws:
+            t = time.perf_counter()
+            await ws.send(json.dumps({"type": "play"}))
+            best = float("inf")
+            async for header in frames(ws):
+                best = min(best, header["test_loss"] if header["test_loss"] is not None else best)
+                elapsed = time.perf_counter() - t
+                if header["test_loss"] is not None and header["test_loss"] < 0.1:
+                    return f"test loss < 0.1 after {elapsed:.1f} s (epoch {header['epoch']})"
+                if elapsed > limit:
+                    return (f"not below 0.1 within {limit:.0f} s: best test loss {best:.3f}, "
+                            f"epoch {header['epoch']}, test accuracy {header['metrics']['accuracy']:.3f}")
+    raise RuntimeError("stream ended")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", help="an already running server (loopback)")
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--counts", default="1,10,50")
+    parser.add_argument("--solve-limit", type=float, default=30.0)
+    args = parser.parse_args()
+    print(f"# {' '.join([Path(sys.executable).name, *sys.argv])}  (cores: {os.cpu_count()})")
+    with server(args.url) as base:
+        new_arch = {"hidden_layers": [random.randint(3, 9) for _ in range(3)], "activation": "relu"}
+        cold = await first_frame(base, new_arch)
+        warm = await first_frame(base, new_arch)
+        print(f"first frame after play: new architecture {cold * 1000:.0f} ms, seen architecture {warm * 1000:.0f} ms")
+        for n in [int(x) for x in args.counts.split(",")]:
+            await concurrent(base, n, args.seconds)
+        print("spiral (noise 0, x1 x2, [8, 8, 8] tanh, adam 0.01):", await time_to_solve(base, args.solve_limit))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
