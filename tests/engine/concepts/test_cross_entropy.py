@@ -100,7 +100,8 @@ def test_without_clipping_log_zero_is_reported_as_overflow_not_nan():
 @pytest.mark.parametrize("kwargs, message", [
     ({"y_true": [[1.0, 0.0]], "y_pred": [[0.5, 0.3, 0.2]]}, r"same shape; received \[1, 2\] and \[1, 3\]"),
     ({"y_true": [[1.0, 0.0], [1.0]], "y_pred": [[0.5, 0.5], [1.0]]}, "rectangular"),
-    ({"y_true": [[1.0]], "y_pred": [[1.0]], "epsilon": 0.5}, "epsilon must be at least 0 and below 0.5"),
+    ({"y_true": [[1.0, 0.0]], "y_pred": [[0.9, 0.1]], "epsilon": 0.5}, "epsilon must be at least 0 and below 0.5"),
+    ({"y_true": [[1.0]], "y_pred": [[0.5]]}, "at least 2 classes per row; received 1"),
 ])
 def test_bad_input_says_what_was_expected(kwargs, message):
     with pytest.raises(ValueError, match=message):
