@@ -109,6 +109,7 @@ def _set_layers(page: Page, target: list[int]) -> None:
     for i, units in enumerate(target):
         while layers()[i] < units:
             page.click(f"button[aria-label='Add a neuron to layer {i + 1}']")
+            assert len(layers()) == len(target), (page.url, page.text_content("#pg-status-line"))
         while layers()[i] > units:
             page.click(f"button[aria-label='Remove a neuron from layer {i + 1}']")
 

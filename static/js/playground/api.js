@@ -47,6 +47,7 @@ export class Stream {
     this.$socket = new WebSocket(`${scheme}://${location.host}/api/sessions/${encodeURIComponent(sessionId)}/stream`);
     this.$socket.binaryType = 'arraybuffer';
     this.$socket.addEventListener('open', () => {
+      if (this._closedByUs) return this.$socket.close(1000);
       for (const message of this._pending) this.$socket.send(message);
       this._pending = [];
     });
@@ -57,6 +58,7 @@ export class Stream {
   }
 
   _receive(data) {
+    if (this._closedByUs) return; // frames of a stream being replaced must not reach the page
     if (typeof data !== 'string') {
       if (this._header) this._onFrame(this._header, new Uint8Array(data));
       this._header = null;
@@ -82,9 +84,10 @@ export class Stream {
   reset(reseed = false) { return this.send({ type: 'reset', reseed }); }
   edit({ layer, kind, index, value }) { return this.send({ type: 'edit', layer, kind, index, value }); }
 
+  // Closing a socket that is still connecting logs a browser warning: wait for it to open, then close.
   close() {
     this._closedByUs = true;
-    this.$socket.close(1000);
+    if (this.$socket.readyState === WebSocket.OPEN) this.$socket.close(1000);
   }
 }
 

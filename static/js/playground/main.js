@@ -70,6 +70,11 @@ class Playground {
     return out;
   }
 
+  outputsOf(state) {
+    if (this.problemOf(state) !== 'multiclass') return 1;
+    return state.num_classes ?? this.options.datasets.find((d) => d.name === state.dataset).num_classes.default;
+  }
+
   problemOf(state) {
     return this.options.datasets.find((d) => d.name === state.dataset)?.problem ?? 'binary';
   }
@@ -84,7 +89,7 @@ class Playground {
     this.controls.update({ state: this.state, problem });
     this.data.update({ state: this.state });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
-    if (this._header) this.network.update({ state: this.state });
+    this.network.update({ state: this.state, outputs: this.outputsOf(this.state) });
   }
 
   toggleFeature(name) {
@@ -197,7 +202,7 @@ class Playground {
     this.loss.update(header);
     this.metrics.update(header);
     this.heatmap.update({ output: maps.output, problem: header.problem });
-    this.network.update({ state: this.state, header, maps });
+    this.network.update({ state: this.state, outputs: this.outputsOf(this.state), header, maps });
   }
 }
 

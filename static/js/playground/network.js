@@ -67,13 +67,13 @@ export class NetworkView extends Widget {
     });
   }
 
-  // data: {state, header, maps} — state gives the architecture, header the weights, maps the heatmaps.
-  update({ state, header, maps }) {
+  // data: {state, outputs, header?, maps?} — state and outputs give the architecture, header the weights,
+  // maps the heatmaps. Call it on every state change: the +/− buttons count from the state it was given.
+  update({ state, outputs, header, maps }) {
     this._state = state;
     if (header) this._header = header;
     if (maps) this._maps = maps;
-    const outputs = this._header ? this._header.weights.at(-1).biases.length : 1;
-    const key = JSON.stringify([state.features, state.hidden_layers, outputs, this._header?.problem]);
+    const key = JSON.stringify([state.features, state.hidden_layers, outputs]);
     if (key !== this._key) {
       this._key = key;
       this._outputs = outputs;
