@@ -239,3 +239,18 @@ def test_code_dialog_shows_the_keras_script(page: Page, live_server, console_err
     assert href.endswith("/export/model.keras")
     page.keyboard.press("Escape")
     assert console_errors == []
+
+
+def test_reload_resumes_the_session_where_it_was(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server + "/?learning_rate=0.1")
+    page.click("#pg-play")
+    _wait_for(lambda: _epoch(page) > 200, 30, "training")
+    page.click("#pg-play")
+    _wait_for(lambda: page.get_attribute("#pg-play", "aria-label") == "Play", 5, "pause")
+    time.sleep(0.3)
+    sid, epoch = _session(page), _epoch(page)
+    page.reload()
+    _wait_for(lambda: _session(page) == sid and _epoch(page) == epoch, 10, "the same session at the same epoch")
+    assert page.input_value("#pg-learning-rate") == "0.1"
+    assert console_errors == []

@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  FIELDS, changedScopes, defaultState, liveChanges, parseQuery, requestBody, toQuery,
+  FIELDS, changedScopes, defaultState, liveChanges, liveFields, parseQuery, requestBody, toQuery,
 } from '../../static/js/playground/state.js';
 
 test('default state serialises to an empty query and back', () => {
@@ -61,4 +61,11 @@ test('changed scopes tell a new session from a live change from a view change', 
   assert.deepEqual(changedScopes(s, { ...s, dataset: 'xor' }), { session: true, live: false, view: false });
   assert.deepEqual(changedScopes(s, { ...s, batch_size: 5 }), { session: false, live: true, view: false });
   assert.deepEqual(changedScopes(s, { ...s, discretize: true }), { session: false, live: false, view: true });
+});
+
+test('live fields list every live knob, the schedule as one object', () => {
+  assert.deepEqual(liveFields(defaultState()), {
+    learning_rate: 0.03, regularization: 'none', regularization_rate: 0, batch_size: 10,
+    lr_schedule: { name: 'constant' },
+  });
 });

@@ -9,11 +9,12 @@ import { LossChart } from './loss-chart.js';
 import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import {
-  changedScopes, defaultState, liveChanges, parseQuery, requestBody, toQuery, withChanges,
+  FIELDS, changedScopes, defaultState, liveChanges, liveFields, parseQuery, requestBody, toQuery, withChanges,
 } from './state.js';
 import { Transport } from './transport.js';
 
 const $ = (id) => document.getElementById(id);
+const SESSION_KEY = 'tp.playground.session'; // this tab's session: a reload within the TTL resumes it
 
 class Playground {
   async start() {
@@ -49,7 +50,25 @@ class Playground {
     window.addEventListener('pagehide', () => this.stream?.close());
     history.replaceState(null, '', this._url());
     this._render();
-    await this.newSession(null);
+    const resumed = await this._resumable();
+    if (resumed) await this._use(resumed, ++this._token, { resumed: true });
+    else await this.newSession(null);
+  }
+
+  // The session this tab used before a reload, if the server still holds it and it was built from this state.
+  async _resumable() {
+    const id = sessionStorage.getItem(SESSION_KEY);
+    if (!id) return null;
+    let session;
+    try {
+      session = await api.session(id);
+    } catch {
+      return null;
+    }
+    const body = requestBody(this.state);
+    const same = FIELDS.filter((f) => f.scope === 'session' && body[f.key] !== undefined)
+      .every((f) => JSON.stringify(session.config[f.key]) === JSON.stringify(body[f.key]));
+    return same ? session : null;
   }
 
   // Names the server does not know fall back to their defaults, so an old or hand-edited link still loads.
@@ -154,20 +173,35 @@ class Playground {
       api.deleteSession(session.id).catch(() => {});
       return;
     }
+    this._use(session, token);
+  }
+
+  async _use(session, token, { resumed = false } = {}) {
     this.transport.showMessage('');
     this.sessionId = session.id;
+    sessionStorage.setItem(SESSION_KEY, session.id);
     $('playground').dataset.session = session.id; // lets tests and curious users find the session
     this._header = null;
     this._featureMaps = {};
     this.loss.reset();
     this.network.reset();
     this.code.update({ sessionId: session.id });
+    if (resumed) await this._loadHistory(session.id);
     this.connect();
+    if (resumed) this.stream.set(liveFields(this.state)); // the URL's live knobs win over the stored ones
     const s = this.state;
     api.preview({ dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
       num_classes: s.num_classes, seed: s.seed })
       .then((points) => { if (token === this._token) this.heatmap.update({ points }); })
       .catch(() => {});
+  }
+
+  // A resumed session's loss curve so far (before any frame, so the chart's epochs only grow).
+  async _loadHistory(id) {
+    try {
+      const h = await api.history(id);
+      h.epochs.forEach((epoch, i) => this.loss.update({ epoch, train_loss: h.train_loss[i], test_loss: h.test_loss[i] }));
+    } catch { /* the curve starts from now */ }
   }
 
   connect() {

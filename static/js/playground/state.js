@@ -140,6 +140,16 @@ export function liveChanges(before, after) {
   return changes;
 }
 
+// Every live field of a state, as the `changes` of a `set` command.
+export function liveFields(state) {
+  const changes = {};
+  for (const f of FIELDS) {
+    if (f.scope === 'live' && !f.key.startsWith('lr_schedule')) changes[f.key] = state[f.key];
+  }
+  changes.lr_schedule = { name: state.lr_schedule, ...clone(state.lr_schedule_params) };
+  return changes;
+}
+
 // Which scopes changed between two states: {session, live, view} booleans.
 export function changedScopes(before, after) {
   const out = { session: false, live: false, view: false };
