@@ -91,17 +91,17 @@ class Stream:
         self.playing = False
         self.epochs = 1  # per call while playing; adapted from measured time
         self.rate = 0.0  # epochs per second, smoothed
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[str | bytes | None] = asyncio.Queue()
 
     async def read(self) -> None:
-        """Move client messages into the queue; ``None`` marks the end."""
+        """Move client messages (text, or bytes to be refused) into the queue; ``None`` marks the end."""
         try:
             while True:
                 message = await self.ws.receive()
                 if message["type"] == "websocket.disconnect":
                     break
                 text = message.get("text")
-                await self.queue.put(text if text is not None else "\x00binary")
+                await self.queue.put(text if text is not None else message.get("bytes", b""))
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
@@ -125,18 +125,15 @@ class Stream:
         finally:
             reader.cancel()
 
-    async def handle(self, text: str | None) -> bool:
+    async def handle(self, message: str | bytes | None) -> bool:
         """Apply one client message; False when the client has gone."""
-        if text is None:
+        if message is None:
             return False
         try:
-            command = parse_command(text) if text != "\x00binary" else None
-            if command is None:
+            if not isinstance(message, str):
                 raise BadCommand("Send commands as JSON text, not binary messages")
-            await self.apply(command)
-        except BadCommand as e:
-            await self.ws.send_text(json.dumps({"type": "error", "detail": str(e)}))
-        except ValueError as e:  # the engine's own checks (e.g. a batch size larger than the training set)
+            await self.apply(parse_command(message))
+        except ValueError as e:  # BadCommand, or the engine's own checks (e.g. a batch size above the data)
             await self.ws.send_text(json.dumps({"type": "error", "detail": str(e)}))
         return True
 
