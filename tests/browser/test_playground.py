@@ -11,13 +11,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
-def base_url():
-    """Replaces pytest-playwright's fallback ``base_url``, a fixture defined as an instance method, which pytest 9
-    reports with a PytestRemovedIn10Warning (an error here). Tests pass full URLs from ``live_server``."""
-    return None
-
-
 def _epoch(page: Page) -> int:
     return int(page.get_attribute("#pg-epoch", "data-epoch") or -1)
 
