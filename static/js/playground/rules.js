@@ -1,0 +1,52 @@
+// The rules a playground state follows, given /api/options. Pure (no DOM): tested with node --test.
+
+import { defaultState, requestBody, FIELDS } from './state.js';
+
+const has = (list, name) => list.some((x) => x.name === name);
+
+export function problemOf(options, state) {
+  return options.datasets.find((d) => d.name === state.dataset)?.problem ?? 'binary';
+}
+
+// Output units of the network: one per class for multi-class data, else one.
+export function outputsOf(options, state) {
+  if (problemOf(options, state) !== 'multiclass') return 1;
+  return state.num_classes ?? options.datasets.find((d) => d.name === state.dataset).num_classes.default;
+}
+
+// `state` with `changes` applied and made consistent: a new dataset drops the class count, a new schedule its
+// parameters; the batch fits the training set; names the server does not know (an old or hand-edited link)
+// fall back to their defaults; a loss that does not fit the problem gives way to the problem's default.
+export function normalise(options, state, changes = {}) {
+  const d = defaultState();
+  const out = { ...state, ...changes };
+  if (changes.dataset !== undefined && changes.dataset !== state.dataset && changes.num_classes === undefined) out.num_classes = null;
+  if (changes.lr_schedule !== undefined && changes.lr_schedule_params === undefined) out.lr_schedule_params = {};
+  if (!has(options.datasets, out.dataset)) out.dataset = d.dataset;
+  if (!out.features.every((f) => has(options.features, f))) out.features = d.features;
+  if (!has(options.activations, out.activation)) out.activation = d.activation;
+  if (!has(options.optimizers, out.optimizer)) out.optimizer = d.optimizer;
+  if (!has(options.regularizations, out.regularization)) out.regularization = d.regularization;
+  if (!has(options.lr_schedules, out.lr_schedule)) { out.lr_schedule = d.lr_schedule; out.lr_schedule_params = {}; }
+  const problem = problemOf(options, out);
+  if (out.loss !== null && !options.losses.some((l) => l.name === out.loss && l.problems.includes(problem))) out.loss = null;
+  if (!options.datasets.find((x) => x.name === out.dataset).num_classes) out.num_classes = null;
+  const nTrain = Math.round(out.num_samples * out.train_ratio);
+  if (out.batch_size > nTrain) out.batch_size = Math.max(1, nTrain);
+  return out;
+}
+
+// The features after switching `name` on or off, in the registry's order; null if none would be left.
+export function toggleFeature(options, active, name) {
+  const on = new Set(active);
+  if (on.has(name)) on.delete(name); else on.add(name);
+  return on.size ? options.features.map((f) => f.name).filter((n) => on.has(n)) : null;
+}
+
+// Whether a session's config (as the server reports it) was built from `state`. Fields the request leaves to
+// the server (null) are not compared; live fields are not either, a `set` brings them in line.
+export function builtFrom(config, state) {
+  const body = requestBody(state);
+  return FIELDS.filter((f) => f.scope === 'session' && body[f.key] !== undefined)
+    .every((f) => JSON.stringify(config[f.key]) === JSON.stringify(body[f.key]));
+}

@@ -1,0 +1,94 @@
+// The page's one live session: create (or resume after a reload), stream, replace when the setup changes,
+// reconnect when the socket drops, start again if the server reaped it.
+
+import { CLOSE_NOT_FOUND, Stream, api } from './api.js';
+import { liveFields, requestBody } from './state.js';
+import { builtFrom } from './rules.js';
+
+const SESSION_KEY = 'tp.playground.session'; // this tab's session: a reload within the TTL resumes it
+
+export class LiveSession {
+  // callbacks: onSession(session, {resumed, history}), onFrame(header, bytes), onError(detail)
+  constructor(callbacks) {
+    this._cb = callbacks;
+    this.id = null;
+    this.stream = null;
+    this.playing = false;
+    this._state = null;
+    this._token = 0;
+  }
+
+  // The tab's previous session if the server still holds it and it was built from `state`; else a new one.
+  async open(state) {
+    const id = sessionStorage.getItem(SESSION_KEY);
+    if (id) {
+      try {
+        const session = await api.session(id);
+        if (builtFrom(session.config, state)) {
+          const history = await api.history(id).catch(() => null);
+          this._state = state;
+          this._use(session, { resumed: true, history });
+          this.stream.set(liveFields(state)); // the URL's live knobs win over the stored ones
+          return;
+        }
+      } catch { /* gone: make a new one */ }
+    }
+    await this.replace(state);
+  }
+
+  // A new session for `state` (the old one is deleted). Throws the server's message if it refuses the setup.
+  async replace(state) {
+    const token = ++this._token;
+    this._drop();
+    const session = await api.createSession(requestBody(state)).catch((e) => {
+      if (token === this._token) throw e;
+      return null;
+    });
+    if (!session) return;
+    if (token !== this._token) {
+      api.deleteSession(session.id).catch(() => {});
+      return;
+    }
+    this._state = state;
+    this._use(session, { resumed: false, history: null });
+  }
+
+  _drop() {
+    this.stream?.close();
+    this.stream = null;
+    if (this.id) api.deleteSession(this.id).catch(() => {});
+    this.id = null;
+  }
+
+  _use(session, extra) {
+    this.id = session.id;
+    sessionStorage.setItem(SESSION_KEY, session.id);
+    this._cb.onSession(session, extra);
+    this._connect();
+  }
+
+  _connect() {
+    const id = this.id;
+    this.stream = new Stream(id, {
+      onFrame: this._cb.onFrame,
+      onError: this._cb.onError,
+      onClose: (code) => {
+        if (id !== this.id) return;
+        if (code === CLOSE_NOT_FOUND) this.replace(this._state).catch((e) => this._cb.onError(e.message));
+        else setTimeout(() => { if (id === this.id) this._connect(); }, 1000);
+      },
+    });
+    if (this.playing) this.stream.play();
+  }
+
+  setPlaying(playing) {
+    this.playing = playing;
+    if (playing) this.stream?.play(); else this.stream?.pause();
+  }
+
+  step() { this.playing = false; this.stream?.step(); }
+  set(changes, state) { this._state = state; this.stream?.set(changes); }
+  reset(reseed) { this.stream?.reset(reseed); }
+  edit(edit) { this.stream?.edit(edit); }
+  close() { this.stream?.close(); }
+}
