@@ -1,9 +1,11 @@
 """Settings, read once from the environment (prefix ``TP_``) so every limit lives in one place."""
 
+import json
 from functools import lru_cache
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -28,14 +30,34 @@ class Settings(BaseSettings):
     max_sessions: int = Field(200, ge=1)
     session_ttl_seconds: float = Field(900.0, gt=0)
     reap_interval_seconds: float = Field(30.0, gt=0)
+    # Removed at this age even while a tab is connected, so an open tab cannot hold a session forever.
+    session_max_lifetime_seconds: float = Field(4 * 3600.0, gt=0)
+
+    # Fair use: new sessions per client (its IP address as the server sees it) and training time per session.
+    max_sessions_per_client_per_minute: int = Field(30, ge=1)
+    max_tracked_clients: int = Field(10_000, ge=1)  # the rate limiter forgets the least recently seen beyond it
+    max_train_seconds_per_minute: float = Field(30.0, gt=0)
 
     # Requests.
     max_body_bytes: int = Field(1_000_000, ge=1024)
+    # Origins (scheme://host[:port]) other sites may call the API from; empty: CORS off.
+    # From the environment: a comma-separated list or a JSON array.
+    cors_allow_origins: Annotated[list[str], NoDecode] = []
 
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
     jit_compile: bool = True
     # Compile the default network at start-up, in the background.
     prewarm: bool = True
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [o.strip() for o in text.split(",") if o.strip()]
+        return value
 
 
 @lru_cache

@@ -1,4 +1,5 @@
-"""SessionManager: ids, the session limit and idle reaping, over a ``SessionBackend``."""
+"""SessionManager: ids, limits (live sessions, creations per client, training time per session) and reaping,
+over a ``SessionBackend``."""
 
 import asyncio
 import secrets
@@ -7,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from app.engine.session import TrainingSession
+from app.engine.session import Diverged, TrainingSession
 from app.engine.spec import TrainingSpec
 from app.sessions.backend import SessionBackend
+from app.sessions.limits import ComputeBudget, CreationRateLimiter, LimitExceeded
 
 T = TypeVar("T")
 
@@ -22,20 +24,42 @@ class TooManySessions(RuntimeError):
     pass
 
 
+class TooManyRequests(LimitExceeded):
+    """A client created sessions faster than allowed."""
+
+
+class BudgetExhausted(LimitExceeded):
+    """A session used its training time for the rolling minute."""
+
+
 @dataclass
 class Entry:
     session: TrainingSession
+    budget: ComputeBudget
     created: float = field(default_factory=time.monotonic)
     last_used: float = field(default_factory=time.monotonic)
-    connections: int = 0  # open live streams; a connected tab counts as use
+    connections: int = 0  # open live streams; a connected tab counts as use, up to the lifetime cap
 
 
 class SessionManager:
+    """Owns the live sessions. Every limit takes its time from ``clock`` so tests can move time by hand.
+
+    ``max_lifetime_seconds`` removes a session at that age whatever its use; ``ttl_seconds`` removes one idle
+    that long with no tab connected. ``creations_per_minute`` limits each client's new sessions and
+    ``train_seconds_per_minute`` each session's training time; ``None`` turns either off.
+    """
+
     def __init__(self, backend: SessionBackend, *, max_sessions: int, ttl_seconds: float,
+                 max_lifetime_seconds: float = float("inf"), creations_per_minute: int | None = None,
+                 max_tracked_clients: int = 10_000, train_seconds_per_minute: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
+        self.max_lifetime_seconds = max_lifetime_seconds
+        self.train_seconds_per_minute = train_seconds_per_minute
+        self._creations = (CreationRateLimiter(creations_per_minute, max_clients=max_tracked_clients)
+                           if creations_per_minute is not None else None)
         self._clock = clock
         self._entries: dict[str, Entry] = {}
         self._creating = 0
@@ -43,10 +67,16 @@ class SessionManager:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def create(self, spec: TrainingSpec) -> tuple[str, TrainingSession]:
+    async def create(self, spec: TrainingSpec, *, client: str = "") -> tuple[str, TrainingSession]:
+        """A new session for ``client`` (its address); raises ``TooManySessions`` or ``TooManyRequests``."""
         self.reap()
         if len(self._entries) + self._creating >= self.max_sessions:
             raise TooManySessions(f"The server holds its maximum of {self.max_sessions} sessions; try again later")
+        if self._creations is not None:
+            try:
+                self._creations.acquire(client, self._clock())
+            except LimitExceeded as e:
+                raise TooManyRequests(str(e), e.retry_after) from None
         self._creating += 1
         try:
             # Building a session generates data and may compile: keep it off the event loop.
@@ -55,11 +85,12 @@ class SessionManager:
             self._creating -= 1
         session_id = secrets.token_urlsafe(16)  # 128 random bits
         now = self._clock()
-        self._entries[session_id] = Entry(session, created=now, last_used=now)
+        budget = ComputeBudget(self.train_seconds_per_minute or float("inf"))
+        self._entries[session_id] = Entry(session, budget, created=now, last_used=now)
         return session_id, session
 
     def get(self, session_id: str) -> TrainingSession:
-        entry = self._entries.get(session_id)
+        entry = self._live(session_id)
         if entry is None:
             raise SessionNotFound(session_id)
         entry.last_used = self._clock()
@@ -74,21 +105,78 @@ class SessionManager:
             raise SessionNotFound(session_id)
 
     def exists(self, session_id: str) -> bool:
-        return session_id in self._entries
+        return self._live(session_id) is not None
 
     async def run(self, session_id: str, fn: Callable[[TrainingSession], T]) -> T:
         session = self.get(session_id)
         return await self.backend.run(session, fn)
 
+    # Training time. REST training goes through ``train``; a caller that trains by other means (the live
+    # stream runs training and drawing in one call) checks ``budget_left`` and reports with ``charge``.
+
+    async def train(self, session_id: str, epochs: int) -> None:
+        """Train ``epochs`` epochs within the session's budget, charging the time it took.
+
+        Raises ``BudgetExhausted`` before training when nothing is left, and ``Diverged`` as the engine does.
+        """
+        self.check_budget(session_id)
+        seconds, diverged = await self.run(session_id, lambda s: _timed_train(s, epochs))
+        self.charge(session_id, seconds)
+        if diverged is not None:
+            raise diverged
+
+    def charge(self, session_id: str, seconds: float) -> None:
+        """Count ``seconds`` of training against the session's budget for the rolling minute (gone: no-op)."""
+        entry = self._live(session_id)
+        if entry is not None:
+            entry.budget.charge(seconds, self._clock())
+
+    def budget_left(self, session_id: str) -> float:
+        """Training seconds the session may still use in the rolling minute (zero or less: wait)."""
+        return self.entry(session_id).budget.left(self._clock())
+
+    def budget_retry_after(self, session_id: str) -> float:
+        """Seconds until the session may train again (0 when it may now)."""
+        return self.entry(session_id).budget.retry_after(self._clock())
+
+    def check_budget(self, session_id: str) -> None:
+        """Raise ``BudgetExhausted`` (with ``retry_after``) when the session has no training time left."""
+        try:
+            self.entry(session_id).budget.check(self._clock())
+        except LimitExceeded as e:
+            raise BudgetExhausted(str(e), e.retry_after) from None
+
     def reap(self) -> list[str]:
-        """Remove sessions idle longer than the TTL; returns their ids."""
+        """Remove sessions idle longer than the TTL with no tab connected, or older than the lifetime cap."""
         now = self._clock()
-        stale = [sid for sid, e in self._entries.items()
-                 if e.connections == 0 and now - e.last_used > self.ttl_seconds]
+        stale = [sid for sid, e in self._entries.items() if self._expired(e, now)]
         for sid in stale:
             del self._entries[sid]
         return stale
 
+    def _expired(self, entry: Entry, now: float) -> bool:
+        if now - entry.created > self.max_lifetime_seconds:
+            return True
+        return entry.connections == 0 and now - entry.last_used > self.ttl_seconds
+
+    def _live(self, session_id: str) -> Entry | None:
+        """The entry, unless it is gone or due for reaping (then it goes now, not at the next sweep)."""
+        entry = self._entries.get(session_id)
+        if entry is not None and self._expired(entry, self._clock()):
+            del self._entries[session_id]
+            return None
+        return entry
+
     def clear(self) -> None:
         """Drop every session (at shutdown); the backend stays usable."""
         self._entries.clear()
+
+
+def _timed_train(session: TrainingSession, epochs: int) -> tuple[float, Diverged | None]:
+    """Train and return the seconds spent, whether or not the run diverged (diverged runs cost time too)."""
+    before = session.train_seconds
+    try:
+        session.train(epochs)
+    except Diverged as e:
+        return session.train_seconds - before, e
+    return session.train_seconds - before, None

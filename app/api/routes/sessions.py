@@ -5,7 +5,7 @@ from typing import Annotated
 import numpy as np
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
-from app.api.deps import ManagerDep, SettingsDep
+from app.api.deps import ClientDep, ManagerDep, SettingsDep
 from app.engine import export
 from app.engine.session import Diverged, TrainingSession
 from app.engine.snapshot import snapshot
@@ -13,7 +13,8 @@ from app.schemas.sessions import (
     Boundary, History, Layer, ResetRequest, SessionConfig, SessionPatch, SessionState, TrainRequest, WeightEdit,
     Weights,
 )
-from app.sessions.manager import SessionNotFound, TooManySessions
+from app.sessions.limits import LimitExceeded
+from app.sessions.manager import BudgetExhausted, SessionNotFound, TooManyRequests, TooManySessions
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
@@ -21,6 +22,11 @@ SessionId = Annotated[str, Path(min_length=1, max_length=64, description="The id
 
 NOT_FOUND = {404: {"description": "Session not found"}}
 INVALID = {422: {"description": "Invalid input: the body says which field and what is allowed"}}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
+
+
+def _retry_later(status_code: int, e: LimitExceeded) -> HTTPException:
+    return HTTPException(status_code, detail=str(e), headers={"Retry-After": str(e.retry_after)})
 
 
 def state_of(session_id: str, session: TrainingSession) -> SessionState:
@@ -37,15 +43,19 @@ def _session(manager, session_id: str) -> TrainingSession:
         raise HTTPException(404, detail="Session not found") from None
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionState,
-             responses={**INVALID, 503: {"description": "The server holds its maximum number of sessions"}})
-async def create_session(manager: ManagerDep, config: SessionConfig | None = None) -> SessionState:
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionState, responses={
+    **INVALID,
+    429: {"description": "This client created sessions faster than the server allows", "headers": RETRY_AFTER},
+    503: {"description": "The server holds its maximum number of sessions", "headers": RETRY_AFTER}})
+async def create_session(manager: ManagerDep, client: ClientDep, config: SessionConfig | None = None) -> SessionState:
     """Create a session from a playground configuration (every field optional)."""
     config = config or SessionConfig()
     try:
-        session_id, session = await manager.create(config.to_spec())
+        session_id, session = await manager.create(config.to_spec(), client=client)
     except TooManySessions as e:
         raise HTTPException(503, detail=str(e), headers={"Retry-After": "30"}) from None
+    except TooManyRequests as e:
+        raise _retry_later(429, e) from None
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from None
     return state_of(session_id, session)
@@ -68,17 +78,22 @@ async def update_session(manager: ManagerDep, session_id: SessionId, patch: Sess
     return state_of(session_id, session)
 
 
-@router.post("/{session_id}/train", response_model=SessionState,
-             responses={**NOT_FOUND, **INVALID, 409: {"description": "Training diverged; lower the learning rate or reset"}})
+@router.post("/{session_id}/train", response_model=SessionState, responses={
+    **NOT_FOUND, **INVALID, 409: {"description": "Training diverged; lower the learning rate or reset"},
+    429: {"description": "The session used its training time for the rolling minute", "headers": RETRY_AFTER}})
 async def train_session(manager: ManagerDep, session_id: SessionId, body: TrainRequest) -> SessionState:
     """Train for ``epochs`` epochs; a run that diverges reports ``status: diverged`` and keeps the last finite weights."""
     session = _session(manager, session_id)
     if session.status.value == "diverged":
         raise HTTPException(409, detail=session.message)
     try:
-        await manager.run(session_id, lambda s: s.train(body.epochs))
+        await manager.train(session_id, body.epochs)
+    except BudgetExhausted as e:
+        raise _retry_later(429, e) from None
     except Diverged:
         pass  # the state says so
+    except SessionNotFound:  # deleted while it trained
+        raise HTTPException(404, detail="Session not found") from None
     return state_of(session_id, session)
 
 

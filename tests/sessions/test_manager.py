@@ -1,0 +1,143 @@
+"""SessionManager: live-session cap, per-client creation rate, idle TTL, lifetime cap and training budget.
+
+Time is a hand-moved clock, so hours pass instantly.
+"""
+
+import asyncio
+
+import pytest
+
+from app.engine.spec import TrainingSpec
+from app.sessions.backend import InProcessBackend
+from app.sessions.manager import BudgetExhausted, SessionManager, SessionNotFound, TooManyRequests, TooManySessions
+
+SPEC = TrainingSpec(hidden_layers=(2,), num_samples=40)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def backend():
+    b = InProcessBackend(workers=1, jit_compile=False)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def make(backend, clock, **limits) -> SessionManager:
+    options = {"max_sessions": 10, "ttl_seconds": 900.0, **limits}
+    return SessionManager(backend, clock=clock, **options)
+
+
+def create(manager: SessionManager, client: str = "10.0.0.1") -> str:
+    return asyncio.run(manager.create(SPEC, client=client))[0]
+
+
+def test_an_idle_session_is_reaped_after_the_ttl(backend, clock):
+    manager = make(backend, clock)
+    sid = create(manager)
+    clock.now += 900
+    assert manager.reap() == [] and manager.exists(sid)
+    clock.now += 1
+    assert manager.reap() == [sid] and len(manager) == 0
+
+
+def test_use_restarts_the_idle_ttl(backend, clock):
+    manager = make(backend, clock)
+    sid = create(manager)
+    clock.now += 800
+    manager.get(sid)
+    clock.now += 800
+    assert manager.reap() == []
+
+
+def test_a_connected_session_outlives_the_ttl_but_not_the_lifetime_cap(backend, clock):
+    manager = make(backend, clock, max_lifetime_seconds=4 * 3600)
+    sid = create(manager)
+    manager.entry(sid).connections += 1  # what the live stream does while a tab is open
+    clock.now += 3 * 3600
+    assert manager.reap() == []
+    clock.now += 3600 + 1
+    assert manager.reap() == [sid]
+
+
+def test_a_session_past_its_lifetime_is_gone_before_the_next_sweep(backend, clock):
+    manager = make(backend, clock, max_lifetime_seconds=60)
+    sid = create(manager)
+    manager.entry(sid).connections += 1
+    clock.now += 61
+    assert not manager.exists(sid)
+    with pytest.raises(SessionNotFound):
+        manager.get(sid)
+
+
+def test_an_idle_session_past_the_ttl_is_not_revived_by_a_late_request(backend, clock):
+    manager = make(backend, clock)
+    sid = create(manager)
+    clock.now += 901
+    with pytest.raises(SessionNotFound):
+        manager.get(sid)
+
+
+def test_live_sessions_are_capped(backend, clock):
+    manager = make(backend, clock, max_sessions=2)
+    create(manager, "a")
+    create(manager, "b")
+    with pytest.raises(TooManySessions, match="maximum of 2 sessions"):
+        create(manager, "c")
+    clock.now += 901  # reaping makes room
+    create(manager, "c")
+
+
+def test_each_client_creates_at_most_its_rate(backend, clock):
+    manager = make(backend, clock, creations_per_minute=2)
+    create(manager, "a")
+    create(manager, "a")
+    with pytest.raises(TooManyRequests, match="at most 2 per minute") as e:
+        create(manager, "a")
+    assert e.value.retry_after == 30
+    assert len(manager) == 2
+    create(manager, "b")  # another client is not held back
+    clock.now += 30
+    create(manager, "a")
+
+
+def test_training_is_charged_to_the_session_until_its_budget_runs_out(backend, clock):
+    manager = make(backend, clock, train_seconds_per_minute=1.0)
+    sid, other = create(manager), create(manager)
+    asyncio.run(manager.train(sid, 3))
+    spent = 1.0 - manager.budget_left(sid)
+    assert 0 < spent == pytest.approx(manager.get(sid).train_seconds)
+    manager.charge(sid, 1.0)  # e.g. what the live stream reports
+    assert manager.budget_left(sid) <= 0 and manager.budget_retry_after(sid) == pytest.approx(61, abs=1)
+    with pytest.raises(BudgetExhausted, match="training budget of 1 s per 60 s"):
+        asyncio.run(manager.train(sid, 1))
+    assert manager.get(sid).epoch == 3
+    asyncio.run(manager.train(other, 1))  # the other session has its own budget
+    clock.now += 62
+    asyncio.run(manager.train(sid, 1))
+    assert manager.get(sid).epoch == 4
+
+
+def test_without_a_budget_training_is_never_refused(backend, clock):
+    manager = make(backend, clock)
+    sid = create(manager)
+    manager.charge(sid, 1e9)
+    asyncio.run(manager.train(sid, 1))
+
+
+def test_charging_a_deleted_session_is_harmless(backend, clock):
+    manager = make(backend, clock, train_seconds_per_minute=1.0)
+    sid = create(manager)
+    manager.delete(sid)
+    manager.charge(sid, 1.0)
