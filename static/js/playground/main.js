@@ -104,6 +104,8 @@ class Playground {
   }
 
   onSession(session, { history }) {
+    cancelAnimationFrame(this._frameRequest); // a frame of the old session must not be drawn
+    this._frameRequest = 0;
     this.transport.showMessage('');
     $('playground').dataset.session = session.id; // lets tests and curious users find the session
     this._featureMaps = {};
@@ -123,7 +125,16 @@ class Playground {
       .catch(() => {});
   }
 
+  // Frames may come faster than the screen refreshes (a slow phone): draw only the latest, once per refresh.
   onFrame(header, bytes) {
+    this._latest = [header, bytes];
+    this._frameRequest ||= requestAnimationFrame(() => {
+      this._frameRequest = 0;
+      this._draw(...this._latest);
+    });
+  }
+
+  _draw(header, bytes) {
     const maps = splitMaps(header, bytes);
     Object.assign(this._featureMaps, maps.inputs); // the first frame carries every feature, later ones the active
     maps.inputs = this._featureMaps;
