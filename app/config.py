@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # From the environment: a comma-separated list or a JSON array.
     cors_allow_origins: Annotated[list[str], NoDecode] = []
 
+    # Live stream: browsers may open it from the app's own origin, or from these (e.g. "https://class.example").
+    ws_allowed_origins: list[str] = []
+    ws_max_message_bytes: int = Field(65_536, ge=1024)
+
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
     jit_compile: bool = True
     # Compile the default network at start-up, in the background.

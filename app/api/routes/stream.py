@@ -12,8 +12,10 @@ about ``TARGET_SECONDS``. Commands are read by their own task into a queue so a 
 
 import asyncio
 import json
+import os
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -27,7 +29,10 @@ from app.sessions.manager import SessionManager, SessionNotFound
 router = APIRouter(tags=["sessions"])
 
 TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
+MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
 CLOSE_NOT_FOUND = 4404
+CLOSE_POLICY = 1008  # Origin not allowed
+CLOSE_TOO_BIG = 1009
 COMMANDS = ("play", "pause", "step", "set", "reset", "edit", "frame")
 
 
@@ -35,11 +40,23 @@ class BadCommand(ValueError):
     pass
 
 
-def next_epochs(epochs: int, seconds: float, *, cap: int) -> int:
-    """The epochs for the next call so that it takes about ``TARGET_SECONDS``: grow or shrink at most 2× a call."""
+def slice_seconds(playing: int, workers: int) -> float:
+    """How long one training call should take so every playing stream gets its turn.
+
+    One stream alone gets ``TARGET_SECONDS``; with more streams than training threads the slices
+    shrink in proportion, so a classroom of small sessions all keep moving instead of queueing
+    behind each other's 30 ms calls. A session with a huge network gets the same slice, not more.
+    """
+    if playing <= workers:
+        return TARGET_SECONDS
+    return max(MIN_SLICE_SECONDS, TARGET_SECONDS * workers / playing)
+
+
+def next_epochs(epochs: int, seconds: float, *, cap: int, target: float = TARGET_SECONDS) -> int:
+    """The epochs for the next call so that it takes about ``target``: grow or shrink at most 2× a call."""
     if seconds <= 0:
         return min(cap, epochs * 2)
-    ideal = epochs * TARGET_SECONDS / seconds
+    ideal = epochs * target / seconds
     return max(1, min(cap, int(min(epochs * 2, max(epochs / 2, ideal)))))
 
 
@@ -77,6 +94,32 @@ def parse_command(text: str) -> dict[str, Any]:
     return {"type": kind}
 
 
+class Playing:
+    """The streams of one app that are playing now: the scheduler's view of the load."""
+
+    def __init__(self) -> None:
+        self.streams: set[int] = set()
+        self.workers = os.cpu_count() or 2
+
+    def slice(self) -> float:
+        return slice_seconds(len(self.streams), self.workers)
+
+
+def playing_streams(app: Any) -> Playing:
+    if not hasattr(app.state, "playing_streams"):
+        app.state.playing_streams = Playing()
+    return app.state.playing_streams
+
+
+def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> bool:
+    """Same origin as the page (scheme-less host:port match) or listed; clients without Origin are not browsers."""
+    if origin is None:
+        return True
+    if origin in allowed:
+        return True
+    return host is not None and urlsplit(origin).netloc.lower() == host.lower()
+
+
 class Stream:
     """One connection's loop: the only sender, so a header and its bytes are never split by another frame."""
 
@@ -84,14 +127,25 @@ class Stream:
         self.ws = websocket
         self.manager = manager
         self.session_id = session_id
+        self.scheduler = playing_streams(websocket.app)
         settings = get_settings()
+        self.max_message = settings.ws_max_message_bytes
         self.resolution = settings.default_resolution
         self.neuron_resolution = settings.neuron_resolution
         self.cap = settings.max_epochs_per_call
-        self.playing = False
+        self._playing = False
         self.epochs = 1  # per call while playing; adapted from measured time
         self.rate = 0.0  # epochs per second, smoothed
         self.queue: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    @playing.setter
+    def playing(self, value: bool) -> None:
+        self._playing = value
+        (self.scheduler.streams.add if value else self.scheduler.streams.discard)(id(self))
 
     async def read(self) -> None:
         """Move client messages (text, or bytes to be refused) into the queue; ``None`` marks the end."""
@@ -101,7 +155,11 @@ class Stream:
                 if message["type"] == "websocket.disconnect":
                     break
                 text = message.get("text")
-                await self.queue.put(text if text is not None else message.get("bytes", b""))
+                payload = text if text is not None else message.get("bytes", b"")
+                if len(payload) > self.max_message:
+                    await self.ws.close(code=CLOSE_TOO_BIG, reason=f"Messages may be at most {self.max_message} bytes")
+                    break
+                await self.queue.put(payload)
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
@@ -123,6 +181,7 @@ class Stream:
                     if not await self.handle(await self.queue.get()):
                         return
         finally:
+            self.playing = False
             reader.cancel()
 
     async def handle(self, message: str | bytes | None) -> bool:
@@ -163,7 +222,7 @@ class Stream:
         started = time.perf_counter()
         trained = await self.train_and_send(epochs)
         if trained is not None:
-            self.epochs = next_epochs(epochs, trained, cap=self.cap)
+            self.epochs = next_epochs(epochs, trained, cap=self.cap, target=self.scheduler.slice())
             wall = time.perf_counter() - started
             self.rate = epochs / wall if self.rate == 0 else 0.7 * self.rate + 0.3 * epochs / wall
 
@@ -206,6 +265,10 @@ class Stream:
 async def stream(websocket: WebSocket, session_id: str) -> None:
     """Live training: commands in, frames out (see the module docstring for the protocol)."""
     manager: SessionManager = websocket.app.state.sessions
+    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"),
+                          get_settings().ws_allowed_origins):
+        await websocket.close(code=CLOSE_POLICY, reason="Origin not allowed")  # before accept: a 403 handshake
+        return
     await websocket.accept()
     try:
         entry = manager.entry(session_id)

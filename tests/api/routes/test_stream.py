@@ -3,7 +3,8 @@
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from app.api.routes.stream import TARGET_SECONDS, next_epochs
+from app.api.routes.stream import MIN_SLICE_SECONDS, TARGET_SECONDS, next_epochs, origin_allowed, slice_seconds
+from app.config import get_settings
 
 
 def _create(client, **config) -> str:
@@ -170,3 +171,44 @@ def test_epochs_per_call_adapt_toward_the_target_time_at_most_twofold():
     assert next_epochs(10, TARGET_SECONDS * 10, cap=5000) == 5  # slow (e.g. a compile): shrink 2x
     assert next_epochs(1, 5.0, cap=5000) == 1
     assert next_epochs(4000, 0.001, cap=5000) == 5000
+
+
+def test_a_foreign_origin_is_refused_at_the_handshake(client, session_id):
+    with pytest.raises(WebSocketDisconnect) as closed:
+        with client.websocket_connect(f"/api/sessions/{session_id}/stream",
+                                      headers={"origin": "https://evil.example"}) as ws:
+            ws.receive_json()
+    assert closed.value.code == 1008
+
+
+def test_the_apps_own_origin_is_accepted(client, session_id):
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream",
+                                  headers={"origin": "http://testserver"}) as ws:
+        assert _frame(ws)["epoch"] == 0
+
+
+def test_origin_rules():
+    assert origin_allowed(None, "a:8000", [])  # not a browser
+    assert origin_allowed("http://a:8000", "a:8000", [])
+    assert not origin_allowed("http://b:8000", "a:8000", [])
+    assert origin_allowed("https://class.example", "a:8000", ["https://class.example"])
+
+
+def test_a_message_over_the_size_limit_closes_the_stream_with_1009(client, session_id):
+    limit = get_settings().ws_max_message_bytes
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
+        _frame(ws)
+        ws.send_text('{"type": "pause", "pad": "' + "x" * limit + '"}')
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                _message(ws)
+    assert closed.value.code == 1009
+
+
+def test_slices_shrink_with_more_playing_streams_than_threads():
+    assert slice_seconds(1, 2) == TARGET_SECONDS
+    assert slice_seconds(2, 2) == TARGET_SECONDS
+    assert slice_seconds(10, 2) == pytest.approx(TARGET_SECONDS / 5)
+    assert slice_seconds(10_000, 2) == MIN_SLICE_SECONDS
+    # a call that took 10x its slice is cut, at most halving per call
+    assert next_epochs(100, 0.06, cap=1000, target=0.006) == 50
