@@ -36,7 +36,8 @@ def server(url: str | None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "TP_HOST": "127.0.0.1", "TP_PORT": str(port), "TP_MAX_SESSIONS": "500"}
+    env = {**os.environ, "TP_HOST": "127.0.0.1", "TP_PORT": str(port), "TP_MAX_SESSIONS": "500",
+           "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000"}
     proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
