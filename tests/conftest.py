@@ -1,3 +1,4 @@
+import asyncio
 import contextlib
 import os
 import socket
@@ -5,7 +6,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from pathlib import Path
 
 import httpx
@@ -29,6 +32,18 @@ def app():
 def client(app):
     with TestClient(app) as c:
         yield c
+
+
+def run_in_thread(coro: Coroutine[Any, Any, Any]) -> Any:
+    """``asyncio.run`` in a thread of its own: Playwright's sync API leaves an event loop running in the main
+    thread once the browser tests have run, and ``asyncio.run`` refuses to nest."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+@pytest.fixture
+def run_async() -> Callable[[Coroutine[Any, Any, Any]], Any]:
+    return run_in_thread
 
 
 def free_port() -> int:

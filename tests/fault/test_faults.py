@@ -48,7 +48,7 @@ async def steady_history(http: httpx.AsyncClient, calls: int, other: str | None 
 
 
 @pytest.mark.timeout(90)
-def test_a_diverging_session_recovers_and_leaves_a_concurrent_session_untouched(live_server):
+def test_a_diverging_session_recovers_and_leaves_a_concurrent_session_untouched(live_server, run_async):
     async def scenario() -> None:
         async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
             alone = await steady_history(http, 6)
@@ -66,7 +66,7 @@ def test_a_diverging_session_recovers_and_leaves_a_concurrent_session_untouched(
             assert after["status"] == "idle" and after["epoch"] == state["epoch"] + 20
             assert math.isfinite(after["train_loss"]) and math.isfinite(after["test_loss"])
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 async def next_frame(ws) -> dict:
@@ -88,7 +88,7 @@ async def closed_with(ws, seconds: float = 10) -> ConnectionClosed:
 
 
 @pytest.mark.timeout(60)
-def test_deleting_a_playing_session_closes_its_stream_with_4404(live_server):
+def test_deleting_a_playing_session_closes_its_stream_with_4404(live_server, run_async):
     async def scenario() -> None:
         async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
             sid = await create(http, STEADY)
@@ -105,11 +105,11 @@ def test_deleting_a_playing_session_closes_its_stream_with_4404(live_server):
             assert (await http.get(f"/api/sessions/{sid}")).status_code == 404
             assert (await http.get("/api/health")).status_code == 200
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 @pytest.mark.timeout(60)
-def test_deleting_a_paused_session_closes_its_stream_at_the_next_command(live_server):
+def test_deleting_a_paused_session_closes_its_stream_at_the_next_command(live_server, run_async):
     """A paused stream sends nothing on its own, so it learns of the deletion with the tab's next command."""
     async def scenario() -> None:
         async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
@@ -122,11 +122,11 @@ def test_deleting_a_paused_session_closes_its_stream_at_the_next_command(live_se
                 closed = await closed_with(ws)
             assert closed.rcvd is not None and closed.rcvd.code == CLOSE_NOT_FOUND
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 @pytest.mark.timeout(120)
-def test_health_stays_fast_while_20_sessions_train(live_server):
+def test_health_stays_fast_while_20_sessions_train(live_server, run_async):
     seconds, sessions = 8.0, 20
 
     async def scenario() -> tuple[list[float], list[int]]:
@@ -158,7 +158,7 @@ def test_health_stays_fast_while_20_sessions_train(live_server):
                 await http.delete(f"/api/sessions/{sid}")
             return latencies, calls
 
-    latencies, calls = asyncio.run(scenario())
+    latencies, calls = run_async(scenario())
     p99 = statistics.quantiles(latencies, n=100)[98]
     print(f"\n/api/health while {sessions} sessions train: {len(latencies)} probes, "
           f"median {statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "

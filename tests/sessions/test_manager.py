@@ -3,13 +3,12 @@
 Time is a hand-moved clock, so hours pass instantly.
 """
 
-import asyncio
-
 import pytest
 
 from app.engine.spec import TrainingSpec
 from app.sessions.backend import InProcessBackend
 from app.sessions.manager import BudgetExhausted, SessionManager, SessionNotFound, TooManyRequests, TooManySessions
+from tests.conftest import run_in_thread as run
 
 SPEC = TrainingSpec(hidden_layers=(2,), num_samples=40)
 
@@ -40,7 +39,7 @@ def make(backend, clock, **limits) -> SessionManager:
 
 
 def create(manager: SessionManager, client: str = "10.0.0.1") -> str:
-    return asyncio.run(manager.create(SPEC, client=client))[0]
+    return run(manager.create(SPEC, client=client))[0]
 
 
 def test_an_idle_session_is_reaped_after_the_ttl(backend, clock):
@@ -115,17 +114,17 @@ def test_each_client_creates_at_most_its_rate(backend, clock):
 def test_training_is_charged_to_the_session_until_its_budget_runs_out(backend, clock):
     manager = make(backend, clock, train_seconds_per_minute=1.0)
     sid, other = create(manager), create(manager)
-    asyncio.run(manager.train(sid, 3))
+    run(manager.train(sid, 3))
     spent = 1.0 - manager.budget_left(sid)
     assert 0 < spent == pytest.approx(manager.get(sid).train_seconds)
     manager.charge(sid, 1.0)  # e.g. what the live stream reports
     assert manager.budget_left(sid) <= 0 and manager.budget_retry_after(sid) == pytest.approx(61, abs=1)
     with pytest.raises(BudgetExhausted, match="training budget of 1 s per 60 s"):
-        asyncio.run(manager.train(sid, 1))
+        run(manager.train(sid, 1))
     assert manager.get(sid).epoch == 3
-    asyncio.run(manager.train(other, 1))  # the other session has its own budget
+    run(manager.train(other, 1))  # the other session has its own budget
     clock.now += 62
-    asyncio.run(manager.train(sid, 1))
+    run(manager.train(sid, 1))
     assert manager.get(sid).epoch == 4
 
 
@@ -133,7 +132,7 @@ def test_without_a_budget_training_is_never_refused(backend, clock):
     manager = make(backend, clock)
     sid = create(manager)
     manager.charge(sid, 1e9)
-    asyncio.run(manager.train(sid, 1))
+    run(manager.train(sid, 1))
 
 
 def test_charging_a_deleted_session_is_harmless(backend, clock):
