@@ -2,6 +2,7 @@
 over a ``SessionBackend``."""
 
 import asyncio
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -120,7 +121,8 @@ class SessionManager:
         Raises ``BudgetExhausted`` before training when nothing is left, and ``Diverged`` as the engine does.
         """
         self.check_budget(session_id)
-        seconds, diverged = await self.run(session_id, lambda s: _timed_train(s, epochs))
+        # A module-level function and a partial, not a lambda: a backend in other processes can pickle it.
+        seconds, diverged = await self.run(session_id, functools.partial(_timed_train, epochs=epochs))
         self.charge(session_id, seconds)
         if diverged is not None:
             raise diverged
