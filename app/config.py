@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     cors_allow_origins: Annotated[list[str], NoDecode] = []
 
     # Live stream: browsers may open it from the app's own origin, or from these (e.g. "https://class.example").
-    ws_allowed_origins: list[str] = []
+    ws_allowed_origins: Annotated[list[str], NoDecode] = []
     ws_max_message_bytes: int = Field(65_536, ge=1024)
 
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # Compile the default network at start-up, in the background.
     prewarm: bool = True
 
-    @field_validator("cors_allow_origins", mode="before")
+    @field_validator("cors_allow_origins", "ws_allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):

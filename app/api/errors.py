@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.middleware import SECURITY_HEADERS
+
 log = logging.getLogger("tensor_playground")
 
 MAX_ECHO = 200  # characters of a rejected input repeated back, so a huge body is never echoed whole
@@ -43,7 +45,9 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     request_id = uuid.uuid4().hex
     log.exception("unhandled error, request id %s", request_id)
-    return JSONResponse(status_code=500, content={"detail": "Internal server error", "request_id": request_id})
+    # This answer comes from Starlette's outermost error middleware, past SecurityHeaders: add them here.
+    return JSONResponse(status_code=500, content={"detail": "Internal server error", "request_id": request_id},
+                        headers={k.decode(): v.decode() for k, v in SECURITY_HEADERS})
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

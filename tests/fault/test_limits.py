@@ -98,6 +98,7 @@ def test_an_unhandled_error_is_a_generic_500_with_a_request_id_and_the_traceback
     body = r.json()
     assert body["detail"] == "Internal server error" and len(body["request_id"]) == 32
     assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
     record = next(rec for rec in caplog.records if body["request_id"] in rec.getMessage())
     assert record.exc_info and "secret internal detail" in str(record.exc_info[1])
 
@@ -106,6 +107,8 @@ def test_an_unhandled_error_is_a_generic_500_with_a_request_id_and_the_traceback
                                              ("https://a.example, http://b.example:8080",
                                               ["https://a.example", "http://b.example:8080"]),
                                              ('["https://a.example"]', ["https://a.example"]), ("", [])])
-def test_cors_origins_are_read_from_the_environment(monkeypatch, value, expected):
+def test_origin_lists_are_read_from_the_environment(monkeypatch, value, expected):
     monkeypatch.setenv("TP_CORS_ALLOW_ORIGINS", value)
+    monkeypatch.setenv("TP_WS_ALLOWED_ORIGINS", value)
     assert Settings().cors_allow_origins == expected
+    assert Settings().ws_allowed_origins == expected
