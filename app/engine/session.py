@@ -62,6 +62,68 @@ class TrainingSession:
         self._load_data()
         self._init_weights()
 
+    # -- moving between processes -------------------------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        """Everything that makes this session what it is, as plain picklable data (NumPy arrays, no tensors).
+
+        The data split is not included: it is regenerated from the spec's seed, identically.
+        """
+        with self._lock:
+            return {
+                "spec": self.spec,
+                "params": [p.numpy() for p in self.params],
+                "slots": [s.numpy() for s in self.slots],
+                "step": int(self.step),
+                "epoch": self.epoch,
+                "history": [(p.epoch, p.train_loss, p.test_loss) for p in self.history],
+                "metrics": (self.metrics.train, self.metrics.test),
+                "status": self.status.value,
+                "message": self.message,
+                "train_seconds": self.train_seconds,
+            }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], *, jit_compile: bool = True) -> "TrainingSession":
+        """The session ``export_state`` described: training continues bit-identically to the original."""
+        session = cls.__new__(cls)
+        session._lock = threading.RLock()
+        session._jit = jit_compile
+        session.spec = state["spec"].resolved()
+        session._load_data()
+        session.load_state(state)
+        return session
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Take the weights, optimizer slots, counters and history of ``state`` (same architecture)."""
+        with self._lock:
+            spec = state["spec"].resolved()
+            if _structure(spec) != _structure(self.spec):
+                raise ValueError(f"Cannot load the state of another data set or network ({spec}) into {self}")
+            self.spec = spec
+            self.params = [tf.constant(p) for p in state["params"]]
+            self.slots = [tf.constant(s) for s in state["slots"]]
+            self.step = tf.constant(state["step"], tf.int64)
+            self.epoch = state["epoch"]
+            self.history = [HistoryPoint(*point) for point in state["history"]]
+            self.metrics = Metrics(*(dict(m) for m in state["metrics"]))
+            self.status = Status(state["status"])
+            self.message = state["message"]
+            self.train_seconds = state["train_seconds"]
+
+    def warm(self, resolution: int, neuron_resolution: int) -> None:
+        """Compile this session's training and drawing functions without changing it (zero epochs)."""
+        from app.engine.snapshot import grid_inputs
+
+        with self._lock:
+            live = self._live_tensors()
+            TRAINERS.get(self.architecture)(
+                self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64), tf.constant(0, tf.int64),
+                tf.constant(self.spec.seed, tf.int64), self._x_train, self._y_train, self._x_test, self._y_test,
+                live["lr"], live["sched"], live["l1"], live["l2"])
+            names = self.spec.features
+            self.predict(np.concatenate([grid_inputs(resolution, names), grid_inputs(neuron_resolution, names)]))
+
     # -- construction -------------------------------------------------------------------------
 
     def _load_data(self) -> None:
@@ -234,6 +296,12 @@ class TrainingSession:
                 "metrics": self.metrics.test,
                 "train_metrics": self.metrics.train,
             }
+
+
+def _structure(spec: TrainingSpec) -> TrainingSpec:
+    """``spec`` without what may change during a session's life: the live knobs and the initial-weight seed."""
+    blank = TrainingSpec()
+    return replace(spec, **{name: getattr(blank, name) for name in LIVE_FIELDS}, init_seed=blank.init_seed)
 
 
 def _metrics(values: dict[str, tf.Tensor]) -> dict[str, Any]:

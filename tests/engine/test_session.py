@@ -1,3 +1,5 @@
+import pickle
+
 import keras
 import numpy as np
 import pytest
@@ -152,3 +154,61 @@ def test_multiclass_metrics_include_a_confusion_matrix_of_the_test_set():
     m = s.state()["metrics"]
     assert np.array(m["confusion_matrix"]).shape == (5, 5)
     assert np.array(m["confusion_matrix"]).sum() == len(s.split.test_labels)
+
+
+def _same(a: TrainingSession, b: TrainingSession) -> None:
+    assert history(a) == history(b) and a.state() == b.state() and a.spec == b.spec
+    for pa, pb in zip(a.parameters() + [s.numpy() for s in a.slots], b.parameters() + [s.numpy() for s in b.slots]):
+        np.testing.assert_array_equal(pa, pb)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_restored_session_continues_bit_identically_to_one_that_never_moved(optimizer):
+    spec = TrainingSpec(dataset="spiral", num_samples=200, hidden_layers=(5, 3), optimizer=optimizer,
+                        lr_schedule="exponential_decay", learning_rate=0.05)
+    stayed = TrainingSession(spec)
+    stayed.train(7)
+    stayed.update(learning_rate=0.02)
+    state = pickle.loads(pickle.dumps(stayed.export_state()))  # as it crosses to another process
+    moved = TrainingSession.from_state(state)
+    _same(stayed, moved)
+    for s in (stayed, moved):
+        s.train(5)
+        s.train(3)
+    _same(stayed, moved)
+    assert moved.epoch == 15 and len(moved.history) == 4
+
+
+def test_a_diverged_session_stays_diverged_after_moving():
+    s = TrainingSession(TrainingSpec(dataset="plane", num_samples=100, hidden_layers=(8, 8), activation="relu",
+                                     learning_rate=10, loss="mse"))
+    with pytest.raises(Diverged):
+        s.train(50)
+    moved = TrainingSession.from_state(s.export_state())
+    assert moved.status is Status.DIVERGED and moved.message == s.message
+    with pytest.raises(Diverged):
+        moved.train(1)
+
+
+def test_load_state_catches_a_copy_up_and_refuses_another_network():
+    a, b = TrainingSession(SMALL), TrainingSession(SMALL)
+    a.train(4)
+    a.reset(reseed=True)
+    a.train(2)
+    b.load_state(a.export_state())
+    _same(a, b)
+    other = TrainingSession(TrainingSpec(dataset="circle", num_samples=200, hidden_layers=(3,)))
+    with pytest.raises(ValueError, match="Cannot load the state"):
+        other.load_state(a.export_state())
+
+
+def test_warming_compiles_without_changing_the_session():
+    s = TrainingSession(SMALL)
+    s.train(2)
+    before = s.export_state()
+    s.warm(8, 4)
+    after = s.export_state()
+    assert after["epoch"] == before["epoch"] == 2 and after["step"] == before["step"]
+    assert after["history"] == before["history"]
+    for p, q in zip(before["params"] + before["slots"], after["params"] + after["slots"]):
+        np.testing.assert_array_equal(p, q)
