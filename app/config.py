@@ -2,7 +2,7 @@
 
 import json
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     # Live stream: browsers may open it from the app's own origin, or from these (e.g. "https://class.example").
     ws_allowed_origins: Annotated[list[str], NoDecode] = []
     ws_max_message_bytes: int = Field(65_536, ge=1024)
+
+    # Where sessions train: "inprocess" (a thread pool in the web process) or "processes" (a pool of worker
+    # processes, each hosting many sessions; a crashed worker costs only its own sessions).
+    backend: Literal["inprocess", "processes"] = "inprocess"
+    workers: int | None = Field(None, ge=1, le=256)  # worker processes; None: one per core
+    worker_threads: int = Field(1, ge=1, le=64)  # calls a worker runs at a time
+    # A worker hands its sessions to a fresh one after building this many (TensorFlow keeps ~0.7 MB of
+    # each), or once its resident memory passes this many MB.
+    worker_recycle_sessions: int = Field(1000, ge=1)
+    worker_recycle_rss_mb: int = Field(2048, ge=64)
 
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
     jit_compile: bool = True

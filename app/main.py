@@ -15,11 +15,9 @@ from app.api.middleware import BodySizeLimit, SecurityHeaders
 from app.api.main import api_router
 from app.api.routes import pages
 from app.config import Settings, get_settings
-from app.engine.session import TrainingSession
-from app.engine.snapshot import snapshot
-from app.engine.spec import TrainingSpec
-from app.sessions.backend import InProcessBackend
+from app.sessions.backend import InProcessBackend, SessionBackend
 from app.sessions.manager import SessionManager
+from app.sessions.processes import ProcessBackend
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,9 +33,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             manager.reap()
 
     reaper = asyncio.create_task(reap_forever())
-    if app.state.settings.prewarm:
+    settings = app.state.settings
+    await manager.backend.ready()  # serve once sessions can be built
+    if settings.prewarm:
         # Compile the default network's functions while nobody waits, so the first "play" is instant.
-        asyncio.get_running_loop().run_in_executor(None, prewarm)
+        manager.backend.prewarm(settings.default_resolution, settings.neuron_resolution)
     try:
         yield
     finally:
@@ -45,11 +45,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         manager.clear()
 
 
-def prewarm() -> None:
-    session = TrainingSession(TrainingSpec(), jit_compile=get_settings().jit_compile)
-    session.train(1)
-    settings = get_settings()
-    snapshot(session, settings.default_resolution, settings.neuron_resolution)
+def build_backend(settings: Settings) -> SessionBackend:
+    """The backend ``settings.backend`` names. Worker processes share the cores: each gets its share of
+    TensorFlow threads (one per worker with the default one worker per core)."""
+    cores = os.cpu_count() or 2
+    if settings.backend == "processes":
+        workers = settings.workers or cores
+        return ProcessBackend(workers=workers, tf_threads=max(1, cores // workers), threads=settings.worker_threads,
+                              jit_compile=settings.jit_compile,
+                              recycle_after_sessions=settings.worker_recycle_sessions,
+                              recycle_rss_bytes=settings.worker_recycle_rss_mb * 2**20)
+    return InProcessBackend(workers=cores, jit_compile=settings.jit_compile)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     settings = settings or get_settings()
     app.state.settings = settings
-    backend = InProcessBackend(workers=os.cpu_count() or 2, jit_compile=settings.jit_compile)
+    backend = build_backend(settings)
     app.state.sessions = SessionManager(
         backend, max_sessions=settings.max_sessions, ttl_seconds=settings.session_ttl_seconds,
         max_lifetime_seconds=settings.session_max_lifetime_seconds,

@@ -2,8 +2,9 @@
 sessions, /api/health latency under that load, time to the first frame (new and seen architecture), and
 time to solve the spiral.
 
-Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50]
-It starts the app on a free loopback port (or uses --url http://127.0.0.1:PORT) and only talks to it.
+Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50] [--backend inprocess|processes]
+It starts the app on a free loopback port with ``TP_BACKEND`` set from ``--backend`` (or uses --url
+http://127.0.0.1:PORT) and only talks to it.
 Figures are printed, not asserted.
 """
 
@@ -29,7 +30,7 @@ SPIRAL = {"dataset": "spiral", "noise": 0, "features": ["x1", "x2"], "hidden_lay
 
 
 @contextmanager
-def server(url: str | None):
+def server(url: str | None, backend: str | None = None):
     if url:
         yield url
         return
@@ -37,7 +38,7 @@ def server(url: str | None):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "TP_HOST": "127.0.0.1", "TP_PORT": str(port), "TP_MAX_SESSIONS": "500",
-           "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000"}
+           "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000", **({"TP_BACKEND": backend} if backend else {})}
     proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -155,9 +156,11 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--counts", default="1,10,50")
     parser.add_argument("--solve-limit", type=float, default=30.0)
+    parser.add_argument("--backend", choices=["inprocess", "processes"],
+                        help="TP_BACKEND for the server it starts (default: the environment's, else inprocess)")
     args = parser.parse_args()
     print(f"# {' '.join([Path(sys.executable).name, *sys.argv])}  (cores: {os.cpu_count()})")
-    with server(args.url) as base:
+    with server(args.url, args.backend) as base:
         new_arch = {"hidden_layers": [random.randint(3, 9) for _ in range(3)], "activation": "relu"}
         cold = await first_frame(base, new_arch)
         warm = await first_frame(base, new_arch)

@@ -1,28 +1,55 @@
 """Where sessions live and run. Routes talk to ``SessionBackend``; how it hosts sessions is its own business.
 
-``InProcessBackend`` keeps sessions in this process and runs TensorFlow calls on a small thread pool
-(TensorFlow releases the GIL during a call), so the event loop stays free while a network trains.
+Every access to a session is a named operation of ``app.sessions.operations`` that returns plain data, so a
+backend may keep sessions in this process or in others. ``InProcessBackend`` keeps them here and runs
+operations on a small thread pool (TensorFlow releases the GIL during a call), so the event loop stays free
+while a network trains; ``app.sessions.processes.ProcessBackend`` keeps them in worker processes.
 """
 
 import asyncio
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any
 
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
+from app.sessions import operations
 
-T = TypeVar("T")
+
+class NotHosted(LookupError):
+    """The backend holds no session with this id (never created, or removed meanwhile)."""
+
+
+class SessionLost(RuntimeError):
+    """The process that hosted the session stopped unexpectedly: its state is gone for good."""
 
 
 class SessionBackend(ABC):
     @abstractmethod
-    def create(self, spec: TrainingSpec) -> TrainingSession: ...
+    async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
+        """Build and host a session under ``session_id``; returns ``operations.describe`` of it.
+
+        Raises ``ValueError`` for a spec the engine refuses.
+        """
 
     @abstractmethod
-    async def run(self, session: TrainingSession, fn: Callable[[TrainingSession], T]) -> T:
-        """Run ``fn(session)`` where the session lives, without blocking the event loop."""
+    async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
+        """Run operation ``op`` on the session where it lives; raises ``NotHosted`` or ``SessionLost``."""
+
+    @abstractmethod
+    def remove(self, session_id: str) -> None:
+        """Free a session (unknown or lost ids are ignored)."""
+
+    def lost(self, session_id: str) -> bool:
+        """Whether the session's host died (its calls raise ``SessionLost``); never, in this process."""
+        return False
+
+    async def ready(self) -> None:
+        """Wait until the backend can host sessions (worker processes take seconds to start)."""
+
+    def prewarm(self, resolution: int, neuron_resolution: int) -> None:
+        """Compile the default network's functions in the background, so the first "play" is instant."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -32,12 +59,34 @@ class InProcessBackend(SessionBackend):
     def __init__(self, *, workers: int, jit_compile: bool) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="train")
         self._jit = jit_compile
+        self._sessions: dict[str, TrainingSession] = {}
+
+    async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
+        # Building a session generates data and may compile: keep it off the event loop.
+        session = await asyncio.get_running_loop().run_in_executor(self._pool, self.create, spec)
+        self._sessions[session_id] = session
+        return operations.describe(session)
+
+    async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
+        session = self._sessions.get(session_id)
+        if session is None:
+            raise NotHosted(session_id)
+        fn = operations.get(op)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, lambda: fn(session, **kwargs))
+
+    def remove(self, session_id: str) -> None:
+        self._sessions.pop(session_id, None)
+
+    def __len__(self) -> int:
+        return len(self._sessions)
 
     def create(self, spec: TrainingSpec) -> TrainingSession:
         return TrainingSession(spec, jit_compile=self._jit)
 
-    async def run(self, session: TrainingSession, fn: Callable[[TrainingSession], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, session)
+    def prewarm(self, resolution: int, neuron_resolution: int) -> None:
+        # A thread of its own: a cold compile takes seconds and must not hold a training thread.
+        threading.Thread(target=lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution),
+                         name="prewarm", daemon=True).start()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

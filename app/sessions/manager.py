@@ -1,20 +1,21 @@
 """SessionManager: ids, limits (live sessions, creations per client, training time per session) and reaping,
 over a ``SessionBackend``."""
 
-import asyncio
-import functools
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any
 
-from app.engine.session import Diverged, TrainingSession
 from app.engine.spec import TrainingSpec
-from app.sessions.backend import SessionBackend
+from app.sessions.backend import NotHosted, SessionBackend, SessionLost
 from app.sessions.limits import ComputeBudget, CreationRateLimiter, LimitExceeded
 
-T = TypeVar("T")
+__all__ = ["SessionManager", "SessionNotFound", "SessionLost", "TooManySessions", "TooManyRequests",
+           "BudgetExhausted"]
+
+LOST_REMEMBERED = 10_000  # ids of lost sessions kept to answer "lost" rather than "not found"
 
 
 class SessionNotFound(LookupError):
@@ -35,7 +36,6 @@ class BudgetExhausted(LimitExceeded):
 
 @dataclass
 class Entry:
-    session: TrainingSession
     budget: ComputeBudget
     created: float = field(default_factory=time.monotonic)
     last_used: float = field(default_factory=time.monotonic)
@@ -48,6 +48,10 @@ class SessionManager:
     ``max_lifetime_seconds`` removes a session at that age whatever its use; ``ttl_seconds`` removes one idle
     that long with no tab connected. ``creations_per_minute`` limits each client's new sessions and
     ``train_seconds_per_minute`` each session's training time; ``None`` turns either off.
+
+    Sessions themselves live in the backend: the manager reaches them only through ``call`` (a named
+    operation of ``app.sessions.operations``). A session whose worker process died raises ``SessionLost``
+    from then on, and stops counting against ``max_sessions``.
     """
 
     def __init__(self, backend: SessionBackend, *, max_sessions: int, ttl_seconds: float,
@@ -63,13 +67,15 @@ class SessionManager:
                            if creations_per_minute is not None else None)
         self._clock = clock
         self._entries: dict[str, Entry] = {}
+        self._lost: OrderedDict[str, None] = OrderedDict()
         self._creating = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def create(self, spec: TrainingSpec, *, client: str = "") -> tuple[str, TrainingSession]:
-        """A new session for ``client`` (its address); raises ``TooManySessions`` or ``TooManyRequests``."""
+    async def create(self, spec: TrainingSpec, *, client: str = "") -> tuple[str, dict[str, Any]]:
+        """A new session for ``client`` (its address) and its ``describe``; raises ``TooManySessions``,
+        ``TooManyRequests`` or ``ValueError`` (a spec the engine refuses)."""
         self.reap()
         if len(self._entries) + self._creating >= self.max_sessions:
             raise TooManySessions(f"The server holds its maximum of {self.max_sessions} sessions; try again later")
@@ -78,54 +84,64 @@ class SessionManager:
                 self._creations.acquire(client, self._clock())
             except LimitExceeded as e:
                 raise TooManyRequests(str(e), e.retry_after) from None
+        session_id = secrets.token_urlsafe(16)  # 128 random bits
         self._creating += 1
         try:
-            # Building a session generates data and may compile: keep it off the event loop.
-            session = await asyncio.get_running_loop().run_in_executor(None, self.backend.create, spec)
+            described = await self.backend.add(session_id, spec)
         finally:
             self._creating -= 1
-        session_id = secrets.token_urlsafe(16)  # 128 random bits
         now = self._clock()
         budget = ComputeBudget(self.train_seconds_per_minute or float("inf"))
-        self._entries[session_id] = Entry(session, budget, created=now, last_used=now)
-        return session_id, session
-
-    def get(self, session_id: str) -> TrainingSession:
-        entry = self._live(session_id)
-        if entry is None:
-            raise SessionNotFound(session_id)
-        entry.last_used = self._clock()
-        return entry.session
+        self._entries[session_id] = Entry(budget, created=now, last_used=now)
+        return session_id, described
 
     def entry(self, session_id: str) -> Entry:
-        self.get(session_id)
-        return self._entries[session_id]
+        """The session's entry, its idle time restarted; raises ``SessionNotFound`` or ``SessionLost``."""
+        entry = self._live(session_id)
+        if entry is None:
+            if session_id in self._lost:
+                raise SessionLost(session_id)
+            raise SessionNotFound(session_id)
+        entry.last_used = self._clock()
+        return entry
 
     def delete(self, session_id: str) -> None:
-        if self._entries.pop(session_id, None) is None:
+        """Free a session; deleting a lost one forgets it. Raises ``SessionNotFound`` for an unknown id."""
+        if self._entries.pop(session_id, None) is not None:
+            self.backend.remove(session_id)
+        elif session_id in self._lost:
+            del self._lost[session_id]
+        else:
             raise SessionNotFound(session_id)
 
     def exists(self, session_id: str) -> bool:
         return self._live(session_id) is not None
 
-    async def run(self, session_id: str, fn: Callable[[TrainingSession], T]) -> T:
-        session = self.get(session_id)
-        return await self.backend.run(session, fn)
+    async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
+        """Run operation ``op`` (``app.sessions.operations``) on the session where it lives."""
+        self.entry(session_id)
+        try:
+            return await self.backend.call(session_id, op, **kwargs)
+        except NotHosted:  # deleted while the call was on its way
+            raise SessionNotFound(session_id) from None
+        except SessionLost:
+            self._mark_lost(session_id)
+            raise
 
     # Training time. REST training goes through ``train``; a caller that trains by other means (the live
     # stream runs training and drawing in one call) checks ``budget_left`` and reports with ``charge``.
 
-    async def train(self, session_id: str, epochs: int) -> None:
+    async def train(self, session_id: str, epochs: int) -> dict[str, Any]:
         """Train ``epochs`` epochs within the session's budget, charging the time it took.
 
-        Raises ``BudgetExhausted`` before training when nothing is left, and ``Diverged`` as the engine does.
+        Returns ``operations.train``'s answer (``diverged`` says whether this run diverged). Raises
+        ``BudgetExhausted`` before training when nothing is left, and ``Diverged`` when the session had
+        already diverged (nothing trained).
         """
         self.check_budget(session_id)
-        # A module-level function and a partial, not a lambda: a backend in other processes can pickle it.
-        seconds, diverged = await self.run(session_id, functools.partial(_timed_train, epochs=epochs))
-        self.charge(session_id, seconds)
-        if diverged is not None:
-            raise diverged
+        result = await self.call(session_id, "train", epochs=epochs)
+        self.charge(session_id, result["seconds"])
+        return result
 
     def charge(self, session_id: str, seconds: float) -> None:
         """Count ``seconds`` of training against the session's budget for the rolling minute (gone: no-op)."""
@@ -154,6 +170,9 @@ class SessionManager:
         stale = [sid for sid, e in self._entries.items() if self._expired(e, now)]
         for sid in stale:
             del self._entries[sid]
+            self.backend.remove(sid)
+        for sid in [sid for sid in self._entries if self.backend.lost(sid)]:
+            self._mark_lost(sid)
         return stale
 
     def _expired(self, entry: Entry, now: float) -> bool:
@@ -166,19 +185,24 @@ class SessionManager:
         entry = self._entries.get(session_id)
         if entry is not None and self._expired(entry, self._clock()):
             del self._entries[session_id]
+            self.backend.remove(session_id)
+            return None
+        if entry is not None and self.backend.lost(session_id):
+            self._mark_lost(session_id)
             return None
         return entry
 
+    def _mark_lost(self, session_id: str) -> None:
+        """Forget a lost session but remember its id, so it answers "lost" rather than "not found"."""
+        if self._entries.pop(session_id, None) is not None:
+            self.backend.remove(session_id)
+            self._lost[session_id] = None
+            while len(self._lost) > LOST_REMEMBERED:
+                self._lost.popitem(last=False)
+
     def clear(self) -> None:
         """Drop every session (at shutdown); the backend stays usable."""
+        for session_id in self._entries:
+            self.backend.remove(session_id)
         self._entries.clear()
 
-
-def _timed_train(session: TrainingSession, epochs: int) -> tuple[float, Diverged | None]:
-    """Train and return the seconds spent, whether or not the run diverged (diverged runs cost time too)."""
-    before = session.train_seconds
-    try:
-        session.train(epochs)
-    except Diverged as e:
-        return session.train_seconds - before, e
-    return session.train_seconds - before, None

@@ -6,8 +6,10 @@ Time is a hand-moved clock, so hours pass instantly.
 import pytest
 
 from app.engine.spec import TrainingSpec
-from app.sessions.backend import InProcessBackend
-from app.sessions.manager import BudgetExhausted, SessionManager, SessionNotFound, TooManyRequests, TooManySessions
+from app.sessions.backend import InProcessBackend, NotHosted
+from app.sessions.manager import (
+    BudgetExhausted, SessionLost, SessionManager, SessionNotFound, TooManyRequests, TooManySessions,
+)
 from tests.conftest import run_in_thread as run
 
 SPEC = TrainingSpec(hidden_layers=(2,), num_samples=40)
@@ -55,7 +57,7 @@ def test_use_restarts_the_idle_ttl(backend, clock):
     manager = make(backend, clock)
     sid = create(manager)
     clock.now += 800
-    manager.get(sid)
+    manager.entry(sid)
     clock.now += 800
     assert manager.reap() == []
 
@@ -77,7 +79,7 @@ def test_a_session_past_its_lifetime_is_gone_before_the_next_sweep(backend, cloc
     clock.now += 61
     assert not manager.exists(sid)
     with pytest.raises(SessionNotFound):
-        manager.get(sid)
+        manager.entry(sid)
 
 
 def test_an_idle_session_past_the_ttl_is_not_revived_by_a_late_request(backend, clock):
@@ -85,7 +87,7 @@ def test_an_idle_session_past_the_ttl_is_not_revived_by_a_late_request(backend, 
     sid = create(manager)
     clock.now += 901
     with pytest.raises(SessionNotFound):
-        manager.get(sid)
+        manager.entry(sid)
 
 
 def test_live_sessions_are_capped(backend, clock):
@@ -114,18 +116,18 @@ def test_each_client_creates_at_most_its_rate(backend, clock):
 def test_training_is_charged_to_the_session_until_its_budget_runs_out(backend, clock):
     manager = make(backend, clock, train_seconds_per_minute=1.0)
     sid, other = create(manager), create(manager)
-    run(manager.train(sid, 3))
+    trained = run(manager.train(sid, 3))
     spent = 1.0 - manager.budget_left(sid)
-    assert 0 < spent == pytest.approx(manager.get(sid).train_seconds)
+    assert 0 < spent == pytest.approx(trained["seconds"])
     manager.charge(sid, 1.0)  # e.g. what the live stream reports
     assert manager.budget_left(sid) <= 0 and manager.budget_retry_after(sid) == pytest.approx(61, abs=1)
     with pytest.raises(BudgetExhausted, match="training budget of 1 s per 60 s"):
         run(manager.train(sid, 1))
-    assert manager.get(sid).epoch == 3
+    assert run(manager.call(sid, "describe"))["epoch"] == 3
     run(manager.train(other, 1))  # the other session has its own budget
     clock.now += 62
     run(manager.train(sid, 1))
-    assert manager.get(sid).epoch == 4
+    assert run(manager.call(sid, "describe"))["epoch"] == 4
 
 
 def test_without_a_budget_training_is_never_refused(backend, clock):
@@ -140,3 +142,63 @@ def test_charging_a_deleted_session_is_harmless(backend, clock):
     sid = create(manager)
     manager.delete(sid)
     manager.charge(sid, 1.0)
+
+
+def test_deleting_and_reaping_free_the_session_in_the_backend(backend, clock):
+    manager = make(backend, clock)
+    kept, deleted, reaped = create(manager), create(manager), create(manager)
+    manager.delete(deleted)
+    clock.now += 800
+    manager.entry(kept)
+    clock.now += 101
+    assert manager.reap() == [reaped]
+    for sid in (deleted, reaped):
+        with pytest.raises(NotHosted):
+            run(backend.call(sid, "describe"))
+    assert run(backend.call(kept, "describe"))["epoch"] == 0
+
+
+class LosingBackend(InProcessBackend):
+    """Sessions whose ids are in ``dead`` behave as if their worker process had died."""
+
+    def __init__(self) -> None:
+        super().__init__(workers=1, jit_compile=False)
+        self.dead: set[str] = set()
+
+    def lost(self, session_id: str) -> bool:
+        return session_id in self.dead
+
+    async def call(self, session_id: str, op: str, **kwargs):
+        if session_id in self.dead:
+            raise SessionLost(session_id)
+        return await super().call(session_id, op, **kwargs)
+
+
+def test_a_lost_session_says_so_and_stops_counting_against_the_cap(clock):
+    backend = LosingBackend()
+    manager = make(backend, clock, max_sessions=2)
+    lost, kept = create(manager), create(manager)
+    backend.dead.add(lost)
+    with pytest.raises(SessionLost):
+        run(manager.call(lost, "describe"))
+    with pytest.raises(SessionLost):  # and every time after
+        manager.entry(lost)
+    assert not manager.exists(lost) and len(manager) == 1
+    create(manager)  # its place is free
+    assert run(manager.call(kept, "describe"))["epoch"] == 0
+    manager.delete(lost)  # forgets it
+    with pytest.raises(SessionNotFound):
+        manager.entry(lost)
+    backend.close()
+
+
+def test_reaping_notices_lost_sessions_nobody_asked_about(clock):
+    backend = LosingBackend()
+    manager = make(backend, clock)
+    sid = create(manager)
+    backend.dead.add(sid)
+    manager.reap()
+    assert len(manager) == 0
+    with pytest.raises(SessionLost):
+        manager.entry(sid)
+    backend.close()

@@ -1,46 +1,67 @@
 """Training sessions: create, train, change live, look inside, export, delete."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
-from app.engine import export
-from app.engine.session import Diverged, TrainingSession
-from app.engine.snapshot import snapshot
+from app.engine.session import Diverged
 from app.schemas.sessions import (
     Boundary, History, Layer, ResetRequest, SessionConfig, SessionPatch, SessionState, TrainRequest, WeightEdit,
     Weights,
 )
 from app.sessions.limits import LimitExceeded
-from app.sessions.manager import BudgetExhausted, SessionNotFound, TooManyRequests, TooManySessions
+from app.sessions.manager import (
+    BudgetExhausted, SessionLost, SessionManager, SessionNotFound, TooManyRequests, TooManySessions,
+)
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="The id returned on creation")]
 
-NOT_FOUND = {404: {"description": "Session not found"}}
+MISSING = {404: {"description": "Session not found"},
+             410: {"description": "Session lost: the worker process that hosted it stopped"}}
 INVALID = {422: {"description": "Invalid input: the body says which field and what is allowed"}}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
+LOST_DETAIL = ("Session lost: the worker process that hosted it stopped unexpectedly and its training state "
+               "is gone. Create a new session.")
 
 
 def _retry_later(status_code: int, e: LimitExceeded) -> HTTPException:
     return HTTPException(status_code, detail=str(e), headers={"Retry-After": str(e.retry_after)})
 
 
-def state_of(session_id: str, session: TrainingSession) -> SessionState:
-    s = session.state()
-    return SessionState(id=session_id, problem=session.spec.problem.value,
-                        num_parameters=session.spec.num_parameters,
-                        config=SessionConfig.from_spec(session.spec), **s)
+def state_of(session_id: str, described: dict[str, Any]) -> SessionState:
+    """The HTTP view of ``operations.describe``."""
+    state = {k: v for k, v in described.items() if k in SessionState.model_fields}
+    spec = described["spec"]
+    return SessionState(id=session_id, problem=spec.problem.value, num_parameters=spec.num_parameters,
+                        config=SessionConfig.from_spec(spec), **state)
 
 
-def _session(manager, session_id: str) -> TrainingSession:
+def _gone(e: LookupError | SessionLost) -> HTTPException:
+    if isinstance(e, SessionLost):
+        return HTTPException(410, detail=LOST_DETAIL)
+    return HTTPException(404, detail="Session not found")
+
+
+async def _call(manager: SessionManager, session_id: str, op: str, **kwargs: Any) -> Any:
+    """Run ``op`` on the session; unknown → 404, lost → 410, an engine ``ValueError`` → 422."""
     try:
-        return manager.get(session_id)
-    except SessionNotFound:
-        raise HTTPException(404, detail="Session not found") from None
+        return await manager.call(session_id, op, **kwargs)
+    except (SessionNotFound, SessionLost) as e:
+        raise _gone(e) from None
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e)) from None
+
+
+def _check(manager: SessionManager, session_id: str) -> None:
+    """404 or 410 now, before any work, for a session that is not there."""
+    try:
+        manager.entry(session_id)
+    except (SessionNotFound, SessionLost) as e:
+        raise _gone(e) from None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionState, responses={
@@ -51,74 +72,65 @@ async def create_session(manager: ManagerDep, client: ClientDep, config: Session
     """Create a session from a playground configuration (every field optional)."""
     config = config or SessionConfig()
     try:
-        session_id, session = await manager.create(config.to_spec(), client=client)
+        session_id, described = await manager.create(config.to_spec(), client=client)
     except TooManySessions as e:
         raise HTTPException(503, detail=str(e), headers={"Retry-After": "30"}) from None
     except TooManyRequests as e:
         raise _retry_later(429, e) from None
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from None
-    return state_of(session_id, session)
+    except SessionLost:  # its worker died while building it
+        raise HTTPException(503, detail="The server could not build the session; try again",
+                            headers={"Retry-After": "1"}) from None
+    return state_of(session_id, described)
 
 
-@router.get("/{session_id}", response_model=SessionState, responses=NOT_FOUND)
-def read_session(manager: ManagerDep, session_id: SessionId) -> SessionState:
+@router.get("/{session_id}", response_model=SessionState, responses=MISSING)
+async def read_session(manager: ManagerDep, session_id: SessionId) -> SessionState:
     """Configuration, status, epoch, losses and metrics."""
-    return state_of(session_id, _session(manager, session_id))
+    return state_of(session_id, await _call(manager, session_id, "describe"))
 
 
-@router.patch("/{session_id}", response_model=SessionState, responses={**NOT_FOUND, **INVALID})
+@router.patch("/{session_id}", response_model=SessionState, responses={**MISSING, **INVALID})
 async def update_session(manager: ManagerDep, session_id: SessionId, patch: SessionPatch) -> SessionState:
     """Change live knobs (learning rate, regularization, batch size, schedule) without a reset."""
-    session = _session(manager, session_id)
-    try:
-        await manager.run(session_id, lambda s: s.update(**patch.changes()))
-    except ValueError as e:
-        raise HTTPException(422, detail=str(e)) from None
-    return state_of(session_id, session)
+    return state_of(session_id, await _call(manager, session_id, "update", changes=patch.changes()))
 
 
 @router.post("/{session_id}/train", response_model=SessionState, responses={
-    **NOT_FOUND, **INVALID, 409: {"description": "Training diverged; lower the learning rate or reset"},
+    **MISSING, **INVALID, 409: {"description": "Training diverged; lower the learning rate or reset"},
     429: {"description": "The session used its training time for the rolling minute", "headers": RETRY_AFTER}})
 async def train_session(manager: ManagerDep, session_id: SessionId, body: TrainRequest) -> SessionState:
     """Train for ``epochs`` epochs; a run that diverges reports ``status: diverged`` and keeps the last finite weights."""
-    session = _session(manager, session_id)
-    if session.status.value == "diverged":
-        raise HTTPException(409, detail=session.message)
     try:
-        await manager.train(session_id, body.epochs)
+        return state_of(session_id, await manager.train(session_id, body.epochs))
     except BudgetExhausted as e:
         raise _retry_later(429, e) from None
-    except Diverged:
-        pass  # the state says so
-    except SessionNotFound:  # deleted while it trained
-        raise HTTPException(404, detail="Session not found") from None
-    return state_of(session_id, session)
+    except Diverged as e:  # it had diverged before: nothing trained
+        raise HTTPException(409, detail=str(e)) from None
+    except (SessionNotFound, SessionLost) as e:  # also when deleted while it trained
+        raise _gone(e) from None
 
 
-@router.post("/{session_id}/reset", response_model=SessionState, responses={**NOT_FOUND, **INVALID})
+@router.post("/{session_id}/reset", response_model=SessionState, responses={**MISSING, **INVALID})
 async def reset_session(manager: ManagerDep, session_id: SessionId, body: ResetRequest | None = None) -> SessionState:
     """Back to epoch 0 with the same initial weights, or new ones with ``{"reseed": true}``."""
-    session = _session(manager, session_id)
-    reseed = bool(body and body.reseed)
-    await manager.run(session_id, lambda s: s.reset(reseed=reseed))
-    return state_of(session_id, session)
+    return state_of(session_id, await _call(manager, session_id, "reset", reseed=bool(body and body.reseed)))
 
 
-@router.get("/{session_id}/boundary", response_model=Boundary, responses={**NOT_FOUND, **INVALID})
+@router.get("/{session_id}/boundary", response_model=Boundary, responses={**MISSING, **INVALID})
 async def read_boundary(manager: ManagerDep, settings: SettingsDep, session_id: SessionId,
                         resolution: Annotated[int | None, Query(ge=2)] = None,
                         neuron_resolution: Annotated[int | None, Query(ge=2)] = None) -> Boundary:
     """The output over [-6, 6]² and every hidden neuron's activation, from one batched call."""
-    _session(manager, session_id)
+    _check(manager, session_id)
     res = resolution or settings.default_resolution
     nres = neuron_resolution or settings.neuron_resolution
     for name, value in (("resolution", res), ("neuron_resolution", nres)):
         if value > settings.max_resolution:
             raise HTTPException(422, detail=f"{name} may be at most {settings.max_resolution} (server limit); "
                                             f"received {value}")
-    snap = await manager.run(session_id, lambda s: snapshot(s, res, nres))
+    snap = await _call(manager, session_id, "boundary", resolution=res, neuron_resolution=nres)
 
     def r(a: np.ndarray) -> list:
         return np.round(a.astype(np.float64), 4).tolist()
@@ -127,59 +139,51 @@ async def read_boundary(manager: ManagerDep, settings: SettingsDep, session_id: 
                     neurons=[r(layer) for layer in snap.neurons], inputs=r(snap.inputs))
 
 
-@router.get("/{session_id}/history", response_model=History, responses=NOT_FOUND)
-def read_history(manager: ManagerDep, session_id: SessionId) -> History:
+@router.get("/{session_id}/history", response_model=History, responses=MISSING)
+async def read_history(manager: ManagerDep, session_id: SessionId) -> History:
     """Train and test loss after every training call."""
-    session = _session(manager, session_id)
-    points = list(session.history)
-    return History(epochs=[p.epoch for p in points], train_loss=[p.train_loss for p in points],
-                   test_loss=[p.test_loss for p in points])
+    points = await _call(manager, session_id, "history")
+    return History(epochs=[p[0] for p in points], train_loss=[p[1] for p in points],
+                   test_loss=[p[2] for p in points])
 
 
-@router.get("/{session_id}/weights", response_model=Weights, responses=NOT_FOUND)
-def read_weights(manager: ManagerDep, session_id: SessionId) -> Weights:
+@router.get("/{session_id}/weights", response_model=Weights, responses=MISSING)
+async def read_weights(manager: ManagerDep, session_id: SessionId) -> Weights:
     """Every weight (``[from][to]``) and bias, layer by layer from the first hidden layer to the output."""
-    params = _session(manager, session_id).parameters()
+    params = await _call(manager, session_id, "weights")
     return Weights(layers=[Layer(weights=w.astype(float).tolist(), biases=b.astype(float).tolist())
                            for w, b in zip(params[0::2], params[1::2])])
 
 
-@router.put("/{session_id}/weights", response_model=SessionState, responses={**NOT_FOUND, **INVALID})
+@router.put("/{session_id}/weights", response_model=SessionState, responses={**MISSING, **INVALID})
 async def edit_weight(manager: ManagerDep, session_id: SessionId, edit: WeightEdit) -> SessionState:
     """Set one weight or bias; training continues from the edited network."""
-    session = _session(manager, session_id)
-    try:
-        await manager.run(session_id, lambda s: s.set_parameter(
-            layer=edit.layer, kind=edit.kind, index=tuple(edit.index), value=edit.value))
-    except ValueError as e:
-        raise HTTPException(422, detail=str(e)) from None
-    return state_of(session_id, session)
+    return state_of(session_id, await _call(manager, session_id, "set_parameter", layer=edit.layer, kind=edit.kind,
+                                            index=tuple(edit.index), value=edit.value))
 
 
 @router.get("/{session_id}/export/script.py", response_class=Response, responses={
-    **NOT_FOUND, 200: {"content": {"text/x-python": {}}, "description": "A runnable Keras script"}})
+    **MISSING, 200: {"content": {"text/x-python": {}}, "description": "A runnable Keras script"}})
 async def export_script(manager: ManagerDep, session_id: SessionId) -> Response:
     """A self-contained Python script that rebuilds the data, model and training with plain Keras."""
-    _session(manager, session_id)
-    text = await manager.run(session_id, export.script)
+    text = await _call(manager, session_id, "export_script")
     return Response(text, media_type="text/x-python",
                     headers={"Content-Disposition": 'attachment; filename="tensor_playground.py"'})
 
 
 @router.get("/{session_id}/export/model.keras", response_class=Response, responses={
-    **NOT_FOUND, 200: {"content": {"application/octet-stream": {}}, "description": "The trained model"}})
+    **MISSING, 200: {"content": {"application/octet-stream": {}}, "description": "The trained model"}})
 async def export_model(manager: ManagerDep, session_id: SessionId) -> Response:
     """The trained network as a Keras ``.keras`` file (output: probabilities, or values for regression)."""
-    _session(manager, session_id)
-    data = await manager.run(session_id, export.keras_file)
+    data = await _call(manager, session_id, "export_keras")
     return Response(data, media_type="application/octet-stream",
                     headers={"Content-Disposition": 'attachment; filename="tensor_playground.keras"'})
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
-               responses=NOT_FOUND)
+               responses={404: MISSING[404]})
 def delete_session(manager: ManagerDep, session_id: SessionId) -> Response:
-    """Delete a session and free its memory."""
+    """Delete a session and free its memory (a lost session is forgotten)."""
     try:
         manager.delete(session_id)
     except SessionNotFound:

@@ -21,10 +21,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from app.config import get_settings
-from app.engine.frames import build_frame
-from app.engine.session import Diverged, Status, TrainingSession
 from app.schemas.sessions import SessionPatch, WeightEdit
-from app.sessions.manager import SessionManager, SessionNotFound
+from app.sessions.manager import SessionLost, SessionManager, SessionNotFound
 
 router = APIRouter(tags=["sessions"])
 
@@ -33,6 +31,8 @@ MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
 CLOSE_NOT_FOUND = 4404
 CLOSE_POLICY = 1008  # Origin not allowed
 CLOSE_TOO_BIG = 1009
+CLOSE_LOST = 1011  # the worker process hosting the session died: its state is gone
+LOST_REASON = "Session lost: its worker process stopped; create a new session"
 COMMANDS = ("play", "pause", "step", "set", "reset", "edit", "frame")
 
 
@@ -208,12 +208,12 @@ class Stream:
             await self.train_and_send(1)
             return
         elif kind == "set":
-            await self.manager.run(self.session_id, lambda s: s.update(**command["changes"]))
+            await self.manager.call(self.session_id, "update", changes=command["changes"])
         elif kind == "reset":
-            await self.manager.run(self.session_id, lambda s: s.reset(reseed=command["reseed"]))
+            await self.manager.call(self.session_id, "reset", reseed=command["reseed"])
         elif kind == "edit":
-            await self.manager.run(self.session_id, lambda s: s.set_parameter(
-                layer=command["layer"], kind=command["kind"], index=command["index"], value=command["value"]))
+            await self.manager.call(self.session_id, "set_parameter", layer=command["layer"], kind=command["kind"],
+                                    index=command["index"], value=command["value"])
         if not self.playing or kind == "frame":
             await self.send_frame(all_features=kind == "frame")
 
@@ -228,36 +228,25 @@ class Stream:
 
     async def train_and_send(self, epochs: int) -> float | None:
         """Train ``epochs`` epochs and send the frame; returns the training seconds, or None if it diverged."""
-        def work(session: TrainingSession) -> tuple[float | None, dict[str, Any], bytes]:
-            started = time.perf_counter()
-            try:
-                session.train(epochs)
-                seconds: float | None = time.perf_counter() - started
-            except Diverged:
-                seconds = None
-            return (seconds, *self._frame(session, all_features=False))
-
-        seconds, header, data = await self.manager.run(self.session_id, work)
+        seconds, header, data = await self._frame(epochs=epochs)
         if seconds is None:
             self.playing = False
-            header.update(playing=False, epochs_per_second=0.0)
         await self._send(header, data)
         return seconds
 
     async def send_frame(self, *, all_features: bool) -> None:
-        header, data = await self.manager.run(self.session_id, lambda s: self._frame(s, all_features=all_features))
+        _, header, data = await self._frame(all_features=all_features)
         await self._send(header, data)
 
-    def _frame(self, session: TrainingSession, *, all_features: bool) -> tuple[dict[str, Any], bytes]:
-        header, data = build_frame(session, resolution=self.resolution, neuron_resolution=self.neuron_resolution,
-                                   all_features=all_features, playing=self.playing,
-                                   epochs_per_second=round(self.rate, 1) if self.playing else 0.0)
-        if self.playing and header["status"] == Status.IDLE.value:
-            header["status"] = Status.RUNNING.value
-        return header, data
+    async def _frame(self, *, epochs: int = 0, all_features: bool = False) -> tuple[float | None, str, bytes]:
+        """One call where the session lives: train (if ``epochs``), then draw; the header comes back as JSON."""
+        return await self.manager.call(
+            self.session_id, "frame", epochs=epochs, resolution=self.resolution,
+            neuron_resolution=self.neuron_resolution, all_features=all_features, playing=self.playing,
+            epochs_per_second=round(self.rate, 1) if self.playing else 0.0)
 
-    async def _send(self, header: dict[str, Any], data: bytes) -> None:
-        await self.ws.send_text(json.dumps(header))
+    async def _send(self, header: str, data: bytes) -> None:
+        await self.ws.send_text(header)
         await self.ws.send_bytes(data)
 
 
@@ -275,14 +264,19 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
     except SessionNotFound:
         await websocket.close(code=CLOSE_NOT_FOUND, reason="Session not found")
         return
+    except SessionLost:
+        await websocket.close(code=CLOSE_LOST, reason=LOST_REASON)
+        return
     entry.connections += 1  # a connected tab keeps its session from being reaped
     try:
         await Stream(websocket, manager, session_id).run()
     except SessionNotFound:  # deleted while streaming
         await websocket.close(code=CLOSE_NOT_FOUND, reason="Session not found")
+    except SessionLost:  # its worker process died
+        await websocket.close(code=CLOSE_LOST, reason=LOST_REASON)
     except (WebSocketDisconnect, OSError):
         pass  # the client went away mid-send
     finally:
         entry.connections -= 1
         if manager.exists(session_id):
-            manager.get(session_id)  # touch it: the TTL counts from when the tab closed
+            manager.entry(session_id)  # touch it: the TTL counts from when the tab closed

@@ -1,0 +1,136 @@
+"""Everything the web process may do to a session, as named operations run where the session lives.
+
+Each operation is ``op(session, **kwargs) -> plain data`` (dicts, lists, strings, bytes, NumPy arrays, the
+frozen ``TrainingSpec``): a result may cross a process boundary by pickling, so no tensor and no live
+session ever leaves the place that hosts it. Routes and the live stream call them by name through
+``SessionBackend.call``; ``OPERATIONS`` is the complete list. Errors are the engine's own (``ValueError``,
+``Diverged``), raised to the caller as they are.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from app.engine import export
+from app.engine.frames import build_frame
+from app.engine.session import Diverged, Status, TrainingSession
+from app.engine.snapshot import Snapshot, snapshot
+
+
+def describe(session: TrainingSession) -> dict[str, Any]:
+    """Status, epoch, losses and metrics (``TrainingSession.state``) plus the resolved ``spec``."""
+    return {**session.state(), "spec": session.spec}
+
+
+def train(session: TrainingSession, *, epochs: int) -> dict[str, Any]:
+    """Train ``epochs`` epochs: ``describe`` plus ``seconds`` spent and whether this run ``diverged``.
+
+    A session that had already diverged raises ``Diverged`` and trains nothing; one that diverges now keeps
+    its last finite weights and says so (diverged runs cost time too, so ``seconds`` is always there).
+    """
+    if session.status is Status.DIVERGED:
+        raise Diverged(session.message or "training diverged")
+    before = session.train_seconds
+    try:
+        session.train(epochs)
+        diverged = False
+    except Diverged:
+        diverged = True
+    return {**describe(session), "seconds": session.train_seconds - before, "diverged": diverged}
+
+
+def update(session: TrainingSession, *, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change live knobs (``TrainingSession.update``); returns ``describe``."""
+    session.update(**changes)
+    return describe(session)
+
+
+def reset(session: TrainingSession, *, reseed: bool = False) -> dict[str, Any]:
+    session.reset(reseed=reseed)
+    return describe(session)
+
+
+def set_parameter(session: TrainingSession, *, layer: int, kind: str, index: tuple[int, ...],
+                  value: float) -> dict[str, Any]:
+    session.set_parameter(layer=layer, kind=kind, index=tuple(index), value=value)
+    return describe(session)
+
+
+def boundary(session: TrainingSession, *, resolution: int, neuron_resolution: int) -> Snapshot:
+    """The output and every hidden neuron over the input square, as float arrays."""
+    return snapshot(session, resolution, neuron_resolution)
+
+
+def history(session: TrainingSession) -> list[tuple[int, float, float]]:
+    """``(epoch, train_loss, test_loss)`` after every training call."""
+    return [(p.epoch, p.train_loss, p.test_loss) for p in session.history]
+
+
+def weights(session: TrainingSession) -> list[np.ndarray]:
+    """Kernel and bias of every layer, in order."""
+    return session.parameters()
+
+
+def export_script(session: TrainingSession) -> str:
+    return export.script(session)
+
+
+def export_keras(session: TrainingSession) -> bytes:
+    return export.keras_file(session)
+
+
+def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, epochs: int = 0,
+          all_features: bool = False, playing: bool = False,
+          epochs_per_second: float = 0.0) -> tuple[float | None, str, bytes]:
+    """Train ``epochs`` (0: none), then draw: ``(training seconds or None if it diverged, header JSON, maps)``.
+
+    The header is encoded here, beside the work, so the web process only forwards two messages.
+    """
+    seconds: float | None = 0.0
+    if epochs:
+        started = time.perf_counter()
+        try:
+            session.train(epochs)
+            seconds = time.perf_counter() - started
+        except Diverged:
+            seconds, playing, epochs_per_second = None, False, 0.0
+    header, data = build_frame(session, resolution=resolution, neuron_resolution=neuron_resolution,
+                               all_features=all_features, playing=playing,
+                               epochs_per_second=epochs_per_second if playing else 0.0)
+    if playing and header["status"] == Status.IDLE.value:
+        header["status"] = Status.RUNNING.value
+    return seconds, json.dumps(header), data
+
+
+def export_state(session: TrainingSession) -> dict[str, Any]:
+    """What ``TrainingSession.from_state`` needs to rebuild the session elsewhere."""
+    return session.export_state()
+
+
+def load_state(session: TrainingSession, *, state: dict[str, Any]) -> None:
+    session.load_state(state)
+
+
+def warm(session: TrainingSession, *, resolution: int, neuron_resolution: int) -> None:
+    """Compile the session's functions here before it is needed (a moved session's first frame stays fast)."""
+    session.warm(resolution, neuron_resolution)
+
+
+OPERATIONS: dict[str, Callable[..., Any]] = {op.__name__: op for op in (
+    describe, train, update, reset, set_parameter, boundary, history, weights, export_script, export_keras,
+    frame, export_state, load_state, warm)}
+
+
+def get(name: str) -> Callable[..., Any]:
+    try:
+        return OPERATIONS[name]
+    except KeyError:
+        raise ValueError(f"Unknown operation {name!r}. Expected one of: {', '.join(OPERATIONS)}") from None
+
+
+def run(session: TrainingSession, name: str, kwargs: dict[str, Any]) -> Any:
+    """Apply operation ``name`` to ``session``: how every backend executes a call."""
+    return get(name)(session, **kwargs)

@@ -1,0 +1,175 @@
+"""ProcessBackend with real worker processes: operations across the process boundary, a worker killed with
+SIGKILL, recycling a worker without its sessions noticing, and no process left behind."""
+
+import asyncio
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from app.engine.session import Diverged
+from app.engine.spec import TrainingSpec
+from app.sessions.backend import InProcessBackend, NotHosted, SessionLost
+from app.sessions.processes import ProcessBackend
+
+SPEC = TrainingSpec(dataset="spiral", num_samples=120, hidden_layers=(4, 3), optimizer="adam")
+OTHER = TrainingSpec(dataset="xor", num_samples=80, hidden_layers=(3,))
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def runner():
+    """One event loop for the module, in a thread of its own (a recycling task outlives the call that started
+    it; and after the browser tests the main thread already runs a loop)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(120)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
+
+
+@pytest.fixture(scope="module")
+def pool():
+    backend = ProcessBackend(workers=2, jit_compile=False)
+    pids = [w.pid for w in backend.workers()]
+    yield backend
+    pids += [w.pid for w in backend.workers()]
+    backend.close()
+    assert all(gone(pid) for pid in pids)
+
+
+@pytest.fixture(scope="module")
+def local():
+    backend = InProcessBackend(workers=1, jit_compile=False)
+    yield backend
+    backend.close()
+
+
+def history(runner, backend, sid):
+    return runner(backend.call(sid, "history"))
+
+
+def test_operations_give_the_same_answers_as_in_process(runner, pool, local):
+    for backend in (pool, local):
+        runner(backend.add("same", SPEC))
+        runner(backend.call("same", "train", epochs=4))
+        runner(backend.call("same", "update", changes={"learning_rate": 0.01}))
+        runner(backend.call("same", "train", epochs=3))
+    assert history(runner, pool, "same") == history(runner, local, "same")
+    for a, b in zip(runner(pool.call("same", "weights")), runner(local.call("same", "weights"))):
+        np.testing.assert_array_equal(a, b)
+    seconds, header, data = runner(pool.call("same", "frame", resolution=10, neuron_resolution=5, epochs=1))
+    assert seconds > 0 and '"epoch": 8' in header and len(data) > 100
+    assert runner(pool.call("same", "describe"))["spec"] == runner(local.call("same", "describe"))["spec"]
+
+
+def test_engine_errors_cross_the_process_boundary_unchanged(runner, pool):
+    runner(pool.add("errors", OTHER))
+    with pytest.raises(ValueError, match="layer must be between 0 and 1"):
+        runner(pool.call("errors", "set_parameter", layer=5, kind="bias", index=(0,), value=1.0))
+    with pytest.raises(ValueError, match="Unknown operation 'fly'"):
+        runner(pool.call("errors", "fly"))
+    with pytest.raises(ValueError, match="batch_size"):
+        runner(pool.add("bad", TrainingSpec(batch_size=10_000)))
+    runner(pool.add("diverges", TrainingSpec(dataset="plane", num_samples=100, hidden_layers=(8, 8),
+                                             activation="relu", learning_rate=10, loss="mse")))
+    assert runner(pool.call("diverges", "train", epochs=50))["diverged"]
+    with pytest.raises(Diverged, match="Lower the learning rate"):
+        runner(pool.call("diverges", "train", epochs=1))
+    with pytest.raises(NotHosted):
+        runner(pool.call("never-created", "describe"))
+
+
+def test_sessions_are_spread_over_the_workers(runner, pool):
+    before = {w.pid: len(w.sessions) for w in pool.workers()}
+    for i in range(4):
+        runner(pool.add(f"spread-{i}", OTHER))
+    after = {w.pid: len(w.sessions) for w in pool.workers()}
+    assert all(after[pid] - before[pid] >= 1 for pid in before)
+    assert max(after.values()) - min(after.values()) <= 1
+
+
+def test_a_killed_worker_loses_only_its_sessions_and_is_replaced(runner, pool):
+    ids = [f"kill-{i}" for i in range(4)]
+    for sid in ids:
+        runner(pool.add(sid, OTHER))
+        runner(pool.call(sid, "train", epochs=2))
+    victim = pool.pid_of(ids[0])
+    doomed = [sid for sid in ids if pool.pid_of(sid) == victim]
+    spared = [sid for sid in ids if pool.pid_of(sid) != victim]
+    assert doomed and spared
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while not pool.lost(doomed[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for sid in doomed:
+        assert pool.lost(sid)
+        with pytest.raises(SessionLost, match="stopped unexpectedly"):
+            runner(pool.call(sid, "describe"))
+    for sid in spared:
+        assert runner(pool.call(sid, "train", epochs=1))["epoch"] == 3
+    assert pool.restarts == 1 and len(pool.workers()) == 2 and victim not in [w.pid for w in pool.workers()]
+    for i in range(3):  # new sessions work, the replacement included
+        runner(pool.add(f"after-{i}", OTHER))
+        assert runner(pool.call(f"after-{i}", "train", epochs=1))["epoch"] == 1
+    pool.remove(doomed[0])  # a lost session can be removed like any other
+    with pytest.raises(NotHosted):
+        runner(pool.call(doomed[0], "describe"))
+
+
+def test_a_recycled_worker_hands_its_sessions_over_unnoticed(runner, local):
+    backend = ProcessBackend(workers=1, jit_compile=False, recycle_after_sessions=3, prewarm=(10, 5))
+    first = backend.workers()[0].pid
+    try:
+        for i in range(2):
+            for b in (backend, local):
+                runner(b.add(f"moving-{i}", SPEC))
+                runner(b.call(f"moving-{i}", "train", epochs=3 + i))
+        assert not backend.workers()[0].retiring
+        runner(backend.add("third", OTHER))  # the third session built there: time to recycle
+        seen = []
+
+        async def keep_training() -> None:  # a session in use the whole time, as a playing tab is
+            while backend.recycled == 0:
+                seen.append((await backend.call("moving-0", "train", epochs=1))["epoch"])
+                await asyncio.sleep(0.01)
+
+        runner(asyncio.wait_for(keep_training(), 60))
+        assert seen == list(range(4, 4 + len(seen)))  # no epoch lost or repeated
+        for _ in seen:
+            runner(local.call("moving-0", "train", epochs=1))
+        assert gone_within(first, 10)
+        assert [w.pid for w in backend.workers()] != [first] and all(
+            backend.pid_of(s) != first for s in ("moving-0", "moving-1", "third"))
+        for sid in ("moving-0", "moving-1"):
+            runner(backend.call(sid, "train", epochs=2))
+            runner(local.call(sid, "train", epochs=2))
+            assert history(runner, backend, sid) == history(runner, local, sid)
+            for a, b in zip(runner(backend.call(sid, "export_state"))["slots"],
+                            runner(local.call(sid, "export_state"))["slots"]):
+                np.testing.assert_array_equal(a, b)
+    finally:
+        pids = [w.pid for w in backend.workers()]
+        backend.close()
+    assert all(gone(pid) for pid in [first, *pids])
+
+
+def gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not gone(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
