@@ -28,6 +28,7 @@ router = APIRouter(tags=["sessions"])
 
 TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
 MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
+BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and reads commands meanwhile)
 CLOSE_NOT_FOUND = 4404
 CLOSE_POLICY = 1008  # Origin not allowed
 CLOSE_TOO_BIG = 1009
@@ -103,6 +104,10 @@ class Playing:
 
     def slice(self) -> float:
         return slice_seconds(len(self.streams), self.workers)
+
+    def contended(self) -> bool:
+        """More playing streams than training threads: someone is waiting for their turn."""
+        return len(self.streams) > self.workers
 
 
 def playing_streams(app: Any) -> Playing:
@@ -218,10 +223,16 @@ class Stream:
             await self.send_frame(all_features=kind == "frame")
 
     async def play_once(self) -> None:
+        # The compute budget only bites when others wait: a learner alone on the server plays at full
+        # speed; in a busy classroom a session past its budget sits out until it has time left again.
+        if self.scheduler.contended() and self.manager.budget_left(self.session_id) <= 0:
+            await asyncio.sleep(min(BUDGET_WAIT_SECONDS, self.manager.budget_retry_after(self.session_id)))
+            return
         epochs = self.epochs
         started = time.perf_counter()
         trained = await self.train_and_send(epochs)
         if trained is not None:
+            self.manager.charge(self.session_id, trained)
             self.epochs = next_epochs(epochs, trained, cap=self.cap, target=self.scheduler.slice())
             wall = time.perf_counter() - started
             self.rate = epochs / wall if self.rate == 0 else 0.7 * self.rate + 0.3 * epochs / wall

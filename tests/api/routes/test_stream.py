@@ -212,3 +212,54 @@ def test_slices_shrink_with_more_playing_streams_than_threads():
     assert slice_seconds(10_000, 2) == MIN_SLICE_SECONDS
     # a call that took 10x its slice is cut, at most halving per call
     assert next_epochs(100, 0.06, cap=1000, target=0.006) == 50
+
+
+def _play_frames(client, session_id, count):
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
+        _frame(ws)
+        ws.send_json({"type": "play"})
+        epochs = [_frame(ws)["epoch"] for _ in range(count)]
+        ws.send_json({"type": "pause"})
+    return epochs
+
+
+def test_a_stream_past_its_budget_keeps_playing_when_nobody_waits(client):
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    app = create_app(get_settings().model_copy(update={"prewarm": False, "max_train_seconds_per_minute": 1e-6}))
+    with TestClient(app) as c:
+        sid = _create(c, hidden_layers=[2], num_samples=40)
+        epochs = _play_frames(c, sid, 4)
+    assert epochs == sorted(epochs) and epochs[-1] > epochs[0]
+
+
+def test_a_stream_past_its_budget_waits_while_others_wait_for_their_turn():
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from app.api.routes.stream import playing_streams
+    from app.main import create_app
+
+    app = create_app(get_settings().model_copy(update={"prewarm": False, "max_train_seconds_per_minute": 1e-6}))
+    with TestClient(app) as c:
+        sid = _create(c, hidden_layers=[2], num_samples=40)
+        playing_streams(app).streams.update(range(-100, 0))  # a busy classroom
+        c.post(f"/api/sessions/{sid}/train", json={"epochs": 1})  # spend the tiny budget
+        got: list[dict] = []
+
+        def play():
+            with c.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
+                _frame(ws)
+                ws.send_json({"type": "play"})
+                got.append(_message(ws))
+
+        t = threading.Thread(target=play, daemon=True)
+        t.start()
+        t.join(1.5)
+        assert got == []  # no training frame while over budget under contention
+        playing_streams(app).streams.clear()
+        t.join(10)
+    assert got and got[0]["type"] == "frame"
