@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 LOST = ("The worker process that hosted this session stopped unexpectedly; its training state is lost. "
         "Create a new session.")
 MAX_FAILED_STARTS = 3  # workers dying before their first answer: a broken install, not bad luck
-POLL_SECONDS = 0.002  # how often a call waits on a session being moved (rare, and only for milliseconds)
+POLL_SECONDS = 0.002
+# A new session joins a worker that compiled its kind of network unless that one hosts more than
+# RATIO × the least loaded + SLACK sessions.
+AFFINITY_RATIO, AFFINITY_SLACK = 1.25, 2  # how often a call waits on a session being moved (rare, and only for milliseconds)
 
 
 class WorkerProcess:
@@ -59,6 +62,7 @@ class WorkerProcess:
         self.conn = Connection(ours.detach())
         self.sessions: set[str] = set()  # hosted here now
         self.created = 0  # sessions ever built here (each leaks a little)
+        self.compiled: set[tuple] = set()  # compile_key of every session built here
         self.alive = True
         self.answered = False  # it started: TensorFlow imported, requests served
         self.retiring = False  # takes no new sessions; closes once its sessions moved
@@ -137,6 +141,17 @@ class WorkerProcess:
         self._reader.join(timeout)
 
 
+def compile_key(spec: TrainingSpec) -> tuple | None:
+    """What decides the compiled functions a session needs (``trainer.Architecture`` as far as the spec alone
+    tells); None for a spec the engine will refuse."""
+    try:
+        s = spec.resolved()
+    except (ValueError, LookupError):
+        return None
+    return (s.layer_sizes, s.activations, s.problem, s.loss, s.optimizer, s.lr_schedule, s.batch_size,
+            s.num_samples, s.train_ratio)
+
+
 def _complete(future: Future, *, result: Any = None, error: BaseException | None = None) -> None:
     try:
         if error is not None:
@@ -170,12 +185,23 @@ class ProcessBackend(SessionBackend):
         self._failed_starts = 0
         self.restarts = 0  # workers replaced after dying
         self.recycled = 0  # workers retired after their sessions moved
-        self._workers = [self._spawn() for _ in range(workers)]
+        self._size = workers
+        self._workers: list[WorkerProcess] = []
+        self._started = False
+
+    def start(self) -> None:
+        """Start the workers (once; the first use does it): building the app spawns nothing."""
+        with self._lock:
+            if self._started or self._closed:
+                return
+            self._started = True
+            self._workers = [self._spawn() for _ in range(self._size)]
 
     # -- the pool ------------------------------------------------------------------------------
 
     async def ready(self) -> None:
-        """Wait until every worker answers (TensorFlow imported: a few seconds after start)."""
+        """Start the workers and wait until each answers (TensorFlow imported: a few seconds)."""
+        self.start()
         try:
             await asyncio.gather(*(w.ask("stats") for w in self.workers()))
         except SessionLost:
@@ -184,13 +210,18 @@ class ProcessBackend(SessionBackend):
     def prewarm(self, resolution: int, neuron_resolution: int) -> None:
         """Compile the default network in every worker now, and in every worker started from now on."""
         self._prewarm = (resolution, neuron_resolution)
+        if not self._started:
+            self.start()  # each new worker prewarms
+            return
         for worker in self.workers():
             worker.request("prewarm", payload=(TrainingSpec(), resolution, neuron_resolution))
+            worker.compiled.add(compile_key(TrainingSpec()))
 
     def _spawn(self) -> WorkerProcess:
         worker = WorkerProcess(**self._options, on_exit=self._exited)
         if self._prewarm is not None:
             worker.request("prewarm", payload=(TrainingSpec(), *self._prewarm))  # answered when done; unread
+            worker.compiled.add(compile_key(TrainingSpec()))
         return worker
 
     def _exited(self, worker: WorkerProcess) -> None:
@@ -219,18 +250,28 @@ class ProcessBackend(SessionBackend):
         worker = self._where.get(session_id)
         return worker.pid if worker is not None else None
 
-    def _least_loaded(self) -> WorkerProcess:
+    def _choose(self, key: tuple | None) -> WorkerProcess:
+        """The least-loaded worker; but one that already compiled this kind of network if it is not much
+        busier, since a compile costs a second where a call costs milliseconds."""
         with self._lock:
             candidates = [w for w in self._workers if w.alive and not w.retiring] or self._workers
             if not candidates:
                 raise RuntimeError("the worker pool is closed")
-            return min(candidates, key=lambda w: len(w.sessions))
+            least = min(candidates, key=lambda w: len(w.sessions))
+            warm = [w for w in candidates if key in w.compiled]
+            if warm:
+                best = min(warm, key=lambda w: len(w.sessions))
+                if len(best.sessions) <= len(least.sessions) * AFFINITY_RATIO + AFFINITY_SLACK:
+                    return best
+            return least
 
     # -- sessions ------------------------------------------------------------------------------
 
     async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
+        self.start()
+        key = compile_key(spec)
         for attempt in range(3):  # a worker dying just now is no reason to refuse the session
-            worker = self._least_loaded()
+            worker = self._choose(key)
             worker.sessions.add(session_id)
             worker.created += 1
             self._where[session_id] = worker
@@ -244,6 +285,7 @@ class ProcessBackend(SessionBackend):
             except BaseException:
                 self._forget(session_id, worker)
                 raise
+            worker.compiled.add(key)
             self._maybe_recycle(worker)
             return described
         raise AssertionError("unreachable")
@@ -320,6 +362,7 @@ class ProcessBackend(SessionBackend):
         state = await old.ask("call", session_id, ("export_state", {}))
         await new.ask("restore", session_id, state)
         new.created += 1
+        new.compiled.add(compile_key(state["spec"]))
         if self._prewarm is not None:
             resolution, neuron_resolution = self._prewarm
             await new.ask("call", session_id, ("warm", {"resolution": resolution,

@@ -13,7 +13,7 @@ from app.config import get_settings
 from app.main import create_app
 from tests.conftest import MANY_CLIENTS
 
-SMALL = {"dataset": "xor", "num_samples": 80, "hidden_layers": [3]}
+SMALL = {"dataset": "xor", "num_samples": 80}
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,10 @@ def processes_app():
             os.kill(pid, 0)
 
 
-def create(client) -> str:
-    r = client.post("/api/sessions", json=SMALL)
+def create(client, width: int) -> str:
+    """A session whose network has its own width, so sessions spread over the workers (nothing compiled
+    draws them to one)."""
+    r = client.post("/api/sessions", json={**SMALL, "hidden_layers": [width]})
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -40,7 +42,7 @@ def create(client) -> str:
 def test_killing_a_worker_costs_only_its_sessions(processes_app):
     backend = processes_app.state.sessions.backend
     with TestClient(processes_app) as client:
-        ids = [create(client) for _ in range(4)]
+        ids = [create(client, width) for width in range(1, 5)]
         for sid in ids:
             assert client.post(f"/api/sessions/{sid}/train", json={"epochs": 2}).status_code == 200
         victim = backend.pid_of(ids[0])
@@ -76,7 +78,7 @@ def test_killing_a_worker_costs_only_its_sessions(processes_app):
         while len([w for w in backend.workers() if w.alive]) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert backend.restarts == 1 and victim not in [w.pid for w in backend.workers()]
-        fresh = [create(client) for _ in range(4)]
+        fresh = [create(client, width) for width in range(5, 9)]
         assert {backend.pid_of(sid) for sid in fresh} == {w.pid for w in backend.workers()}
         for sid in fresh:
             assert client.post(f"/api/sessions/{sid}/train", json={"epochs": 1}).json()["epoch"] == 1

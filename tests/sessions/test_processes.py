@@ -19,6 +19,11 @@ SPEC = TrainingSpec(dataset="spiral", num_samples=120, hidden_layers=(4, 3), opt
 OTHER = TrainingSpec(dataset="xor", num_samples=80, hidden_layers=(3,))
 
 
+def kind(n: int) -> TrainingSpec:
+    """A small network of its own kind (``n`` picks the width)."""
+    return TrainingSpec(dataset="xor", num_samples=80, hidden_layers=(n + 1,))
+
+
 def gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -43,6 +48,7 @@ def runner():
 @pytest.fixture(scope="module")
 def pool():
     backend = ProcessBackend(workers=2, jit_compile=False)
+    backend.start()
     pids = [w.pid for w in backend.workers()]
     yield backend
     pids += [w.pid for w in backend.workers()]
@@ -59,6 +65,12 @@ def local():
 
 def history(runner, backend, sid):
     return runner(backend.call(sid, "history"))
+
+
+def test_building_the_backend_starts_no_process():
+    backend = ProcessBackend(workers=2)
+    assert backend.workers() == []
+    backend.close()
 
 
 def test_operations_give_the_same_answers_as_in_process(runner, pool, local):
@@ -94,8 +106,8 @@ def test_engine_errors_cross_the_process_boundary_unchanged(runner, pool):
 
 def test_sessions_are_spread_over_the_workers(runner, pool):
     before = {w.pid: len(w.sessions) for w in pool.workers()}
-    for i in range(4):
-        runner(pool.add(f"spread-{i}", OTHER))
+    for i in range(4):  # different networks: nothing compiled draws them to one worker
+        runner(pool.add(f"spread-{i}", kind(i)))
     after = {w.pid: len(w.sessions) for w in pool.workers()}
     assert all(after[pid] - before[pid] >= 1 for pid in before)
     assert max(after.values()) - min(after.values()) <= 1
@@ -103,8 +115,8 @@ def test_sessions_are_spread_over_the_workers(runner, pool):
 
 def test_a_killed_worker_loses_only_its_sessions_and_is_replaced(runner, pool):
     ids = [f"kill-{i}" for i in range(4)]
-    for sid in ids:
-        runner(pool.add(sid, OTHER))
+    for i, sid in enumerate(ids):
+        runner(pool.add(sid, kind(10 + i)))
         runner(pool.call(sid, "train", epochs=2))
     victim = pool.pid_of(ids[0])
     doomed = [sid for sid in ids if pool.pid_of(sid) == victim]
@@ -122,7 +134,7 @@ def test_a_killed_worker_loses_only_its_sessions_and_is_replaced(runner, pool):
         assert runner(pool.call(sid, "train", epochs=1))["epoch"] == 3
     assert pool.restarts == 1 and len(pool.workers()) == 2 and victim not in [w.pid for w in pool.workers()]
     for i in range(3):  # new sessions work, the replacement included
-        runner(pool.add(f"after-{i}", OTHER))
+        runner(pool.add(f"after-{i}", kind(20 + i)))
         assert runner(pool.call(f"after-{i}", "train", epochs=1))["epoch"] == 1
     pool.remove(doomed[0])  # a lost session can be removed like any other
     with pytest.raises(NotHosted):
@@ -131,6 +143,7 @@ def test_a_killed_worker_loses_only_its_sessions_and_is_replaced(runner, pool):
 
 def test_a_recycled_worker_hands_its_sessions_over_unnoticed(runner, local):
     backend = ProcessBackend(workers=1, jit_compile=False, recycle_after_sessions=3, prewarm=(10, 5))
+    backend.start()
     first = backend.workers()[0].pid
     try:
         for i in range(2):
@@ -173,3 +186,20 @@ def gone_within(pid: int, seconds: float) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def test_a_new_session_joins_a_worker_that_compiled_its_network_unless_that_one_is_much_busier(runner, pool):
+    same = TrainingSpec(dataset="circle", num_samples=60, hidden_layers=(2, 2))
+    runner(pool.add("kind-0", same))
+    home = pool.pid_of("kind-0")
+    for i in range(1, 3):
+        runner(pool.add(f"kind-{i}", same))
+        assert pool.pid_of(f"kind-{i}") == home
+    loads = {w.pid: len(w.sessions) for w in pool.workers()}
+    i = 3
+    while loads[home] <= 1.25 * min(loads.values()) + 2:  # past the slack the least loaded wins
+        runner(pool.add(f"kind-{i}", same))
+        loads = {w.pid: len(w.sessions) for w in pool.workers()}
+        i += 1
+    runner(pool.add("kind-last", same))
+    assert pool.pid_of("kind-last") != home
