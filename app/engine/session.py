@@ -17,7 +17,7 @@ from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem
 from app.engine.regularizers import REGULARIZERS
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Shape
+from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Shape, evaluate
 
 
 class Status(StrEnum):
@@ -218,8 +218,6 @@ class TrainingSession:
             self._record(train_m, test_m)
 
     def _evaluate(self) -> None:
-        from app.engine.trainer import evaluate
-
         arch = self.architecture
         self._record(evaluate(arch, self.params, self._x_train, self._y_train),
                      evaluate(arch, self.params, self._x_test, self._y_test))

@@ -9,8 +9,9 @@ parameters, regularization — comes in as tensors, so changing it never retrace
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import tensorflow as tf
 
@@ -20,6 +21,9 @@ from app.engine.network import forward
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem, predict
 from app.engine.shuffle import permutation
+
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -112,24 +116,25 @@ def _build(arch: Architecture) -> Callable:
     return tf.function(run, jit_compile=arch.jit_compile, reduce_retracing=True)
 
 
-class FunctionCache:
-    """Compiled functions by architecture, least recently used evicted (each costs 5–11 MB)."""
+class FunctionCache(Generic[K]):
+    """Compiled functions by what shapes their graph (an ``Architecture`` or a ``Shape``), least recently
+    used evicted (each costs 5–11 MB)."""
 
-    def __init__(self, build: Callable[[Architecture], Callable], capacity: int = 64) -> None:
+    def __init__(self, build: Callable[[K], Callable], capacity: int = 64) -> None:
         self._build = build
         self._capacity = capacity
-        self._functions: OrderedDict[Architecture, Callable] = OrderedDict()
+        self._functions: OrderedDict[K, Callable] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, arch: Architecture) -> Callable:
+    def get(self, key: K) -> Callable:
         with self._lock:
-            fn = self._functions.get(arch)
+            fn = self._functions.get(key)
             if fn is None:
-                fn = self._functions[arch] = self._build(arch)
+                fn = self._functions[key] = self._build(key)
                 while len(self._functions) > self._capacity:
                     self._functions.popitem(last=False)
             else:
-                self._functions.move_to_end(arch)
+                self._functions.move_to_end(key)
             return fn
 
     def __len__(self) -> int:
