@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from app.engine.activations import ACTIVATIONS
-from tests.api.routes.test_concepts_softmax import openapi_example
+from tests.api.routes.concept_requests import openapi_examples
 
 URL = "/api/concepts/activations"
 
@@ -62,6 +62,6 @@ def test_decreasing_x_is_rejected_with_the_reason(client):
 
 
 def test_activations_openapi_example_works_as_is(client):
-    r = client.post(URL, json=openapi_example(client, URL))
+    r = client.post(URL, json=openapi_examples(client, URL)[0])
     assert r.status_code == 200
     assert r.json()["maxout"] is not None

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from app.engine.losses import LOSSES
-from tests.api.routes.test_concepts_cross_entropy import openapi_examples, post_json
+from tests.api.routes.concept_requests import openapi_examples, post_json
 
 URL = "/api/concepts/backprop"
 BODY = {

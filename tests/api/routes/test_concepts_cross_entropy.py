@@ -1,4 +1,3 @@
-import json
 import math
 
 import keras
@@ -6,19 +5,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.api.routes.concept_requests import openapi_examples, post_json
+
 URL = "/api/concepts/cross-entropy"
-
-
-def post_json(client, url, body):
-    """Posts ``body`` as Python's json writes it, NaN and Infinity included (httpx refuses to)."""
-    text = body if isinstance(body, str) else json.dumps(body)
-    return client.post(url, content=text, headers={"Content-Type": "application/json"})
-
-
-def openapi_examples(client, path):
-    spec = client.get("/openapi.json").json()
-    ref = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["examples"]
 
 
 def test_worked_example_gives_0_693_and_0_223(client):

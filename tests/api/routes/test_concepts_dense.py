@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from app.engine.activations import ACTIVATIONS
-from tests.api.routes.test_concepts_softmax import openapi_example
+from tests.api.routes.concept_requests import openapi_examples
 
 URL = "/api/concepts/dense"
 
@@ -66,6 +66,6 @@ def test_dense_engine_errors_say_why(client, payload, message):
 
 
 def test_dense_openapi_example_works_as_is(client):
-    r = client.post(URL, json=openapi_example(client, URL))
+    r = client.post(URL, json=openapi_examples(client, URL)[0])
     assert r.status_code == 200
     assert r.json()["output"] == [[0.0, pytest.approx(1.8)]]

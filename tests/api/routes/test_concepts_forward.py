@@ -4,7 +4,7 @@ import pytest
 
 from app.engine.activations import ACTIVATIONS
 from app.schemas.concepts.forward import MAX_PARAMETERS
-from tests.api.routes.test_concepts_cross_entropy import openapi_examples, post_json
+from tests.api.routes.concept_requests import openapi_examples, post_json
 
 URL = "/api/concepts/forward"
 

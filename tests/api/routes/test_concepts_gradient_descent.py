@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.engine.optimizers import OPTIMIZERS
-from tests.api.routes.test_concepts_cross_entropy import openapi_examples, post_json
+from tests.api.routes.concept_requests import openapi_examples, post_json
 
 URL = "/api/concepts/gradient-descent"
 BATCH_URL = "/api/concepts/gradient-descent/batch"

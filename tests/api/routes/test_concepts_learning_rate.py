@@ -1,7 +1,7 @@
 import pytest
 
 from app.engine.schedules import SCHEDULES
-from tests.api.routes.test_concepts_cross_entropy import openapi_examples, post_json
+from tests.api.routes.concept_requests import openapi_examples, post_json
 
 URL = "/api/concepts/learning-rate"
 

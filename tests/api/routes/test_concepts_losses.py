@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from app.engine.losses import LOSSES
-from tests.api.routes.test_concepts_softmax import openapi_example
+from tests.api.routes.concept_requests import openapi_examples
 
 URL = "/api/concepts/losses"
 
@@ -67,6 +67,6 @@ def test_losses_engine_errors_say_why(client, payload, message):
 
 
 def test_losses_openapi_example_works_as_is(client):
-    r = client.post(URL, json=openapi_example(client, URL))
+    r = client.post(URL, json=openapi_examples(client, URL)[0])
     assert r.status_code == 200
     assert len(r.json()["curve"]["series"]) == len(r.json()["results"])

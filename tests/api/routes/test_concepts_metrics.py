@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from tests.api.routes.test_concepts_softmax import openapi_example
+from tests.api.routes.concept_requests import openapi_examples
 
 URL = "/api/concepts/metrics"
 
@@ -62,6 +62,6 @@ def test_metrics_engine_errors_say_why(client, payload, message):
 
 
 def test_metrics_openapi_example_works_as_is(client):
-    r = client.post(URL, json=openapi_example(client, URL))
+    r = client.post(URL, json=openapi_examples(client, URL)[0])
     assert r.status_code == 200
     assert r.json()["classification"]["roc"]["true_positive_rates"][0] == 1.0

@@ -2,13 +2,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.api.routes.concept_requests import openapi_examples
+
 URL = "/api/concepts/softmax"
-
-
-def openapi_example(client, path):
-    spec = client.get("/openapi.json").json()
-    ref = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["examples"][0]
 
 
 def test_softmax_returns_tf_nn_softmax(client):
@@ -58,6 +54,6 @@ def test_softmax_ragged_rows_are_rejected(client):
 
 
 def test_softmax_openapi_example_works_as_is(client):
-    r = client.post(URL, json=openapi_example(client, URL))
+    r = client.post(URL, json=openapi_examples(client, URL)[0])
     assert r.status_code == 200
     assert sum(r.json()["probabilities"]) == pytest.approx(1.0)
