@@ -13,18 +13,18 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-import websockets
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
+import httpx  # noqa: E402
+import websockets  # noqa: E402
+
+from app import devserver  # noqa: E402
 # Adam at 0.003 with batches of 25: at 0.01 with batches of 10 the test loss levels off near 0.11.
 SPIRAL = {"dataset": "spiral", "noise": 0, "features": ["x1", "x2"], "hidden_layers": [8, 8, 8],
           "activation": "tanh", "optimizer": "adam", "learning_rate": 0.003, "batch_size": 25}
@@ -35,26 +35,10 @@ def server(url: str | None, backend: str | None = None):
     if url:
         yield url
         return
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "TP_HOST": "127.0.0.1", "TP_PORT": str(port), "TP_MAX_SESSIONS": "500",
-           "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000", **({"TP_BACKEND": backend} if backend else {})}
-    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    env = {"TP_MAX_SESSIONS": "500", "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000",
+           **({"TP_BACKEND": backend} if backend else {})}
+    with devserver.serve(env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 async def create(client: httpx.AsyncClient, config: dict) -> str:
