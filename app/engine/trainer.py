@@ -113,7 +113,9 @@ def _build(arch: Architecture) -> Callable:
             lambda e, *_: e < k, one_epoch, (tf.constant(0, tf.int64), params, slots, step))
         return params, slots, step, evaluate(arch, params, x_train, y_train), evaluate(arch, params, x_test, y_test)
 
-    return tf.function(run, jit_compile=arch.jit_compile, reduce_retracing=True)
+    # No AutoGraph: the loops are tf.while_loop already, and converting would parse this module's source in
+    # the training thread (on CPython 3.11.7, two threads in ast.parse at once can fail; tests/engine/conftest.py).
+    return tf.function(run, jit_compile=arch.jit_compile, reduce_retracing=True, autograph=False)
 
 
 class FunctionCache(Generic[K]):
@@ -158,7 +160,7 @@ def _build_predictor(shape: Shape) -> Callable:
         logits, hidden = forward(params, x, shape.activations, keep_hidden=True)
         return predict(shape.problem, logits), hidden
 
-    return tf.function(run, reduce_retracing=True)
+    return tf.function(run, reduce_retracing=True, autograph=False)
 
 
 PREDICTORS = FunctionCache(_build_predictor)

@@ -111,7 +111,7 @@ class _Descender:
         self._optimizer.build([self._x])
         self._initial_state = [v.numpy() for v in self._optimizer.variables]
         self._lock = threading.Lock()
-        self._loop = tf.function(self._steps, input_signature=[tf.TensorSpec([None], tf.float32)])
+        self._loop = tf.function(self._steps, input_signature=[tf.TensorSpec([None], tf.float32)], autograph=False)
 
     def run(self, start: Sequence[float], learning_rates: Sequence[float]) -> tuple[np.ndarray, ...]:
         with self._lock:
@@ -127,21 +127,22 @@ class _Descender:
 
     def _steps(self, learning_rates: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
         n = tf.shape(learning_rates)[0]
-        points = tf.TensorArray(tf.float32, size=n + 1)
-        losses = tf.TensorArray(tf.float32, size=n + 1)
-        gradients = tf.TensorArray(tf.float32, size=n + 1)
-        for i in tf.range(n):
+
+        def record(i, points, losses, gradients):
             loss, gradient = self._point()
-            points = points.write(i, self._x.read_value())
-            losses = losses.write(i, loss)
-            gradients = gradients.write(i, gradient)
+            return gradient, points.write(i, self._x.read_value()), losses.write(i, loss), gradients.write(i, gradient)
+
+        def step(i, *arrays):
+            gradient, *arrays = record(i, *arrays)
             self._optimizer.learning_rate = learning_rates[i]  # assigns the optimizer's variable: no retrace
             self._optimizer.apply_gradients([(gradient, self._x)])
-        loss, gradient = self._point()
-        points = points.write(n, self._x.read_value())
-        losses = losses.write(n, loss)
-        gradients = gradients.write(n, gradient)
-        return points.stack(), losses.stack(), gradients.stack()
+            return i + 1, *arrays
+
+        arrays = [tf.TensorArray(tf.float32, size=n + 1) for _ in range(3)]
+        _, *arrays = tf.while_loop(lambda i, *_: i < n, step, (tf.constant(0), *arrays))
+        _, *arrays = record(n, *arrays)
+        points, losses, gradients = (a.stack() for a in arrays)
+        return points, losses, gradients
 
 
 _descenders: dict[tuple[str, str], _Descender] = {}
@@ -278,7 +279,7 @@ class _LinearRegression:
         self.lock = threading.Lock()
         self.epoch = tf.function(self._epoch, input_signature=[
             tf.TensorSpec([None], tf.float32), tf.TensorSpec([None], tf.float32),
-            tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)])
+            tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)], autograph=False)
 
     def reset(self) -> None:
         self._w.assign([0.0])
@@ -295,15 +296,18 @@ class _LinearRegression:
     def _epoch(self, x: tf.Tensor, y: tf.Tensor, batch_size: tf.Tensor, learning_rate: tf.Tensor) -> tf.Tensor:
         n = tf.shape(x)[0]
         updates = (n + batch_size - 1) // batch_size
-        losses = tf.TensorArray(tf.float32, size=updates)
         self._optimizer.learning_rate = learning_rate
-        for u in tf.range(updates):
+
+        def update(u, losses):
             lo, hi = u * batch_size, tf.minimum((u + 1) * batch_size, n)
             with tf.GradientTape() as tape:
                 loss = self.loss(x[lo:hi], y[lo:hi])
             grads = tape.gradient(loss, [self._w, self._b])
             self._optimizer.apply_gradients(zip(grads, [self._w, self._b]))
-            losses = losses.write(u, loss)
+            return u + 1, losses.write(u, loss)
+
+        _, losses = tf.while_loop(lambda u, _: u < updates, update,
+                                  (tf.constant(0), tf.TensorArray(tf.float32, size=updates)))
         return losses.stack()
 
 

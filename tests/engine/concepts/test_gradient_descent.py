@@ -205,3 +205,15 @@ def test_stochastic_descent_gets_closer_in_one_epoch_than_full_batch():
 def test_batch_size_larger_than_samples_is_refused():
     with pytest.raises(ValueError, match=r"batch_size must be between 1 and samples \(10\); received 11"):
         compare_batch_sizes(samples=10, noise=0.1, batch_size=11, epochs=1, learning_rate=0.1, seed=0)
+
+
+def test_compiling_the_descent_loops_parses_no_python_source(monkeypatch, source_parses):
+    from app.engine.concepts import gradient_descent
+
+    monkeypatch.setattr(gradient_descent, "_descenders", {})
+    monkeypatch.setattr(gradient_descent, "_regression", None)
+    run = run_descent("bowl", "momentum", [1.0, 2.0], [0.1] * 5)
+    compare_batch_sizes(samples=20, noise=0.1, batch_size=4, epochs=2, learning_rate=0.1, seed=3)
+
+    assert len(run.losses) == 6
+    assert source_parses == []
