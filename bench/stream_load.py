@@ -141,15 +141,27 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--counts", default="1,10,50")
     parser.add_argument("--solve-limit", type=float, default=30.0)
+    parser.add_argument("--idle", type=float, default=3.0, help="seconds to wait before each first-frame test")
     parser.add_argument("--backend", choices=["inprocess", "processes"],
                         help="TP_BACKEND for the server it starts (default: the environment's, else inprocess)")
     args = parser.parse_args()
     print(f"# {' '.join([Path(sys.executable).name, *sys.argv])}  (cores: {os.cpu_count()})")
     with server(args.url, args.backend) as base:
-        new_arch = {"hidden_layers": [random.randint(3, 9) for _ in range(3)], "activation": "relu"}
-        cold = await first_frame(base, new_arch)
-        warm = await first_frame(base, new_arch)
-        print(f"first frame after play: new architecture {cold * 1000:.0f} ms, seen architecture {warm * 1000:.0f} ms")
+        # Networks this server has not seen, each on an otherwise idle server (earlier background compiles
+        # done): five of a new kind (activation and depth: nothing traced yet), then five new widths of
+        # those kinds, then the first five again.
+        new_kinds = [{"hidden_layers": [random.randint(3, 9) for _ in range(random.randint(2, 4))],
+                      "activation": activation} for activation in ("elu", "selu", "gelu", "swish", "softplus")]
+        new_widths = [{**arch, "hidden_layers": [w + 1 for w in arch["hidden_layers"]]} for arch in new_kinds]
+        timings = {}
+        for label, archs in (("new kind", new_kinds), ("new widths", new_widths), ("seen", new_kinds)):
+            timings[label] = []
+            for arch in archs:
+                await asyncio.sleep(args.idle)
+                timings[label].append(await first_frame(base, arch))
+        print("first frame after play (5 networks each):", "; ".join(
+            f"{label} {statistics.median(t) * 1000:.0f} ms median (max {max(t) * 1000:.0f})"
+            for label, t in timings.items()))
         for n in [int(x) for x in args.counts.split(",")]:
             await concurrent(base, n, args.seconds)
         print("spiral (noise 0, x1 x2, [8, 8, 8] tanh, adam 0.003, batch 25):", await time_to_solve(base, args.solve_limit))

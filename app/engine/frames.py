@@ -114,7 +114,7 @@ def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution:
                 all_features: bool = False, **extra: Any) -> tuple[dict[str, Any], bytes]:
     """A frame of ``session`` now: the JSON-ready header and the heatmap bytes it describes.
 
-    ``extra`` goes into the header as is (the stream adds ``playing`` and ``epochs_per_second``).
+    ``extra`` goes into the header as is (the stream adds ``playing``, ``epochs_per_second`` and ``compiling``).
     """
     snap = snapshot(session, resolution, neuron_resolution)
     spec = session.spec

@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem
 from app.engine.regularizers import REGULARIZERS
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Shape, evaluate
+from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, evaluate
 
 
 class Status(StrEnum):
@@ -41,6 +42,27 @@ class HistoryPoint:
 class Metrics:
     train: dict[str, Any] = field(default_factory=dict)
     test: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Call:
+    """One training call made in graph mode, to be replayed exactly: its network and live knobs."""
+
+    arch: Architecture
+    epochs: int
+    live: dict[str, Any]
+
+
+@dataclass
+class _Provisional:
+    """Where a session left the exact path, and the graph-mode calls made since."""
+
+    params: list[tf.Tensor]
+    slots: list[tf.Tensor]
+    step: tf.Tensor
+    epoch: int
+    history_length: int
+    calls: list[_Call] = field(default_factory=list)
 
 
 LIVE_FIELDS = ("learning_rate", "regularization", "regularization_rate", "batch_size", "lr_schedule",
@@ -70,6 +92,7 @@ class TrainingSession:
         The data split is not included: it is regenerated from the spec's seed, identically.
         """
         with self._lock:
+            self.settle()
             return {
                 "spec": self.spec,
                 "params": [p.numpy() for p in self.params],
@@ -101,6 +124,7 @@ class TrainingSession:
             if _structure(spec) != _structure(self.spec):
                 raise ValueError(f"Cannot load the state of another data set or network ({spec}) into {self}")
             self.spec = spec
+            self._provisional = None
             self.params = [tf.constant(p) for p in state["params"]]
             self.slots = [tf.constant(s) for s in state["slots"]]
             self.step = tf.constant(state["step"], tf.int64)
@@ -116,11 +140,7 @@ class TrainingSession:
         from app.engine.snapshot import grid_inputs
 
         with self._lock:
-            live = self._live_tensors()
-            TRAINERS.get(self.architecture)(
-                self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64), tf.constant(0, tf.int64),
-                tf.constant(self.spec.seed, tf.int64), self._x_train, self._y_train, self._x_test, self._y_test,
-                live["lr"], live["sched"], live["l1"], live["l2"])
+            TRAINERS.get(self.architecture)(*self._arguments(0, self._live_tensors()))
             names = self.spec.features
             self.predict(np.concatenate([grid_inputs(resolution, names), grid_inputs(neuron_resolution, names)]))
 
@@ -143,6 +163,7 @@ class TrainingSession:
     def _init_weights(self) -> None:
         self.params = [tf.constant(p) for p in initial_parameters(self.spec.layer_sizes, self.spec.init_seed)]
         self.slots = OPTIMIZERS.get(self.spec.optimizer).init_slots(self.params)
+        self._provisional: _Provisional | None = None
         self.step = tf.constant(0, tf.int64)
         self.epoch = 0
         self.history: list[HistoryPoint] = []
@@ -158,9 +179,9 @@ class TrainingSession:
     def architecture(self) -> Architecture:
         s = self.spec
         return Architecture(
-            layer_sizes=s.layer_sizes, activations=s.activations, problem=s.problem,
-            num_classes=s.num_classes or 0, loss=s.loss or "", optimizer=s.optimizer,
-            lr_schedule=s.lr_schedule,
+            kind=Kind(activations=s.activations, problem=s.problem, num_classes=s.num_classes or 0, loss=s.loss or "",
+                      optimizer=s.optimizer, lr_schedule=s.lr_schedule),
+            layer_sizes=s.layer_sizes,
             schedule_shapes=tuple((k, len(v)) for k, v in sorted(s.lr_schedule_params.items())
                                   if isinstance(v, list)),
             batch_size=s.batch_size, n_train=len(self.split.train_labels), n_test=len(self.split.test_labels),
@@ -168,7 +189,7 @@ class TrainingSession:
 
     @property
     def shape(self) -> Shape:
-        return Shape(self.spec.layer_sizes, self.spec.activations, self.spec.problem)
+        return Shape(self.spec.activations, self.spec.problem)
 
     def __repr__(self) -> str:
         return (f"TrainingSession({self.spec.dataset}, layers={list(self.spec.layer_sizes)}, "
@@ -189,38 +210,86 @@ class TrainingSession:
             "l2": tf.constant(reg.l2 * s.regularization_rate, tf.float32),
         }
 
-    def train(self, epochs: int) -> None:
-        """Run ``epochs`` epochs in one compiled call. Raises ``Diverged`` (weights rolled back) on NaN/inf."""
+    def train(self, epochs: int, *, provisional: bool = False) -> None:
+        """Run ``epochs`` epochs in one compiled call. Raises ``Diverged`` (weights rolled back) on NaN/inf.
+
+        A network's first call compiles it with XLA, about a second. With ``provisional`` the call does not
+        wait: until the XLA version is compiled (in the background) training runs op by op, then in graph
+        mode (``Trainer.provisional``), and the first call after that replays those epochs exactly, so the
+        numbers end up as if nothing was provisional. Live play uses it; everything else reads settled numbers.
+        """
         if epochs < 1:
             raise ValueError(f"epochs must be at least 1; received {epochs}")
         with self._lock:
             if self.status is Status.DIVERGED:
                 raise Diverged(self.message or "training diverged")
-            fn = TRAINERS.get(self.architecture)
+            arch = self.architecture
+            if not provisional or self._can_settle_now(arch):
+                self.settle()
+                self._run(TRAINERS.get(arch), arch, epochs, self._live_tensors())
+                return
+            if self._provisional is None:
+                self._provisional = _Provisional(list(self.params), list(self.slots), self.step, self.epoch,
+                                                 len(self.history))
             live = self._live_tensors()
-            started = time.perf_counter()
-            params, slots, step, train_m, test_m = fn(
-                self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64),
-                tf.constant(epochs, tf.int64), tf.constant(self.spec.seed, tf.int64),
-                self._x_train, self._y_train, self._x_test, self._y_test,
+            ahead = self._arguments(0, live)
+            self._run(TRAINERS.get(arch).stand_in(epochs, ahead), arch, epochs, live)
+            self._provisional.calls.append(_Call(arch, epochs, live))
+            TRAINERS.compile_later(arch, ahead)
+
+    @property
+    def provisional(self) -> bool:
+        """Some epochs were trained in graph mode and are not yet replayed exactly (see ``train``)."""
+        return self._provisional is not None
+
+    def settle(self, *, wait: bool = True) -> bool:
+        """Replay the provisional epochs exactly (compiling first when ``wait``). True if now exact."""
+        with self._lock:
+            if self._provisional is None:
+                return True
+            if not wait and not self._can_settle_now(None):
+                return False
+            mark, self._provisional = self._provisional, None
+            status, message = self.status, self.message  # a divergence after the last provisional call stands
+            self.params, self.slots, self.step, self.epoch = list(mark.params), list(mark.slots), mark.step, mark.epoch
+            del self.history[mark.history_length:]
+            for call in mark.calls:
+                try:
+                    self._run(TRAINERS.get(call.arch), call.arch, call.epochs, call.live)
+                except Diverged:  # the exact numbers diverged where graph mode's did not: keep the last finite ones
+                    return True
+            self.status, self.message = status, message
+            return True
+
+    def _can_settle_now(self, arch: Architecture | None) -> bool:
+        pending = [call.arch for call in self._provisional.calls] if self._provisional else []
+        return all(TRAINERS.compiled(a) for a in (*pending, *([arch] if arch else [])))
+
+    def _arguments(self, epochs: int, live: dict[str, Any]) -> tuple:
+        return (self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64), tf.constant(epochs, tf.int64),
+                tf.constant(self.spec.seed, tf.int64), self._x_train, self._y_train, self._x_test, self._y_test,
                 live["lr"], live["sched"], live["l1"], live["l2"])
-            self.train_seconds += time.perf_counter() - started
-            train_loss, test_loss = float(train_m["loss"]), float(test_m["loss"])
-            finite = math.isfinite(train_loss) and math.isfinite(test_loss) and all(
-                bool(tf.reduce_all(tf.math.is_finite(p))) for p in params)
-            if not finite:
-                self.status = Status.DIVERGED
-                self.message = (f"Training diverged between epochs {self.epoch} and {self.epoch + epochs}: "
-                                f"the loss became NaN or infinite. Lower the learning rate or reset.")
-                raise Diverged(self.message)
-            self.params, self.slots, self.step = list(params), list(slots), step
-            self.epoch += epochs
-            self._record(train_m, test_m)
+
+    def _run(self, fn: Callable, arch: Architecture, epochs: int, live: dict[str, Any]) -> None:
+        started = time.perf_counter()
+        params, slots, step, train_m, test_m = fn(*self._arguments(epochs, live))
+        self.train_seconds += time.perf_counter() - started
+        train_loss, test_loss = float(train_m["loss"]), float(test_m["loss"])
+        finite = math.isfinite(train_loss) and math.isfinite(test_loss) and all(
+            bool(tf.reduce_all(tf.math.is_finite(p))) for p in params)
+        if not finite:
+            self.status = Status.DIVERGED
+            self.message = (f"Training diverged between epochs {self.epoch} and {self.epoch + epochs}: "
+                            f"the loss became NaN or infinite. Lower the learning rate or reset.")
+            raise Diverged(self.message)
+        self.params, self.slots, self.step = list(params), list(slots), step
+        self.epoch += epochs
+        self._record(train_m, test_m)
 
     def _evaluate(self) -> None:
-        arch = self.architecture
-        self._record(evaluate(arch, self.params, self._x_train, self._y_train),
-                     evaluate(arch, self.params, self._x_test, self._y_test))
+        kind = self.architecture.kind
+        self._record(evaluate(kind, self.params, self._x_train, self._y_train),
+                     evaluate(kind, self.params, self._x_test, self._y_test))
 
     def _record(self, train_m: dict[str, tf.Tensor], test_m: dict[str, tf.Tensor]) -> None:
         self.metrics = Metrics(_metrics(train_m), _metrics(test_m))
@@ -256,6 +325,7 @@ class TrainingSession:
         if not math.isfinite(value):
             raise ValueError(f"value must be a finite number; received {value}")
         with self._lock:
+            self.settle()
             n_layers = len(self.params) // 2
             if not 0 <= layer < n_layers:
                 raise ValueError(f"layer must be between 0 and {n_layers - 1}; received {layer}")
@@ -280,7 +350,7 @@ class TrainingSession:
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Output (probabilities or values) and every hidden activation for network inputs ``x``."""
         with self._lock:
-            out, hidden = PREDICTORS.get(self.shape)(self.params, tf.constant(x, tf.float32))
+            out, hidden = PREDICTORS.get(self.shape).now(self.params, tf.constant(x, tf.float32))
             return out.numpy(), [h.numpy() for h in hidden]
 
     def state(self) -> dict[str, Any]:

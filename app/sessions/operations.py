@@ -87,19 +87,24 @@ def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, 
           epochs_per_second: float = 0.0) -> tuple[float | None, str, bytes]:
     """Train ``epochs`` (0: none), then draw: ``(training seconds or None if it diverged, header JSON, maps)``.
 
-    The header is encoded here, beside the work, so the web process only forwards two messages.
+    The only operation that reads a session provisionally (``TrainingSession.train``); the header's
+    ``compiling`` says so. The header is encoded here, beside the work, so the web process only forwards
+    two messages.
     """
     seconds: float | None = 0.0
     if epochs:
         started = time.perf_counter()
         try:
-            session.train(epochs)
+            session.train(epochs, provisional=True)  # a new network plays at once, in graph mode until compiled
             seconds = time.perf_counter() - started
         except Diverged:
             seconds, playing, epochs_per_second = None, False, 0.0
+    else:
+        session.settle(wait=False)
     header, data = build_frame(session, resolution=resolution, neuron_resolution=neuron_resolution,
                                all_features=all_features, playing=playing,
-                               epochs_per_second=epochs_per_second if playing else 0.0)
+                               epochs_per_second=epochs_per_second if playing else 0.0,
+                               compiling=session.provisional)
     if playing and header["status"] == Status.IDLE.value:
         header["status"] = Status.RUNNING.value
     return seconds, json.dumps(header), data
@@ -132,5 +137,9 @@ def get(name: str) -> Callable[..., Any]:
 
 
 def run(session: TrainingSession, name: str, kwargs: dict[str, Any]) -> Any:
-    """Apply operation ``name`` to ``session``: how every backend executes a call."""
-    return get(name)(session, **kwargs)
+    """Apply operation ``name`` to ``session``: how every backend executes a call. Every operation but
+    ``frame`` sees the session settled: exact numbers, never the graph-mode stand-in of live play."""
+    op = get(name)
+    if op is not frame:
+        session.settle()
+    return op(session, **kwargs)

@@ -247,3 +247,21 @@ def test_reload_resumes_the_session_where_it_was(page: Page, live_server, consol
     _wait_for(lambda: _session(page) == sid and _epoch(page) == epoch, 10, "the same session at the same epoch")
     assert page.input_value("#pg-learning-rate") == "0.1"
     assert console_errors == []
+
+
+def test_a_new_network_plays_at_once_and_says_while_it_compiles(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    # softplus with four layers: a network no other test builds, so nothing of it is compiled yet
+    _open(page, live_server + "/?activation=softplus&hidden_layers=5%2C4%2C3%2C2")
+    page.evaluate("""() => {
+        window.compilingSeen = false;
+        const badge = document.getElementById('pg-compiling');
+        new MutationObserver(() => { if (!badge.hidden) window.compilingSeen = true; })
+            .observe(badge, { attributes: true, attributeFilter: ['hidden'] });
+    }""")
+    page.click("#pg-play")
+    _wait_for(lambda: page.evaluate("window.compilingSeen"), 10, "the compiling notice")
+    expect(page.locator("#pg-compiling")).to_be_hidden(timeout=30_000)  # compiled: exact numbers from here on
+    assert _epoch(page) > 0
+    page.click("#pg-play")
+    assert console_errors == []

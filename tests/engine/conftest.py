@@ -17,3 +17,15 @@ def source_parses(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(ast, "parse", recording_parse)
     return calls
+
+
+@pytest.fixture
+def fresh_trainers(monkeypatch):
+    """Nothing traced or compiled yet, as in a process that has just started."""
+    from app.engine import session, trainer
+
+    monkeypatch.setattr(trainer, "GRAPH_TRAINERS", trainer.FunctionCache(trainer.GRAPH_TRAINERS._build))
+    monkeypatch.setattr(session, "PREDICTORS", trainer.FunctionCache(trainer.PREDICTORS._build))
+    trainers = trainer.Trainers()
+    monkeypatch.setattr(session, "TRAINERS", trainers)
+    return trainers

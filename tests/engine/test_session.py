@@ -212,3 +212,77 @@ def test_warming_compiles_without_changing_the_session():
     assert after["history"] == before["history"]
     for p, q in zip(before["params"] + before["slots"], after["params"] + after["slots"]):
         np.testing.assert_array_equal(p, q)
+
+
+def _play(session, *, provisional):
+    """A play with a learning-rate change and a batch-size change (a second network) on the way."""
+    session.train(5, provisional=provisional)
+    session.train(3, provisional=provisional)
+    session.update(learning_rate=0.1)
+    session.train(4, provisional=provisional)
+    session.update(batch_size=20)
+    session.train(6, provisional=provisional)
+
+
+def test_provisional_epochs_are_replayed_to_exactly_the_numbers_of_waiting_for_the_compile(fresh_trainers):
+    spec = TrainingSpec(dataset="spiral", num_samples=200, hidden_layers=(6, 5), optimizer="adam")
+    played, waited = TrainingSession(spec), TrainingSession(spec)
+    _play(played, provisional=True)
+    assert played.provisional and played.epoch == 18 and len(played.history) == 5
+
+    assert played.settle() and not played.provisional
+    _play(waited, provisional=False)
+    _same(played, waited)
+
+
+def test_graph_mode_stand_in_agrees_with_the_exact_numbers_to_float_rounding(fresh_trainers):
+    spec = TrainingSpec(dataset="spiral", num_samples=200, hidden_layers=(6, 5), optimizer="adam")
+    s = TrainingSession(spec)
+    _play(s, provisional=True)
+    provisional = history(s)
+    s.settle()
+    np.testing.assert_allclose(np.array(history(s)), np.array(provisional), rtol=1e-4)
+
+
+def test_provisional_play_settles_by_itself_once_compiled(fresh_trainers):
+    s = TrainingSession(SMALL)
+    s.train(2, provisional=True)
+    assert s.provisional
+    s.settle()  # stands in for the background compile finishing
+    s.train(2, provisional=True)
+    assert not s.provisional and s.epoch == 4
+
+
+def test_reads_that_change_or_move_a_session_settle_it_first(fresh_trainers):
+    exact = TrainingSession(SMALL)
+    exact.train(3)
+    moved = TrainingSession(SMALL)
+    moved.train(3, provisional=True)
+    state = moved.export_state()
+    assert not moved.provisional
+    _same(exact, TrainingSession.from_state(state))
+
+    edited = TrainingSession(SMALL)
+    edited.train(3, provisional=True)
+    edited.set_parameter(layer=0, kind="bias", index=(1,), value=0.5)
+    exact.set_parameter(layer=0, kind="bias", index=(1,), value=0.5)
+    assert not edited.provisional
+    _same(exact, edited)
+
+
+def test_reset_forgets_provisional_epochs(fresh_trainers):
+    s = TrainingSession(SMALL)
+    s.train(3, provisional=True)
+    s.reset()
+    assert not s.provisional and s.epoch == 0 and len(s.history) == 1
+
+
+def test_a_divergence_after_provisional_epochs_survives_settling(fresh_trainers):
+    s = TrainingSession(TrainingSpec(dataset="plane", num_samples=100, hidden_layers=(8, 8), activation="relu",
+                                     learning_rate=0.001, loss="mse"))
+    s.train(2, provisional=True)
+    s.update(learning_rate=10)
+    with pytest.raises(Diverged):
+        s.train(50, provisional=True)
+    s.settle()
+    assert s.status is Status.DIVERGED and s.epoch == 2

@@ -1,8 +1,20 @@
 from collections import OrderedDict
 
+import numpy as np
+import pytest
+import tensorflow as tf
+
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS
+from app.engine.trainer import PREDICTORS, TRAINERS, ShapeFree, Trainer
+
+
+def _session(**spec) -> TrainingSession:
+    return TrainingSession(TrainingSpec(**{"dataset": "circle", "num_samples": 200, **spec}))
+
+
+def _arguments(session: TrainingSession, epochs: int) -> tuple:
+    return session._arguments(epochs, session._live_tensors())
 
 
 def test_compiling_a_new_network_parses_no_python_source(monkeypatch, source_parses):
@@ -15,3 +27,45 @@ def test_compiling_a_new_network_parses_no_python_source(monkeypatch, source_par
 
     assert session.state()["epoch"] == 3
     assert source_parses == []
+
+
+def test_one_graph_mode_trace_serves_every_width_data_size_and_batch_size():
+    double = ShapeFree(lambda x, w: tf.matmul(x, w) * 2.0)
+    for rows, inner, cols in [(3, 2, 4), (5, 7, 1), (1, 1, 9)]:
+        x, w = tf.ones([rows, inner]), tf.ones([inner, cols])
+        np.testing.assert_array_equal(double(x, w), 2.0 * inner * np.ones([rows, cols]))
+    assert [f.experimental_get_tracing_count() for f in double._traced.values()] == [1]
+
+
+def test_a_shape_free_function_is_ready_only_after_it_ran_for_that_signature():
+    square = ShapeFree(lambda x: x * x)
+    assert not square.ready(tf.ones([3]))
+    square(tf.ones([3]))
+    assert square.ready(tf.ones([7])) and not square.ready(tf.ones([2, 2]))
+
+
+@pytest.mark.parametrize("spec", [
+    {"hidden_layers": (4, 2)},
+    {"hidden_layers": (6, 3, 5), "optimizer": "adam", "batch_size": 7},  # a remainder batch every epoch
+    {"dataset": "blobs", "hidden_layers": (5,), "loss": "categorical_crossentropy", "optimizer": "rmsprop"},
+])
+def test_graph_mode_and_op_by_op_stand_ins_agree_with_the_exact_version(spec):
+    session = _session(**spec)
+    trainer = Trainer(session.architecture)
+    args = _arguments(session, 4)
+    exact = trainer(*args)
+    for stand_in in (trainer.graph, trainer.eager):
+        params, slots, step, train_m, test_m = stand_in(*args)
+        assert int(step) == int(exact[2])
+        for got, want in zip(params + slots, exact[0] + exact[1]):
+            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(float(train_m["loss"]), float(exact[3]["loss"]), rtol=1e-5)
+
+
+def test_a_stand_in_runs_op_by_op_until_traced_and_never_for_a_long_call(fresh_trainers):
+    session = _session(hidden_layers=(3, 3), activation="elu", batch_size=20)  # 5 updates an epoch
+    trainer = fresh_trainers.get(session.architecture)
+    assert trainer.stand_in(1, _arguments(session, 0)) == trainer.eager
+    assert trainer.stand_in(13, _arguments(session, 0)) == trainer.graph  # 65 updates: faster traced
+    trainer.graph(*_arguments(session, 0))
+    assert trainer.stand_in(1, _arguments(session, 0)) == trainer.graph

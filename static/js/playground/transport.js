@@ -35,6 +35,11 @@ export class Transport extends Widget {
     bilingual(el('span', { class: 'pg-counter-label' }, counter), 'Epoch', '轮次');
     this.$epoch = el('output', { id: 'pg-epoch', text: '000,000', 'aria-live': 'off' }, counter);
     this.$rate = el('span', { id: 'pg-rate', class: 'pg-rate muted' }, counter);
+    // A network's first second: it trains in graph mode while its XLA version compiles.
+    this.$compiling = bilingual(el('span', {
+      id: 'pg-compiling', class: 'pg-rate muted', hidden: '',
+      title: 'Training in graph mode while XLA compiles this network; the numbers are replayed exactly once it is ready.',
+    }, counter), 'compiling XLA…', '正在编译 XLA…');
     this.$status = el('p', { id: 'pg-status', class: 'pg-status', role: 'status' }, this.options.statusContainer ?? container);
     this._playing = false;
     this._setPlayIcon();
@@ -63,6 +68,7 @@ export class Transport extends Widget {
     this.$epoch.textContent = header.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });
     this.$epoch.dataset.epoch = String(header.epoch);
     this.$rate.textContent = header.epochs_per_second > 0 ? `${Math.round(header.epochs_per_second).toLocaleString('en-US')} epochs/s` : '';
+    this.$compiling.hidden = !header.compiling;
     if (header.status === 'diverged') {
       this.showMessage('Training diverged — lower the learning rate (or reset) to continue.', header.message, 'error');
     } else if (this._kind === 'diverged') {
@@ -84,6 +90,7 @@ export class Transport extends Widget {
   reset() {
     this.$epoch.textContent = '000,000';
     this.$rate.textContent = '';
+    this.$compiling.hidden = true;
     return this;
   }
 }
