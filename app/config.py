@@ -48,9 +48,10 @@ class Settings(BaseSettings):
     ws_allowed_origins: Annotated[list[str], NoDecode] = []
     ws_max_message_bytes: int = Field(65_536, ge=1024)
 
-    # Where sessions train: "inprocess" (a thread pool in the web process) or "processes" (a pool of worker
-    # processes, each hosting many sessions; a crashed worker costs only its own sessions).
-    backend: Literal["inprocess", "processes"] = "inprocess"
+    # Where sessions train: "processes" (a pool of worker processes, each hosting many sessions; the web
+    # process only forwards, and a crashed worker costs only its own sessions) or "inprocess" (a thread pool
+    # in the web process: a third of the memory, for tests and small machines).
+    backend: Literal["inprocess", "processes"] = "processes"
     workers: int | None = Field(None, ge=1, le=256)  # worker processes; None: one per core
     worker_threads: int = Field(1, ge=1, le=64)  # calls a worker runs at a time
     # A worker hands its sessions to a fresh one after building this many (TensorFlow keeps ~0.7 MB of

@@ -7,16 +7,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import devserver
-from app.config import get_settings
-from app.main import create_app
-
-# Every request of a test run comes from one address, standing for many users: lift the per-client limit.
-MANY_CLIENTS = {"max_sessions_per_client_per_minute": 100_000}
+from tests.apps import MANY_CLIENTS, in_process_app
 
 
 @pytest.fixture(scope="session")
 def app():
-    return create_app(get_settings().model_copy(update=MANY_CLIENTS))
+    return in_process_app(**MANY_CLIENTS)
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from app.config import get_settings
-from app.main import create_app
+from tests.apps import in_process_app
 
-app = create_app(get_settings().model_copy(update={"prewarm": False}))
+app = in_process_app(prewarm=False)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

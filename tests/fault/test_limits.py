@@ -8,12 +8,12 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings, get_settings
-from app.main import create_app
+from app.config import Settings
+from tests.apps import in_process_app
 
 
 def app_with(**settings):
-    return create_app(get_settings().model_copy(update={"prewarm": False, **settings}))
+    return in_process_app(prewarm=False, **settings)
 
 
 def small_session(client: TestClient):

@@ -11,7 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.config import get_settings
 from app.main import create_app
-from tests.conftest import MANY_CLIENTS
+from tests.apps import MANY_CLIENTS
 
 SMALL = {"dataset": "xor", "num_samples": 80}
 

@@ -5,6 +5,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.api.routes.stream import MIN_SLICE_SECONDS, TARGET_SECONDS, next_epochs, origin_allowed, slice_seconds
 from app.config import get_settings
+from tests.apps import in_process_app
 
 
 def _create(client, **config) -> str:
@@ -226,9 +227,7 @@ def _play_frames(client, session_id, count):
 def test_a_stream_past_its_budget_keeps_playing_when_nobody_waits(client):
     from fastapi.testclient import TestClient
 
-    from app.main import create_app
-
-    app = create_app(get_settings().model_copy(update={"prewarm": False, "max_train_seconds_per_minute": 1e-6}))
+    app = in_process_app(prewarm=False, max_train_seconds_per_minute=1e-6)
     with TestClient(app) as c:
         sid = _create(c, hidden_layers=[2], num_samples=40)
         epochs = _play_frames(c, sid, 4)
@@ -241,9 +240,7 @@ def test_a_stream_past_its_budget_waits_while_others_wait_for_their_turn():
     from fastapi.testclient import TestClient
 
     from app.api.routes.stream import playing_streams
-    from app.main import create_app
-
-    app = create_app(get_settings().model_copy(update={"prewarm": False, "max_train_seconds_per_minute": 1e-6}))
+    app = in_process_app(prewarm=False, max_train_seconds_per_minute=1e-6)
     with TestClient(app) as c:
         sid = _create(c, hidden_layers=[2], num_samples=40)
         playing_streams(app).streams.update(range(-100, 0))  # a busy classroom

@@ -1,0 +1,17 @@
+"""Apps for tests that call them in-process (``TestClient``): sessions live in the test's own process (the
+in-process backend), so a test sees its own engine. The served app that browser, fault and load tests
+talk to (``live_server``) runs on the defaults, worker processes included."""
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.config import get_settings
+from app.main import create_app
+
+# Every request of a test run comes from one address, standing for many users: lift the per-client limit.
+MANY_CLIENTS = {"max_sessions_per_client_per_minute": 100_000}
+
+
+def in_process_app(**settings: Any) -> FastAPI:
+    return create_app(get_settings().model_copy(update={"backend": "inprocess", **settings}))
