@@ -1,6 +1,6 @@
-"""Live-stream figures through the real server: frames/s and epochs/s on screen for 1, 10 and 50 playing
-sessions, /api/health latency under that load, time to the first frame (new and seen architecture), and
-time to solve the spiral.
+"""Live-stream figures through the real server: time to the first frame (never-seen and seen networks),
+frames/s and epochs/s on screen for C2 and for 1, 10 and 50 playing default sessions, /api/health latency
+under that load, and time to solve the spiral.
 
 Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50] [--backend inprocess|processes]
 It starts the app on a free loopback port with ``TP_BACKEND`` set from ``--backend`` (or uses --url
@@ -26,6 +26,8 @@ import websockets  # noqa: E402
 
 from app import devserver  # noqa: E402
 # Adam at 0.003 with batches of 25: at 0.01 with batches of 10 the test loss levels off near 0.11.
+# bench/train_throughput.py's C2 (250 training points, batch 10, SGD 0.03), here with a full frame each time.
+C2 = {"dataset": "spiral", "hidden_layers": [8] * 6, "activation": "tanh"}
 SPIRAL = {"dataset": "spiral", "noise": 0, "features": ["x1", "x2"], "hidden_layers": [8, 8, 8],
           "activation": "tanh", "optimizer": "adam", "learning_rate": 0.003, "batch_size": 25}
 
@@ -105,6 +107,16 @@ async def concurrent(base: str, n: int, seconds: float) -> None:
             await client.delete(f"/api/sessions/{sid}")
 
 
+async def on_screen(base: str, config: dict, seconds: float) -> str:
+    """Frames/s and epochs/s on screen for one session of ``config``, once compiled and settled."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        sid = await create(client, config)
+        await play_for(base, sid, 3.0)  # compile (in the background) and settle
+        count, epochs = await play_for(base, sid, seconds)
+        await client.delete(f"/api/sessions/{sid}")
+    return f"{count / seconds:.1f} frames/s, {epochs / seconds:,.0f} epochs/s on screen"
+
+
 async def first_frame(base: str, config: dict) -> float:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         sid = await create(client, config)
@@ -143,7 +155,7 @@ async def main() -> None:
     parser.add_argument("--solve-limit", type=float, default=30.0)
     parser.add_argument("--idle", type=float, default=3.0, help="seconds to wait before each first-frame test")
     parser.add_argument("--backend", choices=["inprocess", "processes"],
-                        help="TP_BACKEND for the server it starts (default: the environment's, else inprocess)")
+                        help="TP_BACKEND for the server it starts (default: the environment's, else processes)")
     args = parser.parse_args()
     print(f"# {' '.join([Path(sys.executable).name, *sys.argv])}  (cores: {os.cpu_count()})")
     with server(args.url, args.backend) as base:
@@ -162,6 +174,7 @@ async def main() -> None:
         print("first frame after play (5 networks each):", "; ".join(
             f"{label} {statistics.median(t) * 1000:.0f} ms median (max {max(t) * 1000:.0f})"
             for label, t in timings.items()))
+        print("C2 spiral [8x6] tanh, one session:", await on_screen(base, C2, args.seconds))
         for n in [int(x) for x in args.counts.split(",")]:
             await concurrent(base, n, args.seconds)
         print("spiral (noise 0, x1 x2, [8, 8, 8] tanh, adam 0.003, batch 25):", await time_to_solve(base, args.solve_limit))

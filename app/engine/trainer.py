@@ -158,6 +158,15 @@ def _training_loop(kind: Kind, sizes: tuple[int, int] | None) -> Callable:
     return run
 
 
+def _layout(value: Any) -> Any:
+    """The nesting, ranks and dtypes of ``value``: what a shape-free trace depends on (cheap to compute)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, *(_layout(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", *((k, _layout(v)) for k, v in sorted(value.items())))
+    return value.shape.rank, value.dtype
+
+
 # Traces and compiles that nobody waits for run here, one at a time.
 BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="compile")
 
@@ -173,20 +182,18 @@ class ShapeFree:
         self._queued: set[tuple] = set()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _key(args: tuple) -> tuple[tuple, Any]:
-        signature = tf.nest.map_structure(lambda t: tf.TensorSpec([None] * t.shape.rank, t.dtype), args)
-        return (tuple(tf.nest.flatten(signature)), str(tf.nest.map_structure(lambda _: 0, args))), signature
-
     def ready(self, *args) -> bool:
         """Traced for arguments like ``args`` and run once (the first run also optimises the graph)."""
-        return self._key(args)[0] in self._ready
+        return _layout(args) in self._ready
 
     def __call__(self, *args):
-        key, signature = self._key(args)
+        return self._call(_layout(args), args)
+
+    def _call(self, key: tuple, args: tuple):
         with self._lock:
             traced = self._traced.get(key)
             if traced is None:
+                signature = tf.nest.map_structure(lambda t: tf.TensorSpec([None] * t.shape.rank, t.dtype), args)
                 # No AutoGraph: the loops are tf.while_loop already, and converting would parse source in this
                 # thread (on CPython 3.11.7 two threads in ast.parse at once can fail; tests/engine/conftest.py).
                 traced = self._traced[key] = tf.function(self.eager, input_signature=signature, autograph=False)
@@ -196,13 +203,14 @@ class ShapeFree:
 
     def now(self, *args):
         """The traced function if ready, else the eager one while the trace is made in the background."""
-        if self.ready(*args):
-            return self(*args)
+        key = _layout(args)
+        if key in self._ready:
+            return self._call(key, args)
         self.warm_later(*args)
         return self.eager(*args)
 
     def warm_later(self, *args) -> None:
-        key, _ = self._key(args)
+        key = _layout(args)
         with self._lock:
             if key in self._ready or key in self._queued:
                 return
