@@ -39,8 +39,30 @@ def server(url: str | None, backend: str | None = None):
         return
     env = {"TP_MAX_SESSIONS": "500", "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000",
            **({"TP_BACKEND": backend} if backend else {})}
+    started = time.perf_counter()
     with devserver.serve(env) as base:
+        ready = time.perf_counter() - started
+        time.sleep(5)  # the default network's background compile
+        count, mb = descendants_rss_mb()
+        print(f"server: answering after {ready:.1f} s; idle, its {count} process(es) hold {mb:,.0f} MB resident")
         yield base
+
+
+def descendants_rss_mb() -> tuple[int, float]:
+    """How many processes descend from this one (the server and its workers), and their total RSS (Linux)."""
+    parents, rss = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return len(found), sum(rss[pid] for pid in found) / 2**20
 
 
 async def create(client: httpx.AsyncClient, config: dict) -> str:
