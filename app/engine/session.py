@@ -235,7 +235,9 @@ class TrainingSession:
             ahead = self._arguments(0, live)
             self._run(TRAINERS.get(arch).stand_in(epochs, ahead), arch, epochs, live)
             self._provisional.calls.append(_Call(arch, epochs, live))
-            TRAINERS.compile_later(arch, ahead)
+            # Every network the replay needs (a batch-size change makes another one); queued at most once each.
+            for call in {c.arch: c for c in self._provisional.calls}.values():
+                TRAINERS.compile_later(call.arch, self._arguments(0, call.live))
 
     @property
     def provisional(self) -> bool:

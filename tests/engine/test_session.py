@@ -1,4 +1,5 @@
 import pickle
+import time
 
 import keras
 import numpy as np
@@ -286,3 +287,21 @@ def test_a_divergence_after_provisional_epochs_survives_settling(fresh_trainers)
         s.train(50, provisional=True)
     s.settle()
     assert s.status is Status.DIVERGED and s.epoch == 2
+
+
+def test_play_settles_even_when_a_network_it_replays_was_evicted_from_the_cache(monkeypatch):
+    from app.engine import session as session_module
+    from app.engine.trainer import Trainers
+
+    monkeypatch.setattr(session_module, "TRAINERS", Trainers(capacity=2))
+    s = TrainingSession(TrainingSpec(dataset="xor", num_samples=120, hidden_layers=(3, 4), activation="selu"))
+    s.train(2, provisional=True)  # network A
+    s.update(batch_size=15)
+    s.train(2, provisional=True)  # network B
+    TrainingSession(TrainingSpec(dataset="xor", num_samples=120, hidden_layers=(2,))).train(1)  # evicts A
+    deadline = time.monotonic() + 30
+    while not s.settle(wait=False):
+        assert time.monotonic() < deadline, "the background compiles never caught up"
+        time.sleep(0.05)
+        s.train(1, provisional=True)
+    assert not s.provisional
