@@ -46,7 +46,7 @@ class Metrics:
 
 @dataclass
 class _Call:
-    """One training call made in graph mode, to be replayed exactly: its network and live knobs."""
+    """One training call made by a stand-in, to be replayed exactly: its network and live knobs."""
 
     arch: Architecture
     epochs: int
@@ -215,7 +215,7 @@ class TrainingSession:
 
         A network's first call compiles it with XLA, about a second. With ``provisional`` the call does not
         wait: until the XLA version is compiled (in the background) training runs op by op, then in graph
-        mode (``Trainer.provisional``), and the first call after that replays those epochs exactly, so the
+        mode (``Trainer.stand_in``), and the first call after that replays those epochs exactly, so the
         numbers end up as if nothing was provisional. Live play uses it; everything else reads settled numbers.
         """
         if epochs < 1:
@@ -226,14 +226,13 @@ class TrainingSession:
             arch = self.architecture
             if not provisional or self._can_settle_now(arch):
                 self.settle()
-                self._run(TRAINERS.get(arch), arch, epochs, self._live_tensors())
+                self._run(TRAINERS.get(arch), epochs, self._live_tensors())
                 return
             if self._provisional is None:
                 self._provisional = _Provisional(list(self.params), list(self.slots), self.step, self.epoch,
                                                  len(self.history))
             live = self._live_tensors()
-            ahead = self._arguments(0, live)
-            self._run(TRAINERS.get(arch).stand_in(epochs, ahead), arch, epochs, live)
+            self._run(TRAINERS.get(arch).stand_in(epochs, self._arguments(0, live)), epochs, live)
             self._provisional.calls.append(_Call(arch, epochs, live))
             # Every network the replay needs (a batch-size change makes another one); queued at most once each.
             for call in {c.arch: c for c in self._provisional.calls}.values():
@@ -241,7 +240,7 @@ class TrainingSession:
 
     @property
     def provisional(self) -> bool:
-        """Some epochs were trained in graph mode and are not yet replayed exactly (see ``train``)."""
+        """Some epochs were trained by a stand-in and are not yet replayed exactly (see ``train``)."""
         return self._provisional is not None
 
     def settle(self, *, wait: bool = True) -> bool:
@@ -257,8 +256,8 @@ class TrainingSession:
             del self.history[mark.history_length:]
             for call in mark.calls:
                 try:
-                    self._run(TRAINERS.get(call.arch), call.arch, call.epochs, call.live)
-                except Diverged:  # the exact numbers diverged where graph mode's did not: keep the last finite ones
+                    self._run(TRAINERS.get(call.arch), call.epochs, call.live)
+                except Diverged:  # the exact numbers diverged where the stand-in did not: keep the last finite ones
                     return True
             self.status, self.message = status, message
             return True
@@ -272,7 +271,7 @@ class TrainingSession:
                 tf.constant(self.spec.seed, tf.int64), self._x_train, self._y_train, self._x_test, self._y_test,
                 live["lr"], live["sched"], live["l1"], live["l2"])
 
-    def _run(self, fn: Callable, arch: Architecture, epochs: int, live: dict[str, Any]) -> None:
+    def _run(self, fn: Callable, epochs: int, live: dict[str, Any]) -> None:
         started = time.perf_counter()
         params, slots, step, train_m, test_m = fn(*self._arguments(epochs, live))
         self.train_seconds += time.perf_counter() - started

@@ -95,7 +95,7 @@ def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, 
     if epochs:
         started = time.perf_counter()
         try:
-            session.train(epochs, provisional=True)  # a new network plays at once, in graph mode until compiled
+            session.train(epochs, provisional=True)  # a new network plays at once, before it is compiled
             seconds = time.perf_counter() - started
         except Diverged:
             seconds, playing, epochs_per_second = None, False, 0.0
@@ -138,7 +138,7 @@ def get(name: str) -> Callable[..., Any]:
 
 def run(session: TrainingSession, name: str, kwargs: dict[str, Any]) -> Any:
     """Apply operation ``name`` to ``session``: how every backend executes a call. Every operation but
-    ``frame`` sees the session settled: exact numbers, never the graph-mode stand-in of live play."""
+    ``frame`` sees the session settled: exact numbers, never the stand-ins of live play."""
     op = get(name)
     if op is not frame:
         session.settle()
