@@ -1,6 +1,7 @@
 """SessionManager: ids, limits (live sessions, creations per client, training time per session) and reaping,
 over a ``SessionBackend``."""
 
+import math
 import secrets
 import time
 from collections import OrderedDict
@@ -22,8 +23,8 @@ class SessionNotFound(LookupError):
     pass
 
 
-class TooManySessions(RuntimeError):
-    pass
+class TooManySessions(LimitExceeded):
+    """The server holds its maximum of live sessions; ``retry_after`` is when the first one is due to go."""
 
 
 class TooManyRequests(LimitExceeded):
@@ -78,7 +79,8 @@ class SessionManager:
         ``TooManyRequests`` or ``ValueError`` (a spec the engine refuses)."""
         self.reap()
         if len(self._entries) + self._creating >= self.max_sessions:
-            raise TooManySessions(f"The server holds its maximum of {self.max_sessions} sessions; try again later")
+            raise TooManySessions(f"The server holds its maximum of {self.max_sessions} sessions; try again later",
+                                  self._seconds_until_one_expires(self._clock()))
         if self._creations is not None:
             try:
                 self._creations.acquire(client, self._clock())
@@ -174,6 +176,13 @@ class SessionManager:
         for sid in [sid for sid in self._entries if self.backend.lost(sid)]:
             self._mark_lost(sid)
         return stale
+
+    def _seconds_until_one_expires(self, now: float) -> float:
+        """When the first session is due for removal if nobody uses it meanwhile. Sessions with a tab open
+        go only at the lifetime cap; with none due at all, a tab may close any time: guess one TTL."""
+        due = [e.created + self.max_lifetime_seconds - now for e in self._entries.values()]
+        due += [e.last_used + self.ttl_seconds - now for e in self._entries.values() if e.connections == 0]
+        return min((d for d in due if math.isfinite(d)), default=self.ttl_seconds)
 
     def _expired(self, entry: Entry, now: float) -> bool:
         if now - entry.created > self.max_lifetime_seconds:

@@ -100,6 +100,21 @@ def test_live_sessions_are_capped(backend, clock):
     create(manager, "c")
 
 
+def test_a_full_server_says_when_its_first_session_is_due_to_go(backend, clock):
+    manager = make(backend, clock, max_sessions=2, ttl_seconds=100.0, max_lifetime_seconds=1000.0)
+    first = create(manager, "a")
+    clock.now += 30
+    create(manager, "b")
+    clock.now += 10
+    with pytest.raises(TooManySessions) as full:
+        create(manager, "c")
+    assert full.value.retry_after == 60  # the first, idle since it was made 40 s ago
+    manager.entry(first).connections += 1  # a tab keeps it; the second goes at 30 + 100
+    with pytest.raises(TooManySessions) as full:
+        create(manager, "c")
+    assert full.value.retry_after == 90
+
+
 def test_each_client_creates_at_most_its_rate(backend, clock):
     manager = make(backend, clock, creations_per_minute=2)
     create(manager, "a")

@@ -74,7 +74,7 @@ async def create_session(manager: ManagerDep, client: ClientDep, config: Session
     try:
         session_id, described = await manager.create(config.to_spec(), client=client)
     except TooManySessions as e:
-        raise HTTPException(503, detail=str(e), headers={"Retry-After": "30"}) from None
+        raise _retry_later(503, e) from None
     except TooManyRequests as e:
         raise _retry_later(429, e) from None
     except ValueError as e:
