@@ -4,8 +4,6 @@ import re
 
 from playwright.sync_api import expect
 
-from app.engine.concepts.gradient_descent import FUNCTIONS
-
 WAIT = 20_000  # ms: the first request of a kind compiles its TensorFlow function
 
 
@@ -95,9 +93,6 @@ def test_gradient_descent_page(live_server, page, console_errors):
     expect(page.locator("#gd-contour")).to_have_attribute("data-drawn", "3", timeout=WAIT)
     expect(page.locator("#gd-updates svg path[data-series]")).to_have_count(3, timeout=WAIT)
     expect(page.locator("#gd-bands svg rect")).to_have_count(3)
-    for select, dimensions in (("#gd-function", 1), ("#gd-function-2d", 2)):
-        options = page.locator(f"{select} option").evaluate_all("els => els.map(e => e.value)")
-        assert options == [e.name for e in FUNCTIONS if e.value.dimensions == dimensions]
 
     verdict = page.locator("#gd-verdict")
     for rate, expected in (("0.7", "oscillating"), ("1", "bouncing"), ("1.5", "diverging")):

@@ -7,8 +7,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.concepts_catalog import BY_NAME, CONCEPTS
+from app.engine.concepts.gradient_descent import FUNCTIONS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[3] / "templates")
+
+# The registries a lab's template renders its choices from, so that an entry registered in the engine is
+# offered on the page without editing the template.
+LAB_CHOICES = {"gradient-descent": {"functions": FUNCTIONS}}
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,4 +42,5 @@ def concept_page(request: Request, name: str) -> HTMLResponse:
     concept = BY_NAME.get(name)
     if concept is None:
         raise HTTPException(404, detail=f"No concept lab {name!r}. Expected one of: {', '.join(BY_NAME)}")
-    return TEMPLATES.TemplateResponse(request, f"concepts/{name}.html", {"concept": concept, "concepts": CONCEPTS})
+    return TEMPLATES.TemplateResponse(request, f"concepts/{name}.html",
+                                      {"concept": concept, "concepts": CONCEPTS, **LAB_CHOICES.get(name, {})})

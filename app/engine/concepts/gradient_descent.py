@@ -44,6 +44,7 @@ def _c(x: tf.Tensor, i: int) -> tf.Tensor:
     return x[..., i]
 
 
+# The lab page offers these in its two selects (1-D and 2-D), each option showing its label.
 FUNCTIONS: Registry[Function] = Registry("function")
 FUNCTIONS.register("square", Function(lambda x: tf.square(_c(x, 0)), 1, "x[0] ** 2", ((-6.0, 6.0),), (5.0,),
                                       ((0.0,),), (2.0,)),
@@ -62,18 +63,18 @@ FUNCTIONS.register("bumpy", Function(lambda x: 0.1 * tf.square(_c(x, 0)) - tf.co
 FUNCTIONS.register("bowl", Function(lambda x: tf.square(_c(x, 0)) + tf.square(_c(x, 1)), 2,
                                     "x[0] ** 2 + x[1] ** 2", ((-3.0, 3.0), (-3.0, 3.0)), (2.5, 2.0),
                                     ((0.0, 0.0),), (2.0, 2.0)),
-                   label="Bowl x² + y²", description="round: every direction curves the same")
+                   label="x² + y²", description="round: every direction curves the same")
 FUNCTIONS.register("elongated_bowl", Function(lambda x: tf.square(_c(x, 0)) + 10.0 * tf.square(_c(x, 1)), 2,
                                               "x[0] ** 2 + 10 * x[1] ** 2", ((-3.0, 3.0), (-3.0, 3.0)),
                                               (2.5, 1.5), ((0.0, 0.0),), (2.0, 20.0)),
-                   label="Elongated bowl x² + 10y²", description="steep across, shallow along: zig-zags")
+                   label="x² + 10y²", description="steep across, shallow along: zig-zags")
 FUNCTIONS.register("rosenbrock", Function(
     lambda x: tf.square(1.0 - _c(x, 0)) + 100.0 * tf.square(_c(x, 1) - tf.square(_c(x, 0))), 2,
     "(1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2", ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0), ((1.0, 1.0),)),
     label="Rosenbrock", description="a curved, flat-bottomed valley; minimum at (1, 1)")
 FUNCTIONS.register("saddle", Function(lambda x: tf.square(_c(x, 0)) - tf.square(_c(x, 1)), 2,
                                       "x[0] ** 2 - x[1] ** 2", ((-3.0, 3.0), (-3.0, 3.0)), (2.5, 0.05)),
-                   label="Saddle x² − y²", description="downhill along y forever; (0, 0) is not a minimum")
+                   label="x² − y² (saddle)", description="downhill along y forever; (0, 0) is not a minimum")
 FUNCTIONS.register("himmelblau", Function(
     lambda x: tf.square(tf.square(_c(x, 0)) + _c(x, 1) - 11.0) + tf.square(_c(x, 0) + tf.square(_c(x, 1)) - 7.0), 2,
     "(x[0] ** 2 + x[1] - 11) ** 2 + (x[0] + x[1] ** 2 - 7) ** 2", ((-5.0, 5.0), (-5.0, 5.0)), (0.0, 0.0),

@@ -25,7 +25,9 @@ class GradientDescentRequest(StrictModel):
          "optimizers": ["sgd", "momentum", "adam"]},
     ]})
 
-    function: str = Field("square", description="A registered function: 1-D or 2-D")
+    function: str = Field("square", description=(
+        f"A registered function, 1-D: {', '.join(f.name for f in FUNCTIONS if f.value.dimensions == 1)}; "
+        f"2-D: {', '.join(f.name for f in FUNCTIONS if f.value.dimensions == 2)}"))
     x: list[FiniteFloat] | None = Field(None, min_length=1, max_length=2,
                                         description="The start, one value per dimension; omit for the function's own")
     learning_rate: FiniteFloat = Field(gt=0, le=10)

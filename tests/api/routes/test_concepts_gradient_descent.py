@@ -1,13 +1,78 @@
 import json
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
 
+from app.engine.concepts import gradient_descent
+from app.engine.concepts.gradient_descent import FUNCTIONS, Function
 from app.engine.optimizers import OPTIMIZERS
 from tests.api.routes.concept_requests import openapi_examples, post_json
 
 URL = "/api/concepts/gradient-descent"
 BATCH_URL = "/api/concepts/gradient-descent/batch"
+PAGE_URL = "/concepts/gradient-descent"
+
+
+class _SelectOptions(HTMLParser):
+    """The options of each ``<select>`` of a page: ``{select id: [(value, label, selected), ...]}``."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.selects: dict[str, list[tuple[str, str, bool]]] = {}
+        self._select: str | None = None
+        self._option: dict[str, str | None] | None = None
+        self._label = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "select":
+            self._select = dict(attrs)["id"]
+            self.selects[self._select] = []
+        elif tag == "option" and self._select is not None:
+            self._option = dict(attrs)
+            self._label = ""
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._label += data
+
+    def handle_endtag(self, tag):
+        if tag == "option" and self._option is not None:
+            self.selects[self._select].append((self._option["value"], self._label, "selected" in self._option))
+            self._option = None
+        elif tag == "select":
+            self._select = None
+
+
+@pytest.fixture
+def cubic(monkeypatch):
+    """J(x) = x³ registered as ``cubic`` for one test: the registry and the compiled descents are restored after."""
+    monkeypatch.setattr(FUNCTIONS, "_entries", dict(FUNCTIONS._entries))
+    monkeypatch.setattr(gradient_descent, "_descenders", {})
+    FUNCTIONS.register("cubic", Function(lambda x: x[..., 0] ** 3, 1, "x[0] ** 3", ((-2.0, 2.0),), (1.0,)),
+                       label="x³")
+    return "cubic"
+
+
+def test_page_offers_each_registered_function_in_the_select_of_its_dimension(client, cubic):
+    selects = _SelectOptions(client.get(PAGE_URL).text).selects
+    for select, dimensions, selected in (("gd-function", 1, "square"), ("gd-function-2d", 2, "elongated_bowl")):
+        assert selects[select] == [(e.name, e.label, e.name == selected)
+                                   for e in FUNCTIONS if e.value.dimensions == dimensions]
+    assert ("cubic", "x³", False) in selects["gd-function"]
+
+
+def test_a_registered_function_is_accepted_and_descended(client, cubic):
+    r = client.post(URL, json={"function": cubic, "x": [1], "learning_rate": 0.1, "steps": 2})
+    assert r.status_code == 200
+    assert [p["x"][0] for p in r.json()["runs"][0]["trajectory"]] == pytest.approx([1, 0.7, 0.553])  # x − 0.1 · 3x²
+
+
+def test_api_docs_name_each_registered_function(client):
+    spec = client.get("/openapi.json").json()
+    description = spec["components"]["schemas"]["GradientDescentRequest"]["properties"]["function"]["description"]
+    assert all(name in description for name in FUNCTIONS.names())
 
 
 def test_worked_example_x_squared(client):
