@@ -7,13 +7,13 @@ while a network trains; ``app.sessions.processes.ProcessBackend`` keeps them in 
 """
 
 import asyncio
-import threading
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
+from app.engine.trainer import BACKGROUND
 from app.sessions import operations
 
 
@@ -84,9 +84,9 @@ class InProcessBackend(SessionBackend):
         return TrainingSession(spec, jit_compile=self._jit)
 
     def prewarm(self, resolution: int, neuron_resolution: int) -> None:
-        # A thread of its own: a cold compile takes seconds and must not hold a training thread.
-        threading.Thread(target=lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution),
-                         name="prewarm", daemon=True).start()
+        # On the engine's background thread: a cold compile takes seconds and must not hold a training thread,
+        # and that thread is joined at exit (a daemon thread still inside TensorFlow at exit aborts the process).
+        BACKGROUND.submit(lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
