@@ -134,17 +134,20 @@ def _multi_gauss(rng, n, noise):
 
 
 DATASETS: Registry[Dataset] = Registry("dataset")
-DATASETS.register("circle", Dataset(_circle, Problem.BINARY), label="Circle")
-DATASETS.register("xor", Dataset(_xor, Problem.BINARY), label="Exclusive or")
-DATASETS.register("gauss", Dataset(_gauss, Problem.BINARY), label="Gaussian")
-DATASETS.register("spiral", Dataset(_spiral, Problem.BINARY), label="Spiral")
-DATASETS.register("moons", Dataset(_moons, Problem.BINARY), label="Two moons")
-DATASETS.register("checkerboard", Dataset(_checkerboard, Problem.BINARY), label="Checkerboard")
+DATASETS.register("circle", Dataset(_circle, Problem.BINARY), label="Circle", label_zh="圆形")
+DATASETS.register("xor", Dataset(_xor, Problem.BINARY), label="Exclusive or", label_zh="异或 (XOR)")
+DATASETS.register("gauss", Dataset(_gauss, Problem.BINARY), label="Gaussian", label_zh="高斯")
+DATASETS.register("spiral", Dataset(_spiral, Problem.BINARY), label="Spiral", label_zh="螺旋")
+DATASETS.register("moons", Dataset(_moons, Problem.BINARY), label="Two moons", label_zh="双月")
+DATASETS.register("checkerboard", Dataset(_checkerboard, Problem.BINARY), label="Checkerboard", label_zh="棋盘格")
 DATASETS.register("spiral_k", Dataset(_spiral_k, Problem.MULTICLASS, {"classes": (3, 3, 5)}),
-                  label="Spiral, k arms")
-DATASETS.register("blobs", Dataset(_blobs, Problem.MULTICLASS, {"classes": (4, 3, 6)}), label="Blobs")
-DATASETS.register("plane", Dataset(_plane, Problem.REGRESSION), label="Plane (regression)")
-DATASETS.register("multi_gauss", Dataset(_multi_gauss, Problem.REGRESSION), label="Multi-Gaussian (regression)")
+                  label="Spiral, k arms", label_zh="k 臂螺旋")
+DATASETS.register("blobs", Dataset(_blobs, Problem.MULTICLASS, {"classes": (4, 3, 6)}),
+                  label="Blobs", label_zh="团簇")
+DATASETS.register("plane", Dataset(_plane, Problem.REGRESSION), label="Plane (regression)",
+                  label_zh="平面（回归）")
+DATASETS.register("multi_gauss", Dataset(_multi_gauss, Problem.REGRESSION), label="Multi-Gaussian (regression)",
+                  label_zh="多高斯（回归）")
 
 
 @dataclass(frozen=True)

@@ -30,21 +30,22 @@ _ALL = frozenset(Problem)
 
 LOSSES: Registry[Loss] = Registry("loss")
 LOSSES.register("mse", Loss(keras.losses.mean_squared_error, _ALL), label="Mean squared error",
-                description="mean((y_true - y_pred)^2)")
+                label_zh="均方误差", description="mean((y_true - y_pred)^2)")
 LOSSES.register("mae", Loss(keras.losses.mean_absolute_error, _ALL), label="Mean absolute error",
-                description="mean(|y_true - y_pred|)")
+                label_zh="平均绝对误差", description="mean(|y_true - y_pred|)")
 LOSSES.register("huber", Loss(keras.losses.huber, _ALL), label="Huber (delta 1)",
-                description="squared error near 0, absolute error beyond delta")
+                label_zh="Huber 损失 (delta 1)", description="squared error near 0, absolute error beyond delta")
 LOSSES.register("binary_crossentropy", Loss(keras.losses.binary_crossentropy, _CLASSIFICATION, True),
-                label="Binary cross entropy", description="-(y log p + (1 - y) log(1 - p))")
+                label="Binary cross entropy", label_zh="二元交叉熵", description="-(y log p + (1 - y) log(1 - p))")
 LOSSES.register("categorical_crossentropy", Loss(keras.losses.categorical_crossentropy, _CLASSIFICATION, True),
-                label="Categorical cross entropy", description="-sum(y_true * log(softmax(logits)))")
+                label="Categorical cross entropy", label_zh="分类交叉熵",
+                description="-sum(y_true * log(softmax(logits)))")
 LOSSES.register("hinge", Loss(keras.losses.hinge, _CLASSIFICATION), label="Hinge",
-                description="mean(max(0, 1 - y_true * y_pred)), labels as -1/1")
+                label_zh="合页损失 (Hinge)", description="mean(max(0, 1 - y_true * y_pred)), labels as -1/1")
 LOSSES.register("squared_hinge", Loss(keras.losses.squared_hinge, _CLASSIFICATION), label="Squared hinge",
-                description="mean(max(0, 1 - y_true * y_pred)^2), labels as -1/1")
+                label_zh="平方合页损失", description="mean(max(0, 1 - y_true * y_pred)^2), labels as -1/1")
 LOSSES.register("kl_divergence", Loss(keras.losses.kl_divergence, _CLASSIFICATION), label="KL divergence",
-                description="sum(y_true * log(y_true / y_pred))")
+                label_zh="KL 散度", description="sum(y_true * log(y_true / y_pred))")
 
 DEFAULT_LOSS = {
     Problem.BINARY: "binary_crossentropy",

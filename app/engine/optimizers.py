@@ -83,14 +83,14 @@ def _adagrad(p, g, s, lr, step):
 OPTIMIZERS: Registry[Optimizer] = Registry("optimizer")
 OPTIMIZERS.register("sgd", Optimizer((), _sgd, lambda lr: keras.optimizers.SGD(lr),
                                      "keras.optimizers.SGD(learning_rate={lr})"),
-                    label="SGD", description="w -= lr * g")
+                    label="SGD", label_zh="随机梯度下降 (SGD)", description="w -= lr * g")
 OPTIMIZERS.register("momentum", Optimizer((0.0,), _momentum, lambda lr: keras.optimizers.SGD(lr, momentum=MOMENTUM),
                                           "keras.optimizers.SGD(learning_rate={lr}, momentum=0.9)"),
-                    label="Momentum", description="SGD with momentum 0.9")
+                    label="Momentum", label_zh="动量", description="SGD with momentum 0.9")
 OPTIMIZERS.register("nesterov", Optimizer((0.0,), _nesterov,
                                           lambda lr: keras.optimizers.SGD(lr, momentum=MOMENTUM, nesterov=True),
                                           "keras.optimizers.SGD(learning_rate={lr}, momentum=0.9, nesterov=True)"),
-                    label="Nesterov", description="SGD with Nesterov momentum 0.9")
+                    label="Nesterov", label_zh="Nesterov 动量", description="SGD with Nesterov momentum 0.9")
 OPTIMIZERS.register("adam", Optimizer((0.0, 0.0), _adam, lambda lr: keras.optimizers.Adam(lr),
                                       "keras.optimizers.Adam(learning_rate={lr})"),
                     label="Adam", description="adaptive moments, beta_1 0.9, beta_2 0.999")

@@ -18,6 +18,7 @@ class Entry(Generic[T]):
     name: str
     value: T
     label: str
+    label_zh: str  # the label learners reading Chinese see; the English label where none is given
     description: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -29,10 +30,12 @@ class Registry(Generic[T]):
         self.kind = kind
         self._entries: dict[str, Entry[T]] = {}
 
-    def register(self, name: str, value: T, *, label: str | None = None, description: str = "", **meta: Any) -> T:
+    def register(self, name: str, value: T, *, label: str | None = None, label_zh: str | None = None,
+                 description: str = "", **meta: Any) -> T:
         if name in self._entries:
             raise ValueError(f"{self.kind} {name!r} is already registered")
-        self._entries[name] = Entry(name, value, label or name, description, dict(meta))
+        label = label or name
+        self._entries[name] = Entry(name, value, label, label_zh or label, description, dict(meta))
         return value
 
     def entry(self, name: str) -> Entry[T]:

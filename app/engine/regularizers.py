@@ -18,7 +18,7 @@ class Regularizer:
 
 
 REGULARIZERS: Registry[Regularizer] = Registry("regularization")
-REGULARIZERS.register("none", Regularizer(0.0, 0.0, None), label="None")
+REGULARIZERS.register("none", Regularizer(0.0, 0.0, None), label="None", label_zh="无")
 REGULARIZERS.register("l1", Regularizer(1.0, 0.0, "keras.regularizers.L1({rate})"), label="L1",
                       description="rate * sum(|w|): pushes weights to exactly zero")
 REGULARIZERS.register("l2", Regularizer(0.0, 1.0, "keras.regularizers.L2({rate})"), label="L2",

@@ -66,7 +66,7 @@ _STAIRCASE = Param(False, "bool", description="decay in whole periods, not conti
 
 SCHEDULES: Registry[Schedule] = Registry("learning-rate schedule")
 SCHEDULES.register("constant", Schedule({}, _constant, lambda lr: lr, "{learning_rate}"),
-                   label="Constant", description="lr")
+                   label="Constant", label_zh="恒定", description="lr")
 SCHEDULES.register("exponential_decay", Schedule(
     {"decay_steps": _DECAY_STEPS,
      "decay_rate": Param(0.96, "float", 0.0, 1.0, "factor per period"),
@@ -76,7 +76,7 @@ SCHEDULES.register("exponential_decay", Schedule(
         lr, decay_steps, decay_rate, staircase=staircase),
     "keras.optimizers.schedules.ExponentialDecay({learning_rate}, decay_steps={decay_steps}, "
     "decay_rate={decay_rate}, staircase={staircase})"),
-    label="Exponential decay", description="lr * decay_rate ^ (step / decay_steps)")
+    label="Exponential decay", label_zh="指数衰减", description="lr * decay_rate ^ (step / decay_steps)")
 SCHEDULES.register("inverse_time", Schedule(
     {"decay_steps": _DECAY_STEPS,
      "decay_rate": Param(0.5, "float", 0.0, 1000.0, "how fast it falls"),
@@ -86,7 +86,7 @@ SCHEDULES.register("inverse_time", Schedule(
         lr, decay_steps, decay_rate, staircase=staircase),
     "keras.optimizers.schedules.InverseTimeDecay({learning_rate}, decay_steps={decay_steps}, "
     "decay_rate={decay_rate}, staircase={staircase})"),
-    label="Inverse time decay", description="lr / (1 + decay_rate * step / decay_steps)")
+    label="Inverse time decay", label_zh="逆时衰减", description="lr / (1 + decay_rate * step / decay_steps)")
 SCHEDULES.register("piecewise_constant", Schedule(
     {"boundaries": Param([1000, 5000], "ints", 0, 10_000_000, "steps where the rate changes (increasing)"),
      "values": Param([0.03, 0.01, 0.003], "floats", 0.0, 10.0, "one rate more than boundaries")},
@@ -94,14 +94,16 @@ SCHEDULES.register("piecewise_constant", Schedule(
     lambda lr, boundaries, values: keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values),
     "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries={boundaries}, values={values})",
     uses_learning_rate=False),
-    label="Piecewise constant", description="values[i] between boundaries[i-1] and boundaries[i]")
+    label="Piecewise constant", label_zh="分段常数",
+    description="values[i] between boundaries[i-1] and boundaries[i]")
 SCHEDULES.register("cosine_decay", Schedule(
     {"decay_steps": Param(1000, "int", 1, 1_000_000, "steps to reach the floor"),
      "alpha": Param(0.0, "float", 0.0, 1.0, "floor, as a fraction of lr")},
     _cosine,
     lambda lr, decay_steps, alpha: keras.optimizers.schedules.CosineDecay(lr, decay_steps, alpha=alpha),
     "keras.optimizers.schedules.CosineDecay({learning_rate}, decay_steps={decay_steps}, alpha={alpha})"),
-    label="Cosine decay", description="lr * ((1 - alpha) * (1 + cos(pi * step / decay_steps)) / 2 + alpha)")
+    label="Cosine decay", label_zh="余弦衰减",
+    description="lr * ((1 - alpha) * (1 + cos(pi * step / decay_steps)) / 2 + alpha)")
 
 
 def resolve_params(name: str, given: Mapping[str, Any]) -> dict[str, Any]:

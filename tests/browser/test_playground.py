@@ -265,3 +265,38 @@ def test_a_new_network_plays_at_once_and_says_while_it_compiles(page: Page, live
     assert _epoch(page) > 0
     page.click("#pg-play")
     assert console_errors == []
+
+
+def test_choices_read_in_the_chosen_language_and_switch_live(page: Page, live_server, console_errors):
+    options = httpx.get(f"{live_server}/api/options").json()
+    loss = next(e for e in options["losses"] if e["name"] == options["default_losses"]["binary"])
+    spiral = next(e for e in options["datasets"] if e["name"] == "spiral")
+    assert loss["label_zh"] != loss["label"] and spiral["label_zh"] != spiral["label"]
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server + "/?dataset=spiral&optimizer=momentum&lr_schedule=exponential_decay&regularization=l2")
+    selects = ["#pg-lr-schedule", "#pg-activation", "#pg-loss", "#pg-optimizer", "#pg-regularization"]
+    chosen = {s: page.input_value(s) for s in selects}
+    session = _session(page)
+    selected_loss = page.locator("#pg-loss option:checked")
+    dataset_label = page.locator(".pg-dataset[data-dataset='spiral'] .pg-dataset-label")
+    expect(selected_loss).to_have_text(loss["label"])
+    expect(dataset_label).to_have_text(spiral["label"])
+
+    page.click("#lang-switch")
+    expect(page.locator("html")).to_have_attribute("data-lang", "zh")
+    expect(selected_loss).to_have_text(loss["label_zh"])
+    expect(dataset_label).to_have_text(spiral["label_zh"])
+    assert {s: page.input_value(s) for s in selects} == chosen  # relabelled in place: nothing re-chosen
+    assert _session(page) == session
+
+    page.reload()  # the stored language applies from the first render
+    _wait_for(lambda: _session(page) == session, 10, "the same session after a reload")
+    expect(selected_loss).to_have_text(loss["label_zh"])
+
+    page.click("#lang-switch")
+    expect(page.locator("html")).to_have_attribute("data-lang", "en")
+    expect(selected_loss).to_have_text(loss["label"])
+    expect(dataset_label).to_have_text(spiral["label"])
+    assert {s: page.input_value(s) for s in selects} == chosen
+    assert _session(page) == session
+    assert console_errors == []

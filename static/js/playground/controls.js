@@ -1,13 +1,17 @@
 // The hyper-parameter bar, built from /api/options: learning rate (live), schedule and its parameters,
 // activation, loss (only those fitting the problem), optimizer, regularization and its rate, problem type.
+// Choices from the registries are shown in the page's language and follow the language switch.
 
-import { Widget, bilingual, el, field, setOptions } from './dom.js';
+import { onLangChange } from '../i18n.js';
+import { Widget, bilingual, el, field, labels, relabel, setOptions } from './dom.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const PROBLEM_LABELS = {
   binary: ['Classification', '二分类'], multiclass: ['Multi-class', '多分类'], regression: ['Regression', '回归'],
 };
+
+const choices = (entries) => entries.map((e) => ({ value: e.name, label: labels(e) }));
 
 function withValue(presets, value) {
   const values = presets.includes(value) ? presets : [...presets, value].sort((a, b) => a - b);
@@ -23,25 +27,26 @@ export class Controls extends Widget {
     this.$lr = field(container, { id: 'pg-learning-rate', en: 'Learning rate', zh: '学习率' });
     this.$lr.addEventListener('change', () => change({ learning_rate: Number(this.$lr.value) }));
     this.$schedule = field(container, { id: 'pg-lr-schedule', en: 'LR schedule', zh: '学习率调度' });
-    setOptions(this.$schedule, o.lr_schedules.map((s) => ({ value: s.name, label: s.label })));
+    setOptions(this.$schedule, choices(o.lr_schedules));
     this.$schedule.addEventListener('change', () => change({ lr_schedule: this.$schedule.value, lr_schedule_params: {} }));
     this.$scheduleParams = el('div', { class: 'pg-schedule-params' }, container);
     this.$activation = field(container, { id: 'pg-activation', en: 'Activation', zh: '激活函数' });
-    setOptions(this.$activation, o.activations.map((a) => ({ value: a.name, label: a.label })));
+    setOptions(this.$activation, choices(o.activations));
     this.$activation.addEventListener('change', () => change({ activation: this.$activation.value }));
     this.$loss = field(container, { id: 'pg-loss', en: 'Loss', zh: '损失函数' });
     this.$loss.addEventListener('change', () => change({ loss: this.$loss.value }));
     this.$optimizer = field(container, { id: 'pg-optimizer', en: 'Optimizer', zh: '优化器' });
-    setOptions(this.$optimizer, o.optimizers.map((a) => ({ value: a.name, label: a.label })));
+    setOptions(this.$optimizer, choices(o.optimizers));
     this.$optimizer.addEventListener('change', () => change({ optimizer: this.$optimizer.value }));
     this.$reg = field(container, { id: 'pg-regularization', en: 'Regularization', zh: '正则化' });
-    setOptions(this.$reg, o.regularizations.map((a) => ({ value: a.name, label: a.label })));
+    setOptions(this.$reg, choices(o.regularizations));
     this.$reg.addEventListener('change', () => change({ regularization: this.$reg.value }));
     this.$regRate = field(container, { id: 'pg-regularization-rate', en: 'Regularization rate', zh: '正则化率' });
     this.$regRate.addEventListener('change', () => change({ regularization_rate: Number(this.$regRate.value) }));
     const problem = el('div', { class: 'pg-field' }, container);
     bilingual(el('span', { class: 'pg-field-label' }, problem), 'Problem type', '问题类型');
     this.$problem = el('output', { id: 'pg-problem', class: 'pg-problem' }, problem);
+    onLangChange(() => relabel(container));
   }
 
   // data: {state, problem}
@@ -51,7 +56,7 @@ export class Controls extends Widget {
     this.$schedule.value = state.lr_schedule;
     this.$activation.value = state.activation;
     const fitting = o.losses.filter((l) => l.problems.includes(problem));
-    setOptions(this.$loss, fitting.map((l) => ({ value: l.name, label: l.label })), state.loss ?? o.default_losses[problem]);
+    setOptions(this.$loss, choices(fitting), state.loss ?? o.default_losses[problem]);
     this.$optimizer.value = state.optimizer;
     this.$reg.value = state.regularization;
     setOptions(this.$regRate, withValue(REG_RATES, state.regularization_rate), state.regularization_rate);

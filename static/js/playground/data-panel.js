@@ -1,8 +1,9 @@
 // The data column: dataset thumbnails (drawn from /api/datasets/preview), classes for multi-class data,
 // train/test ratio, noise, batch size and "regenerate" (a new data seed).
 
+import { onLangChange, t } from '../i18n.js';
 import { css } from './colors.js';
-import { Widget, bilingual, el } from './dom.js';
+import { Widget, bilingual, el, labels, localised, relabel } from './dom.js';
 import { labelColor } from './heatmap.js';
 
 const THUMB = 48;
@@ -26,12 +27,14 @@ export class DataPanel extends Widget {
     this.$datasets = el('div', { class: 'pg-datasets', role: 'group', 'aria-label': 'Dataset' }, container);
     this._thumbs = {};
     for (const d of o.datasets) {
-      const button = el('button', { type: 'button', class: 'pg-dataset', 'data-dataset': d.name, title: d.label, 'aria-label': `Dataset: ${d.label}` }, this.$datasets);
+      const button = el('button', { type: 'button', class: 'pg-dataset', 'data-dataset': d.name }, this.$datasets);
       const canvas = el('canvas', { width: THUMB, height: THUMB }, button);
-      el('span', { class: 'pg-dataset-label', text: d.label }, button);
+      localised(el('span', { class: 'pg-dataset-label' }, button), labels(d));
       button.addEventListener('click', () => options.onChange({ dataset: d.name }));
-      this._thumbs[d.name] = { button, canvas, problem: d.problem };
+      this._thumbs[d.name] = { button, canvas, problem: d.problem, label: labels(d) };
     }
+    this._nameDatasets();
+    onLangChange(() => { relabel(this.$datasets); this._nameDatasets(); });
     this.$classesWrap = el('div', { class: 'pg-field' }, container);
     bilingual(el('label', { for: 'pg-num-classes' }, this.$classesWrap), 'Classes', '类别数');
     this.$classes = el('input', { id: 'pg-num-classes', type: 'number', step: '1' }, this.$classesWrap);
@@ -57,12 +60,21 @@ export class DataPanel extends Widget {
     this._thumbKey = null;
   }
 
+  // The tooltip and the name a screen reader gives each thumbnail, in the page's language.
+  _nameDatasets() {
+    for (const { button, label } of Object.values(this._thumbs)) {
+      const name = t(label);
+      button.title = name;
+      button.setAttribute('aria-label', t({ en: `Dataset: ${name}`, zh: `数据集：${name}` }));
+    }
+  }
+
   // data: {state}
   update({ state }) {
     const o = this.options.options;
-    for (const [name, t] of Object.entries(this._thumbs)) {
-      t.button.classList.toggle('pg-selected', name === state.dataset);
-      t.button.setAttribute('aria-pressed', name === state.dataset ? 'true' : 'false');
+    for (const [name, thumb] of Object.entries(this._thumbs)) {
+      thumb.button.classList.toggle('pg-selected', name === state.dataset);
+      thumb.button.setAttribute('aria-pressed', name === state.dataset ? 'true' : 'false');
     }
     const dataset = o.datasets.find((d) => d.name === state.dataset);
     const classes = dataset?.num_classes;

@@ -1,5 +1,7 @@
 // Small DOM helpers shared by the widgets, and the base class they extend.
 
+import { t } from '../i18n.js';
+
 export function el(tag, props = {}, parent = null) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -35,11 +37,32 @@ export function field(parent, { id, en, zh, tag = 'select', attrs = {} }) {
   return el(tag, { id, ...attrs }, wrap);
 }
 
+// A registry entry's label in both languages, from /api/options (an entry without label_zh keeps its English).
+export function labels(entry) {
+  return { en: entry.label, zh: entry.label_zh ?? entry.label };
+}
+
+// Text in the current language, kept in both (data-en, data-zh) so relabel() can switch it: for places
+// the two <span data-lang> of bilingual() cannot go, such as inside an <option> (text only).
+export function localised(node, text) {
+  node.dataset.en = text.en;
+  node.dataset.zh = text.zh ?? text.en;
+  node.textContent = t(text);
+  return node;
+}
+
+// Rewrites the localised() text under root in place, so a select keeps its selection and fires no change.
+export function relabel(root) {
+  for (const node of root.querySelectorAll('[data-en]')) node.textContent = t(node.dataset);
+}
+
+// items: [{value, label}], a label being plain text or bilingual ({en, zh}).
 export function setOptions(select, items, value) {
   select.replaceChildren(...items.map(({ value: v, label }) => {
     const option = document.createElement('option');
     option.value = String(v);
-    option.textContent = label;
+    if (typeof label === 'string') option.textContent = label;
+    else localised(option, label);
     return option;
   }));
   if (value !== undefined) select.value = String(value);

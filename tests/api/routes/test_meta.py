@@ -1,5 +1,19 @@
+import re
+
+import pytest
+
 from app.engine.activations import ACTIVATIONS
 from app.engine.datasets import DATASETS
+from app.engine.features import FEATURES
+from app.engine.losses import LOSSES
+from app.engine.optimizers import OPTIMIZERS
+from app.engine.regularizers import REGULARIZERS
+from app.engine.schedules import SCHEDULES
+
+# Each list of choices in /api/options and the registry it is read from.
+REGISTRIES = {"datasets": DATASETS, "features": FEATURES, "activations": ACTIVATIONS, "losses": LOSSES,
+              "optimizers": OPTIMIZERS, "regularizations": REGULARIZERS, "lr_schedules": SCHEDULES}
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_health_answers_ok(client):
@@ -17,3 +31,28 @@ def test_options_carry_the_session_defaults(client):
     defaults = client.get("/api/options").json()["defaults"]
     assert defaults["dataset"] == "circle" and defaults["hidden_layers"] == [4, 2]
     assert defaults["lr_schedule"] == {"name": "constant"}
+
+
+def test_options_list_choices_only_from_the_registries_checked_here(client):
+    """So a registry newly listed in /api/options cannot pass by the label checks below."""
+    body = client.get("/api/options").json()
+    lists_of_choices = {k for k, v in body.items() if isinstance(v, list) and v and "name" in v[0]}
+    assert lists_of_choices == set(REGISTRIES)
+
+
+@pytest.mark.parametrize("key", REGISTRIES)
+def test_options_give_every_entry_a_chinese_label_from_its_registry(client, key):
+    registry = REGISTRIES[key]
+    choices = client.get("/api/options").json()[key]
+    assert [c["name"] for c in choices] == registry.names()
+    for choice in choices:
+        entry = registry.entry(choice["name"])
+        assert choice["label"] == entry.label
+        assert choice["label_zh"].strip() and choice["label_zh"] == entry.label_zh
+
+
+@pytest.mark.parametrize("registry", [DATASETS, LOSSES, SCHEDULES], ids=lambda r: r.kind)
+def test_datasets_losses_and_schedules_are_named_in_chinese(registry):
+    # Their English labels are plain words, which a learner reading Chinese expects translated;
+    # names such as ReLU, Adam or L2 are written the same in Chinese texts and may fall back.
+    assert [e.name for e in registry if not HAN.search(e.label_zh)] == []
