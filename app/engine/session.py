@@ -18,7 +18,7 @@ from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem
 from app.engine.regularizers import REGULARIZERS
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, evaluate
+from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, Trainer, evaluate
 
 
 class Status(StrEnum):
@@ -46,9 +46,9 @@ class Metrics:
 
 @dataclass
 class _Call:
-    """One training call made by a stand-in, to be replayed exactly: its network and live knobs."""
+    """One training call made by a stand-in, to be replayed exactly: its network's functions and live knobs."""
 
-    arch: Architecture
+    trainer: Trainer
     epochs: int
     live: dict[str, Any]
 
@@ -64,6 +64,10 @@ class _Provisional:
     history_length: int
     calls: list[_Call] = field(default_factory=list)
 
+
+# A play whose compile has not caught up after this many stand-in calls (~10 s of frames) waits for it, so
+# the replay stays short.
+MAX_PROVISIONAL_CALLS = 300
 
 LIVE_FIELDS = ("learning_rate", "regularization", "regularization_rate", "batch_size", "lr_schedule",
                "lr_schedule_params")
@@ -140,9 +144,13 @@ class TrainingSession:
         from app.engine.snapshot import grid_inputs
 
         with self._lock:
-            TRAINERS.get(self.architecture)(*self._arguments(0, self._live_tensors()))
+            trainer, args = TRAINERS.get(self.architecture), self._arguments(0, self._live_tensors())
+            trainer.graph(*args)  # the stand-in of every other width of this kind of network
+            trainer(*args)
             names = self.spec.features
-            self.predict(np.concatenate([grid_inputs(resolution, names), grid_inputs(neuron_resolution, names)]))
+            grid = np.concatenate([grid_inputs(resolution, names), grid_inputs(neuron_resolution, names)])
+            # traced here and now, where ``predict`` would run op by op and trace in the background
+            PREDICTORS.get(self.shape)(self.params, tf.constant(grid, tf.float32))
 
     # -- construction -------------------------------------------------------------------------
 
@@ -223,20 +231,31 @@ class TrainingSession:
         with self._lock:
             if self.status is Status.DIVERGED:
                 raise Diverged(self.message or "training diverged")
-            arch = self.architecture
-            if not provisional or self._can_settle_now(arch):
-                self.settle()
-                self._run(TRAINERS.get(arch), epochs, self._live_tensors())
-                return
-            if self._provisional is None:
-                self._provisional = _Provisional(list(self.params), list(self.slots), self.step, self.epoch,
-                                                 len(self.history))
+            trainer = TRAINERS.get(self.architecture)
             live = self._live_tensors()
-            self._run(TRAINERS.get(arch).stand_in(epochs, self._arguments(0, live)), epochs, live)
-            self._provisional.calls.append(_Call(arch, epochs, live))
-            # Every network the replay needs (a batch-size change makes another one); queued at most once each.
-            for call in {c.arch: c for c in self._provisional.calls}.values():
-                TRAINERS.compile_later(call.arch, self._arguments(0, call.live))
+            waiting = self._provisional.calls if self._provisional else []
+            if not provisional or len(waiting) >= MAX_PROVISIONAL_CALLS or \
+                    all(t.compiled for t in (trainer, *(c.trainer for c in waiting))):
+                self._exactly(trainer, epochs, live)
+                return
+            mark = self._provisional or _Provisional(list(self.params), list(self.slots), self.step, self.epoch,
+                                                     len(self.history))
+            try:
+                self._run(trainer.stand_in(epochs, self._arguments(0, live)), epochs, live)
+            except Diverged:  # the exact numbers decide whether it really diverges
+                self.status, self.message = Status.IDLE, None
+                self._exactly(trainer, epochs, live)
+                return
+            self._provisional = mark
+            mark.calls.append(_Call(trainer, epochs, live))
+            for call in {id(c.trainer): c for c in mark.calls}.values():  # a batch-size change adds a network
+                call.trainer.compile_later(self._arguments(0, call.live))
+
+    def _exactly(self, trainer: Trainer, epochs: int, live: dict[str, Any]) -> None:
+        self.settle()
+        if self.status is Status.DIVERGED:  # the replay diverged
+            raise Diverged(self.message or "training diverged")
+        self._run(trainer, epochs, live)
 
     @property
     def provisional(self) -> bool:
@@ -248,23 +267,17 @@ class TrainingSession:
         with self._lock:
             if self._provisional is None:
                 return True
-            if not wait and not self._can_settle_now(None):
+            if not wait and not all(call.trainer.compiled for call in self._provisional.calls):
                 return False
             mark, self._provisional = self._provisional, None
-            status, message = self.status, self.message  # a divergence after the last provisional call stands
             self.params, self.slots, self.step, self.epoch = list(mark.params), list(mark.slots), mark.step, mark.epoch
             del self.history[mark.history_length:]
             for call in mark.calls:
                 try:
-                    self._run(TRAINERS.get(call.arch), call.epochs, call.live)
+                    self._run(call.trainer, call.epochs, call.live)
                 except Diverged:  # the exact numbers diverged where the stand-in did not: keep the last finite ones
-                    return True
-            self.status, self.message = status, message
+                    break
             return True
-
-    def _can_settle_now(self, arch: Architecture | None) -> bool:
-        pending = [call.arch for call in self._provisional.calls] if self._provisional else []
-        return all(TRAINERS.compiled(a) for a in (*pending, *([arch] if arch else [])))
 
     def _arguments(self, epochs: int, live: dict[str, Any]) -> tuple:
         return (self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64), tf.constant(epochs, tf.int64),

@@ -12,7 +12,7 @@ Three ways to run the same loop, from no wait to full speed (``Trainer``):
     trace, ~500 epochs/s;
   - XLA, compiled per ``Architecture`` (static shapes): ~1 s to compile, 3,000–10,000 epochs/s.
 XLA is the exact version (graph mode when ``jit_compile`` is off): its numbers are a session's. While it
-compiles on a background thread (``Trainers.compile_later``), live play trains provisionally on the others
+compiles on a background thread (``Trainer.compile_later``), live play trains provisionally on the others
 and replays exactly afterwards (``TrainingSession.train``).
 """
 
@@ -231,22 +231,26 @@ class ShapeFree:
 class Trainer:
     """The training functions of one architecture. Calling it runs the exact version: XLA-compiled when
     ``arch.jit_compile``, else graph mode; ``graph`` runs the graph-mode one (shared by every width) and
-    ``eager`` the same op by op. ``stand_in`` picks the fastest that needs no wait.
+    ``eager`` the same op by op. ``stand_in`` picks between those two while the exact one is not compiled.
 
     They give the same numbers up to float rounding (~1e-7 after hundreds of epochs), not bitwise, so a
-    session's reference numbers are always the exact version's.
+    session's reference numbers are always the exact version's. A session holds on to the ``Trainer`` of
+    every provisional call, so a compile done in the background stays done even if the cache drops it.
     """
 
-    # Op by op an update costs ~3–7 ms: a call with more updates is faster traced.
+    # Op by op an update costs ~3–7 ms: a call with more updates is faster traced (then it waits for the trace).
     MAX_EAGER_UPDATES = 64
 
     def __init__(self, arch: Architecture) -> None:
+        self.arch = arch
         self._shape_free = GRAPH_TRAINERS.get(arch.kind)
         self._batch_size = tf.constant(arch.batch_size, tf.int64)
         self._updates_per_epoch = -(-arch.n_train // arch.batch_size)
         self._xla = tf.function(_training_loop(arch.kind, (arch.n_train, arch.batch_size)), jit_compile=True,
                                 reduce_retracing=True, autograph=False) if arch.jit_compile else None
         self._compiled = threading.Event()
+        self._queued = False
+        self._lock = threading.Lock()
 
     def graph(self, *args):
         return self._shape_free(*args, self._batch_size)
@@ -270,10 +274,30 @@ class Trainer:
         self._compiled.set()
         return result
 
+    def compile_later(self, args: tuple) -> None:
+        """Make the graph-mode version, then the exact one, ready on the background thread by running them on
+        ``args`` (zero epochs; the results are dropped). Does nothing if compiled or queued already."""
+        with self._lock:
+            if self.compiled or self._queued:
+                return
+            self._queued = True
+
+        def compile_now() -> None:
+            try:
+                self.graph(*args)
+                self(*args)
+            except Exception:  # the session keeps training provisionally; an exact call will say why
+                log.exception("Background compile of %s failed", self.arch)
+            finally:
+                with self._lock:
+                    self._queued = False
+
+        BACKGROUND.submit(compile_now)
+
 
 class FunctionCache(Generic[K]):
-    """Compiled functions by what shapes their graph (an ``Architecture`` or a ``Shape``), least recently
-    used evicted (each costs 5–11 MB)."""
+    """Functions by what shapes their graph (an ``Architecture``, a ``Kind`` or a ``Shape``), built on first
+    use; the least recently used are dropped beyond ``capacity``."""
 
     def __init__(self, build: Callable[[K], Callable], capacity: int = 64) -> None:
         self._build = build
@@ -299,39 +323,7 @@ class FunctionCache(Generic[K]):
 GRAPH_TRAINERS = FunctionCache(lambda kind: ShapeFree(_training_loop(kind, None)))
 
 
-class Trainers(FunctionCache[Architecture]):
-    """``Trainer``s by architecture, with one background thread that compiles exact versions ahead of use."""
-
-    def __init__(self, capacity: int = 64) -> None:
-        super().__init__(Trainer, capacity)
-        self._queued: set[Architecture] = set()
-
-    def compiled(self, arch: Architecture) -> bool:
-        return self.get(arch).compiled
-
-    def compile_later(self, arch: Architecture, args: tuple) -> None:
-        """Make ``arch``'s graph-mode version, then its exact version, ready in the background by running them
-        on ``args`` (zero epochs; the results are dropped). Does nothing if compiled or queued already."""
-        trainer = self.get(arch)
-        with self._lock:
-            if trainer.compiled or arch in self._queued:
-                return
-            self._queued.add(arch)
-
-        def compile_now() -> None:
-            try:
-                trainer.graph(*args)
-                trainer(*args)
-            except Exception:  # the session keeps training provisionally; a later exact call will say why
-                log.exception("Background compile of %s failed", arch)
-            finally:
-                with self._lock:
-                    self._queued.discard(arch)
-
-        BACKGROUND.submit(compile_now)
-
-
-TRAINERS = Trainers()
+TRAINERS: FunctionCache[Architecture] = FunctionCache(Trainer)  # each compiled XLA function costs 5–11 MB
 
 
 @dataclass(frozen=True)

@@ -136,10 +136,15 @@ def get(name: str) -> Callable[..., Any]:
         raise ValueError(f"Unknown operation {name!r}. Expected one of: {', '.join(OPERATIONS)}") from None
 
 
+# Operations that need no settled session: ``frame`` shows live play as it is, ``update`` only changes the
+# knobs of calls to come (the replay knows each call's own), ``reset`` and ``load_state`` drop the replay.
+UNSETTLED = {frame, update, reset, load_state}
+
+
 def run(session: TrainingSession, name: str, kwargs: dict[str, Any]) -> Any:
-    """Apply operation ``name`` to ``session``: how every backend executes a call. Every operation but
-    ``frame`` sees the session settled: exact numbers, never the stand-ins of live play."""
+    """Apply operation ``name`` to ``session``: how every backend executes a call. The others see the session
+    settled: exact numbers, never the stand-ins of live play (``TrainingSession.train``)."""
     op = get(name)
-    if op is not frame:
+    if op not in UNSETTLED:
         session.settle()
     return op(session, **kwargs)

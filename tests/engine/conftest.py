@@ -26,6 +26,6 @@ def fresh_trainers(monkeypatch):
 
     monkeypatch.setattr(trainer, "GRAPH_TRAINERS", trainer.FunctionCache(trainer.GRAPH_TRAINERS._build))
     monkeypatch.setattr(session, "PREDICTORS", trainer.FunctionCache(trainer.PREDICTORS._build))
-    trainers = trainer.Trainers()
+    trainers = trainer.FunctionCache(trainer.Trainer)
     monkeypatch.setattr(session, "TRAINERS", trainers)
     return trainers

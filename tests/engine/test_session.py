@@ -3,6 +3,7 @@ import time
 
 import keras
 import numpy as np
+import tensorflow as tf
 import pytest
 
 from app.engine.features import transform
@@ -291,9 +292,9 @@ def test_a_divergence_after_provisional_epochs_survives_settling(fresh_trainers)
 
 def test_play_settles_even_when_a_network_it_replays_was_evicted_from_the_cache(monkeypatch):
     from app.engine import session as session_module
-    from app.engine.trainer import Trainers
+    from app.engine.trainer import FunctionCache, Trainer
 
-    monkeypatch.setattr(session_module, "TRAINERS", Trainers(capacity=2))
+    monkeypatch.setattr(session_module, "TRAINERS", FunctionCache(Trainer, capacity=2))
     s = TrainingSession(TrainingSpec(dataset="xor", num_samples=120, hidden_layers=(3, 4), activation="selu"))
     s.train(2, provisional=True)  # network A
     s.update(batch_size=15)
@@ -305,3 +306,34 @@ def test_play_settles_even_when_a_network_it_replays_was_evicted_from_the_cache(
         time.sleep(0.05)
         s.train(1, provisional=True)
     assert not s.provisional
+
+
+def _blows_up(*args):
+    """A training function whose results are all NaN."""
+    nan = lambda t: tf.fill(tf.shape(t), float("nan"))  # noqa: E731
+    params, slots, step = args[0], args[1], args[2]
+    loss = {"loss": tf.constant(float("nan"))}
+    return [nan(p) for p in params], [nan(s) for s in slots], step, loss, loss
+
+
+def test_a_stand_in_that_diverges_leaves_the_verdict_to_the_exact_numbers(fresh_trainers, monkeypatch):
+    from app.engine.trainer import Trainer
+
+    monkeypatch.setattr(Trainer, "stand_in", lambda self, epochs, args: _blows_up)
+    played, waited = TrainingSession(SMALL), TrainingSession(SMALL)
+    played.train(3, provisional=True)
+    waited.train(3)
+    assert played.status is Status.IDLE and not played.provisional
+    _same(played, waited)
+
+
+def test_training_refuses_to_go_on_after_the_replay_diverged(fresh_trainers, monkeypatch):
+    from app.engine.trainer import Trainer
+
+    s = TrainingSession(SMALL)
+    s.train(2, provisional=True)
+    assert s.provisional
+    monkeypatch.setattr(Trainer, "__call__", lambda self, *args: _blows_up(*args))
+    with pytest.raises(Diverged):
+        s.train(2)
+    assert s.status is Status.DIVERGED and s.epoch == 0 and not s.provisional

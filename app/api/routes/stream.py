@@ -29,6 +29,7 @@ router = APIRouter(tags=["sessions"])
 TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
 MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
 BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and reads commands meanwhile)
+COMPILING_POLL_SECONDS = 0.5  # a paused stream whose last frame said "compiling" sends a fresh one this often
 CLOSE_NOT_FOUND = 4404
 CLOSE_POLICY = 1008  # Origin not allowed
 CLOSE_TOO_BIG = 1009
@@ -141,6 +142,7 @@ class Stream:
         self._playing = False
         self.epochs = 1  # per call while playing; adapted from measured time
         self.rate = 0.0  # epochs per second, smoothed
+        self.compiling = False  # the last frame sent while paused said so
         self.queue: asyncio.Queue[str | bytes | None] = asyncio.Queue()
 
     @property
@@ -182,6 +184,14 @@ class Stream:
                     if self.playing:
                         await self.play_once()
                     await asyncio.sleep(0)  # let the reader run between calls
+                elif self.compiling:  # paused before the compile finished: show the settled numbers once ready
+                    try:
+                        message = await asyncio.wait_for(self.queue.get(), COMPILING_POLL_SECONDS)
+                    except asyncio.TimeoutError:
+                        await self.send_frame(all_features=False)
+                        continue
+                    if not await self.handle(message):
+                        return
                 else:
                     if not await self.handle(await self.queue.get()):
                         return
@@ -257,6 +267,8 @@ class Stream:
             epochs_per_second=round(self.rate, 1) if self.playing else 0.0)
 
     async def _send(self, header: str, data: bytes) -> None:
+        if not self.playing:
+            self.compiling = json.loads(header).get("compiling", False)
         await self.ws.send_text(header)
         await self.ws.send_bytes(data)
 

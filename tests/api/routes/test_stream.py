@@ -45,6 +45,26 @@ def test_stream_sends_a_frame_on_connect(client, session_id):
             "status", "message"} <= set(header)
 
 
+def test_a_new_network_plays_at_once_and_a_pause_before_its_compile_shows_the_settled_numbers(client):
+    # a network no other test builds: nothing of it is compiled yet
+    sid = _create(client, hidden_layers=[7, 5], activation="softsign", batch_size=9)
+    with client.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
+        assert _frame(ws)["compiling"] is False
+        ws.send_json({"type": "play"})
+        first = _frame(ws)
+        assert first["epoch"] > 0 and first["compiling"] is True  # trained by a stand-in, not waiting
+        ws.send_json({"type": "pause"})
+        header = _frame(ws)
+        while header["playing"]:
+            header = _frame(ws)
+        paused_at = header["epoch"]
+        while header["compiling"]:  # the stream sends a fresh frame once the replay is exact
+            header = _frame(ws)
+        assert header["epoch"] == paused_at and not header["playing"]
+    described = client.get(f"/api/sessions/{sid}").json()
+    assert described["epoch"] == paused_at and described["train_loss"] == header["train_loss"]
+
+
 def test_play_sends_frames_with_growing_epochs_and_pause_stops(client, session_id):
     with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
         _frame(ws)
