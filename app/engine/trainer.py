@@ -18,6 +18,7 @@ and replays exactly afterwards (``TrainingSession.train``).
 
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -297,19 +298,24 @@ class Trainer:
 
 class FunctionCache(Generic[K]):
     """Functions by what shapes their graph (an ``Architecture``, a ``Kind`` or a ``Shape``), built on first
-    use; the least recently used are dropped beyond ``capacity``."""
+    use. Beyond ``capacity`` the least recently used are let go; one that something still holds (a session's
+    provisional calls hold their ``Trainer``) is found again rather than built and compiled a second time."""
 
     def __init__(self, build: Callable[[K], Callable], capacity: int = 64) -> None:
         self._build = build
         self._capacity = capacity
         self._functions: OrderedDict[K, Callable] = OrderedDict()
+        self._held: weakref.WeakValueDictionary[K, Callable] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
 
     def get(self, key: K) -> Callable:
         with self._lock:
             fn = self._functions.get(key)
             if fn is None:
-                fn = self._functions[key] = self._build(key)
+                fn = self._held.get(key)
+                if fn is None:
+                    fn = self._held[key] = self._build(key)
+                self._functions[key] = fn
                 while len(self._functions) > self._capacity:
                     self._functions.popitem(last=False)
             else:
