@@ -69,3 +69,20 @@ def test_a_stand_in_runs_op_by_op_until_traced_and_never_for_a_long_call(fresh_t
     assert trainer.stand_in(13, _arguments(session, 0)) == trainer.graph  # 65 updates: faster traced
     trainer.graph(*_arguments(session, 0))
     assert trainer.stand_in(1, _arguments(session, 0)) == trainer.graph
+
+
+def test_the_cache_lets_go_of_the_least_recently_used_but_finds_one_still_held_elsewhere():
+    from app.engine.trainer import FunctionCache
+
+    built = []
+
+    class Function:
+        def __init__(self, key):
+            built.append(key)
+
+    cache = FunctionCache(Function, capacity=1)
+    held = cache.get("a")
+    cache.get("b")  # lets "a" go, but it is still held
+    assert cache.get("a") is held and built == ["a", "b"]
+    cache.get("c")  # lets "a" go again; "b" is held by nobody
+    assert cache.get("b") is not None and built == ["a", "b", "c", "b"]
