@@ -35,10 +35,12 @@ log = logging.getLogger(__name__)
 LOST = ("The worker process that hosted this session stopped unexpectedly; its training state is lost. "
         "Create a new session.")
 MAX_FAILED_STARTS = 3  # workers dying before their first answer: a broken install, not bad luck
-POLL_SECONDS = 0.002
-# A new session joins a worker that compiled its kind of network unless that one hosts more than
-# RATIO × the least loaded + SLACK sessions.
-AFFINITY_RATIO, AFFINITY_SLACK = 1.25, 2  # how often a call waits on a session being moved (rare, and only for milliseconds)
+POLL_SECONDS = 0.002  # how often a call waits on a session being moved (rare, and only for milliseconds)
+# A new session joins a worker that compiled its network unless that one hosts more than RATIO × the least
+# loaded + SLACK sessions; else one that traced its kind of network unless that one hosts more than the
+# least loaded + KIND_SLACK.
+AFFINITY_RATIO, AFFINITY_SLACK = 1.25, 2
+KIND_SLACK = 1
 
 
 class WorkerProcess:
@@ -63,6 +65,7 @@ class WorkerProcess:
         self.sessions: set[str] = set()  # hosted here now
         self.created = 0  # sessions ever built here (each leaks a little)
         self.compiled: set[tuple] = set()  # compile_key of every session built here
+        self.traced: set[tuple] = set()  # kind_key of every session built here
         self.alive = True
         self.answered = False  # it started: TensorFlow imported, requests served
         self.retiring = False  # takes no new sessions; closes once its sessions moved
@@ -152,6 +155,21 @@ def compile_key(spec: TrainingSpec) -> tuple | None:
             s.num_samples, s.train_ratio)
 
 
+def kind_key(spec: TrainingSpec) -> tuple | None:
+    """What decides the graph-mode stand-ins a session plays on before it is compiled (``trainer.Kind``): a
+    worker that traced them shows a new width's first frame at once instead of op by op."""
+    try:
+        s = spec.resolved()
+    except (ValueError, LookupError):
+        return None
+    return (s.activations, s.problem, s.num_classes, s.loss, s.optimizer, s.lr_schedule)
+
+
+def _remember(worker: "WorkerProcess", spec: TrainingSpec) -> None:
+    worker.compiled.add(compile_key(spec))
+    worker.traced.add(kind_key(spec))
+
+
 def _complete(future: Future, *, result: Any = None, error: BaseException | None = None) -> None:
     try:
         if error is not None:
@@ -215,13 +233,13 @@ class ProcessBackend(SessionBackend):
             return
         for worker in self.workers():
             worker.request("prewarm", payload=(TrainingSpec(), resolution, neuron_resolution))
-            worker.compiled.add(compile_key(TrainingSpec()))
+            _remember(worker, TrainingSpec())
 
     def _spawn(self) -> WorkerProcess:
         worker = WorkerProcess(**self._options, on_exit=self._exited)
         if self._prewarm is not None:
             worker.request("prewarm", payload=(TrainingSpec(), *self._prewarm))  # answered when done; unread
-            worker.compiled.add(compile_key(TrainingSpec()))
+            _remember(worker, TrainingSpec())
         return worker
 
     def _exited(self, worker: WorkerProcess) -> None:
@@ -250,28 +268,32 @@ class ProcessBackend(SessionBackend):
         worker = self._where.get(session_id)
         return worker.pid if worker is not None else None
 
-    def _choose(self, key: tuple | None) -> WorkerProcess:
-        """The least-loaded worker; but one that already compiled this kind of network if it is not much
-        busier, since a compile costs a second where a call costs milliseconds."""
+    def _choose(self, spec: TrainingSpec) -> WorkerProcess:
+        """The least-loaded worker; but one that already compiled this network if it is not much busier, since
+        a compile costs a second where a call costs milliseconds; else one that traced its kind if it is
+        hardly busier (a new width plays at once there, op by op elsewhere)."""
         with self._lock:
             candidates = [w for w in self._workers if w.alive and not w.retiring] or self._workers
             if not candidates:
                 raise RuntimeError("the worker pool is closed")
             least = min(candidates, key=lambda w: len(w.sessions))
-            warm = [w for w in candidates if key in w.compiled]
-            if warm:
-                best = min(warm, key=lambda w: len(w.sessions))
-                if len(best.sessions) <= len(least.sessions) * AFFINITY_RATIO + AFFINITY_SLACK:
-                    return best
+            key, kind = compile_key(spec), kind_key(spec)
+            preferences = [([w for w in candidates if key in w.compiled],
+                            len(least.sessions) * AFFINITY_RATIO + AFFINITY_SLACK),
+                           ([w for w in candidates if kind in w.traced], len(least.sessions) + KIND_SLACK)]
+            for preferred, most in preferences:
+                if preferred:
+                    best = min(preferred, key=lambda w: len(w.sessions))
+                    if len(best.sessions) <= most:
+                        return best
             return least
 
     # -- sessions ------------------------------------------------------------------------------
 
     async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
         self.start()
-        key = compile_key(spec)
         for attempt in range(3):  # a worker dying just now is no reason to refuse the session
-            worker = self._choose(key)
+            worker = self._choose(spec)
             worker.sessions.add(session_id)
             worker.created += 1
             self._where[session_id] = worker
@@ -285,7 +307,7 @@ class ProcessBackend(SessionBackend):
             except BaseException:
                 self._forget(session_id, worker)
                 raise
-            worker.compiled.add(key)
+            _remember(worker, spec)
             self._maybe_recycle(worker)
             return described
         raise AssertionError("unreachable")
@@ -362,7 +384,7 @@ class ProcessBackend(SessionBackend):
         state = await old.ask("call", session_id, ("export_state", {}))
         await new.ask("restore", session_id, state)
         new.created += 1
-        new.compiled.add(compile_key(state["spec"]))
+        _remember(new, state["spec"])
         if self._prewarm is not None:
             resolution, neuron_resolution = self._prewarm
             await new.ask("call", session_id, ("warm", {"resolution": resolution,

@@ -13,7 +13,7 @@ import pytest
 from app.engine.session import Diverged
 from app.engine.spec import TrainingSpec
 from app.sessions.backend import InProcessBackend, NotHosted, SessionLost
-from app.sessions.processes import ProcessBackend
+from app.sessions.processes import ProcessBackend, compile_key, kind_key
 
 SPEC = TrainingSpec(dataset="spiral", num_samples=120, hidden_layers=(4, 3), optimizer="adam")
 OTHER = TrainingSpec(dataset="xor", num_samples=80, hidden_layers=(3,))
@@ -203,3 +203,27 @@ def test_a_new_session_joins_a_worker_that_compiled_its_network_unless_that_one_
         i += 1
     runner(pool.add("kind-last", same))
     assert pool.pid_of("kind-last") != home
+
+
+class Placed:
+    """What placement reads of a worker."""
+
+    def __init__(self, sessions: int, *, compiled=(), traced=()) -> None:
+        self.alive, self.retiring = True, False
+        self.sessions = {f"s{i}" for i in range(sessions)}
+        self.compiled, self.traced = set(compiled), set(traced)
+
+
+def test_a_new_width_goes_to_a_worker_that_traced_its_kind_unless_that_one_is_busier():
+    backend = ProcessBackend(workers=2)
+    spec = TrainingSpec(dataset="xor", num_samples=80, hidden_layers=(5, 3), activation="elu")
+    traced, other = Placed(3, traced={kind_key(spec)}), Placed(2)
+    backend._workers = [traced, other]
+    assert backend._choose(spec) is traced  # one more than the least loaded: a ready trace is worth it
+    traced.sessions.add("s3")
+    assert backend._choose(spec) is other
+    compiled = Placed(4, compiled={compile_key(spec)})
+    backend._workers = [traced, other, compiled]
+    assert backend._choose(spec) is compiled  # its exact network: up to 1.25 × the least loaded + 2
+    backend._workers = []
+    backend.close()
