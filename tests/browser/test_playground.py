@@ -271,6 +271,7 @@ def test_choices_read_in_the_chosen_language_and_switch_live(page: Page, live_se
     options = httpx.get(f"{live_server}/api/options").json()
     loss = next(e for e in options["losses"] if e["name"] == options["default_losses"]["binary"])
     spiral = next(e for e in options["datasets"] if e["name"] == "spiral")
+    decay_rate = next(e for e in options["lr_schedules"] if e["name"] == "exponential_decay")["params"]["decay_rate"]
     assert loss["label_zh"] != loss["label"] and spiral["label_zh"] != spiral["label"]
     page.set_viewport_size(DESKTOP)
     _open(page, live_server + "/?dataset=spiral&optimizer=momentum&lr_schedule=exponential_decay&regularization=l2")
@@ -279,6 +280,7 @@ def test_choices_read_in_the_chosen_language_and_switch_live(page: Page, live_se
     session = _session(page)
     selected_loss = page.locator("#pg-loss option:checked")
     dataset_label = page.locator(".pg-dataset[data-dataset='spiral'] .pg-dataset-label")
+    decay_rate_label = page.locator("label[for='pg-lr-decay_rate']")
     expect(selected_loss).to_have_text(loss["label"])
     expect(dataset_label).to_have_text(spiral["label"])
 
@@ -286,6 +288,7 @@ def test_choices_read_in_the_chosen_language_and_switch_live(page: Page, live_se
     expect(page.locator("html")).to_have_attribute("data-lang", "zh")
     expect(selected_loss).to_have_text(loss["label_zh"])
     expect(dataset_label).to_have_text(spiral["label_zh"])
+    expect(decay_rate_label).to_have_text(decay_rate["label_zh"], use_inner_text=True)
     assert {s: page.input_value(s) for s in selects} == chosen  # relabelled in place: nothing re-chosen
     assert _session(page) == session
 
@@ -297,6 +300,7 @@ def test_choices_read_in_the_chosen_language_and_switch_live(page: Page, live_se
     expect(page.locator("html")).to_have_attribute("data-lang", "en")
     expect(selected_loss).to_have_text(loss["label"])
     expect(dataset_label).to_have_text(spiral["label"])
+    expect(decay_rate_label).to_have_text("decay rate", use_inner_text=True)
     assert {s: page.input_value(s) for s in selects} == chosen
     assert _session(page) == session
     assert console_errors == []

@@ -78,7 +78,7 @@ export class Controls extends Widget {
       const id = `pg-lr-${name}`;
       const value = state.lr_schedule_params[name] ?? p.default;
       const wrap = el('div', { class: 'pg-field pg-param' }, this.$scheduleParams);
-      el('label', { for: id, text: name.replace(/_/g, ' '), title: p.description }, wrap);
+      bilingual(el('label', { for: id, title: p.description }, wrap), name.replace(/_/g, ' '), p.label_zh);
       const input = p.kind === 'bool'
         ? el('input', { id, type: 'checkbox', checked: value === true }, wrap)
         : el('input', {

@@ -51,6 +51,13 @@ def test_options_give_every_entry_a_chinese_label_from_its_registry(client, key)
         assert choice["label_zh"].strip() and choice["label_zh"] == entry.label_zh
 
 
+def test_every_schedule_parameter_is_named_in_chinese(client):
+    for schedule in client.get("/api/options").json()["lr_schedules"]:
+        for name, param in schedule["params"].items():
+            assert HAN.search(param["label_zh"]), (schedule["name"], name)
+            assert param["label_zh"] == SCHEDULES.get(schedule["name"]).params[name].label_zh
+
+
 @pytest.mark.parametrize("registry", [DATASETS, LOSSES, SCHEDULES], ids=lambda r: r.kind)
 def test_datasets_losses_and_schedules_are_named_in_chinese(registry):
     # Their English labels are plain words, which a learner reading Chinese expects translated;
