@@ -1,4 +1,5 @@
 import json
+import re
 from html.parser import HTMLParser
 
 import numpy as np
@@ -61,6 +62,13 @@ def test_page_offers_each_registered_function_in_the_select_of_its_dimension(cli
         assert selects[select] == [(e.name, e.label, e.name == selected)
                                    for e in FUNCTIONS if e.value.dimensions == dimensions]
     assert ("cubic", "x³", False) in selects["gd-function"]
+
+
+def test_the_start_inputs_hold_the_start_of_the_function_each_select_starts_on(client):
+    page = client.get(PAGE_URL).text
+    value = {name: float(v) for name, v in re.findall(r'id="(gd-x0|gd-start-x|gd-start-y)" value="([^"]+)"', page)}
+    assert (value["gd-x0"],) == FUNCTIONS.get("square").start
+    assert (value["gd-start-x"], value["gd-start-y"]) == FUNCTIONS.get("elongated_bowl").start
 
 
 def test_a_registered_function_is_accepted_and_descended(client, cubic):
