@@ -71,8 +71,7 @@ class InProcessBackend(SessionBackend):
         session = self._sessions.get(session_id)
         if session is None:
             raise NotHosted(session_id)
-        fn = operations.get(op)
-        return await asyncio.get_running_loop().run_in_executor(self._pool, lambda: fn(session, **kwargs))
+        return await asyncio.get_running_loop().run_in_executor(self._pool, operations.run, session, op, kwargs)
 
     def remove(self, session_id: str) -> None:
         self._sessions.pop(session_id, None)
