@@ -4,9 +4,9 @@ import math
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -55,7 +55,7 @@ class _Call:
 
 @dataclass
 class _Provisional:
-    """Where a session left the exact path, and the graph-mode calls made since."""
+    """Where a session left the exact path, and the stand-in calls made since."""
 
     params: list[tf.Tensor]
     slots: list[tf.Tensor]
@@ -144,9 +144,8 @@ class TrainingSession:
         from app.engine.snapshot import grid_inputs
 
         with self._lock:
-            trainer, args = TRAINERS.get(self.architecture), self._arguments(0, self._live_tensors())
-            trainer.graph(*args)  # the stand-in of every other width of this kind of network
-            trainer(*args)
+            # with the graph-mode version: the stand-in of every other width of this kind of network
+            TRAINERS.get(self.architecture).compile(self._arguments(0, self._live_tensors()))
             names = self.spec.features
             grid = np.concatenate([grid_inputs(resolution, names), grid_inputs(neuron_resolution, names)])
             # traced here and now, where ``predict`` would run op by op and trace in the background

@@ -169,7 +169,29 @@ def _layout(value: Any) -> Any:
 
 
 # Traces and compiles that nobody waits for run here, one at a time.
-BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="compile")
+_BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="compile")
+_queued: set[Hashable] = set()  # what is queued or running there now
+_queued_lock = threading.Lock()
+
+
+def in_background(key: Hashable, job: Callable[[], Any]) -> None:
+    """Run ``job`` on the background thread unless a job for ``key`` is queued or running already. A job that
+    fails is logged: whoever waited for nothing loses nothing, and a later call in the open will say why."""
+    with _queued_lock:
+        if key in _queued:
+            return
+        _queued.add(key)
+
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("Background work for %s failed", key)
+        finally:
+            with _queued_lock:
+                _queued.discard(key)
+
+    _BACKGROUND.submit(run)
 
 
 class ShapeFree:
@@ -180,7 +202,6 @@ class ShapeFree:
         self.eager = fn  # the same function run op by op: no trace to wait for, slower per step
         self._traced: dict[tuple, Callable] = {}
         self._ready: set[tuple] = set()
-        self._queued: set[tuple] = set()
         self._lock = threading.Lock()
 
     def ready(self, *args) -> bool:
@@ -212,21 +233,8 @@ class ShapeFree:
 
     def warm_later(self, *args) -> None:
         key = _layout(args)
-        with self._lock:
-            if key in self._ready or key in self._queued:
-                return
-            self._queued.add(key)
-
-        def warm() -> None:
-            try:
-                self(*args)
-            except Exception:
-                log.exception("Background trace failed")
-            finally:
-                with self._lock:
-                    self._queued.discard(key)
-
-        BACKGROUND.submit(warm)
+        if key not in self._ready:
+            in_background((self, key), lambda: self._call(key, args))
 
 
 class Trainer:
@@ -250,8 +258,9 @@ class Trainer:
         self._xla = tf.function(_training_loop(arch.kind, (arch.n_train, arch.batch_size)), jit_compile=True,
                                 reduce_retracing=True, autograph=False) if arch.jit_compile else None
         self._compiled = threading.Event()
-        self._queued = False
-        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Trainer({self.arch})"
 
     def graph(self, *args):
         return self._shape_free(*args, self._batch_size)
@@ -275,25 +284,16 @@ class Trainer:
         self._compiled.set()
         return result
 
+    def compile(self, args: tuple) -> None:
+        """Make the graph-mode version, then the exact one, ready by running them on ``args`` (zero epochs; the
+        results are dropped)."""
+        self.graph(*args)
+        self(*args)
+
     def compile_later(self, args: tuple) -> None:
-        """Make the graph-mode version, then the exact one, ready on the background thread by running them on
-        ``args`` (zero epochs; the results are dropped). Does nothing if compiled or queued already."""
-        with self._lock:
-            if self.compiled or self._queued:
-                return
-            self._queued = True
-
-        def compile_now() -> None:
-            try:
-                self.graph(*args)
-                self(*args)
-            except Exception:  # the session keeps training provisionally; an exact call will say why
-                log.exception("Background compile of %s failed", self.arch)
-            finally:
-                with self._lock:
-                    self._queued = False
-
-        BACKGROUND.submit(compile_now)
+        """``compile`` on the background thread, unless compiled or queued already."""
+        if not self.compiled:
+            in_background(self, lambda: self.compile(args))
 
 
 class FunctionCache(Generic[K]):

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import BACKGROUND
+from app.engine.trainer import in_background
 from app.sessions import operations
 
 
@@ -85,7 +85,7 @@ class InProcessBackend(SessionBackend):
     def prewarm(self, resolution: int, neuron_resolution: int) -> None:
         # On the engine's background thread: a cold compile takes seconds and must not hold a training thread,
         # and that thread is joined at exit (a daemon thread still inside TensorFlow at exit aborts the process).
-        BACKGROUND.submit(lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution))
+        in_background("prewarm", lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
