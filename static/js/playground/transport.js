@@ -35,10 +35,10 @@ export class Transport extends Widget {
     bilingual(el('span', { class: 'pg-counter-label' }, counter), 'Epoch', '轮次');
     this.$epoch = el('output', { id: 'pg-epoch', text: '000,000', 'aria-live': 'off' }, counter);
     this.$rate = el('span', { id: 'pg-rate', class: 'pg-rate muted' }, counter);
-    // A network's first second: it trains in graph mode while its XLA version compiles.
+    // A new network's first second: it trains without XLA (op by op, then in graph mode) while XLA compiles it.
     this.$compiling = bilingual(el('span', {
       id: 'pg-compiling', class: 'pg-rate muted', hidden: '',
-      title: 'Training in graph mode while XLA compiles this network; the numbers are replayed exactly once it is ready.',
+      title: 'Training without XLA while XLA compiles this network; the numbers are replayed exactly once it is ready.',
     }, counter), 'compiling XLA…', '正在编译 XLA…');
     this.$status = el('p', { id: 'pg-status', class: 'pg-status', role: 'status' }, this.options.statusContainer ?? container);
     this._playing = false;
