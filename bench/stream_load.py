@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx  # noqa: E402
 import websockets  # noqa: E402
 
-from app import devserver  # noqa: E402
+from tests import devserver  # noqa: E402
 # Adam at 0.003 with batches of 25: at 0.01 with batches of 10 the test loss levels off near 0.11.
 # bench/train_throughput.py's C2 (250 training points, batch 10, SGD 0.03), here with a full frame each time.
 C2 = {"dataset": "spiral", "hidden_layers": [8] * 6, "activation": "tanh"}

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app import devserver
+from tests import devserver
 from tests.apps import MANY_CLIENTS, in_process_app
 
 

@@ -1,4 +1,5 @@
-"""Run the app as a user does (``python -m app``) on a free loopback port: for tests and benchmarks."""
+"""Run the app as a user does (``python -m app``) on a free loopback port: for tests and benchmarks only (it
+needs httpx, a test dependency, so it lives beside the tests rather than in the app package)."""
 
 import contextlib
 import os
