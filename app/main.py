@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app.api.errors import install_error_handlers
+from app.api.errors import UnhandledErrors, install_error_handlers
 from app.api.middleware import BodySizeLimit, SecurityHeaders
 from app.api.main import api_router
 from app.api.routes import pages
@@ -79,8 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_tracked_clients=settings.max_tracked_clients,
         train_seconds_per_minute=settings.max_train_seconds_per_minute)
     install_error_handlers(app)
-    # The last added runs first: security headers go on every answer, CORS preflights included.
+    # The last added runs first: security headers go on every answer, CORS preflights and 500s included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(UnhandledErrors)
     if settings.cors_allow_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_allow_origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
