@@ -100,8 +100,10 @@ async def update_session(manager: ManagerDep, session_id: SessionId, patch: Sess
 @router.post("/{session_id}/train", response_model=SessionState, responses={
     **MISSING, **INVALID, 409: {"description": "Training diverged; lower the learning rate or reset"},
     429: {"description": "The session used its training time for the rolling minute", "headers": RETRY_AFTER}})
-async def train_session(manager: ManagerDep, session_id: SessionId, body: TrainRequest) -> SessionState:
-    """Train for ``epochs`` epochs; a run that diverges reports ``status: diverged`` and keeps the last finite weights."""
+async def train_session(manager: ManagerDep, session_id: SessionId, body: TrainRequest | None = None) -> SessionState:
+    """Train for ``epochs`` epochs (no body: the default); a run that diverges reports ``status: diverged`` and
+    keeps the last finite weights."""
+    body = body or TrainRequest()
     try:
         return state_of(session_id, await manager.train(session_id, body.epochs))
     except BudgetExhausted as e:

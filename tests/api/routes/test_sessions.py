@@ -196,6 +196,13 @@ def test_non_finite_numbers_and_broken_json_are_422(client, raw):
     assert "Traceback" not in r.text
 
 
+def test_train_with_no_body_runs_the_default_epochs(client):
+    sid = create(client)["id"]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["TrainRequest"]
+    r = client.post(f"/api/sessions/{sid}/train")
+    assert r.status_code == 200 and r.json()["epoch"] == schema["properties"]["epochs"]["default"]
+
+
 def test_epochs_above_the_cap_are_refused(client):
     sid = create(client)["id"]
     r = client.post(f"/api/sessions/{sid}/train", json={"epochs": 10**7})
