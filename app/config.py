@@ -8,6 +8,9 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TP_", extra="ignore")
 
@@ -40,6 +43,19 @@ class Settings(BaseSettings):
 
     # Requests.
     max_body_bytes: int = Field(1_000_000, ge=1024)
+    # Host names the app answers to besides LOOPBACK_HOSTS and `host`: a page on another name (a DNS-rebinding
+    # attack) is refused. "*" allows any and is unsafe on a learner's own machine. Comma-separated or JSON.
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    # Heatmap cells one boundary request may ask for, over the output and every neuron and feature map.
+    max_boundary_cells: int = Field(1_000_000, ge=100)
+
+    # What the app server (python -m app) enforces by itself, in front of the app.
+    max_header_bytes: int = Field(16_384, ge=1024)  # request line and headers; beyond: 431
+    header_timeout_seconds: float = Field(10.0, gt=0)  # to send a request's headers; beyond: 408 and closed
+    # Open connections, HTTP and WebSocket. Beyond it, the one waiting longest for its next request is closed
+    # to make room, so idle sockets cannot lock others out; if every one is busy, new requests answer 503.
+    max_connections: int = Field(1000, ge=2)
+    max_streams_per_client: int = Field(20, ge=1)  # live streams one client address holds; beyond: 503
     # Origins (scheme://host[:port]) other sites may call the API from; empty: CORS off.
     # From the environment: a comma-separated list or a JSON array.
     cors_allow_origins: Annotated[list[str], NoDecode] = []
@@ -64,7 +80,13 @@ class Settings(BaseSettings):
     # Compile the default network at start-up, in the background.
     prewarm: bool = True
 
-    @field_validator("cors_allow_origins", "ws_allowed_origins", mode="before")
+    def trusted_hosts(self) -> list[str]:
+        """The host names requests may name: loopback (a rebinding page never sends them), ``host`` and
+        ``allowed_hosts``."""
+        own = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host  # IPv6
+        return list(dict.fromkeys([*LOOPBACK_HOSTS, own.lower(), *(h.lower() for h in self.allowed_hosts)]))
+
+    @field_validator("cors_allow_origins", "ws_allowed_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import UnhandledErrors, install_error_handlers
-from app.api.middleware import BodySizeLimit, SecurityHeaders
+from app.api.middleware import AllowedHosts, BodySizeLimit, SecurityHeaders, StreamsPerClient
 from app.api.main import api_router
 from app.api.routes import pages
 from app.config import Settings, get_settings
@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_allow_origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Content-Type"], max_age=600)
+    app.add_middleware(StreamsPerClient, limit=settings.max_streams_per_client)
+    app.add_middleware(AllowedHosts, allowed=settings.trusted_hosts())
     app.add_middleware(SecurityHeaders)
     app.include_router(api_router)
     app.include_router(pages.router)

@@ -11,7 +11,9 @@ from app.main import create_app
 
 # Every request of a test run comes from one address, standing for many users: lift the per-client limit.
 MANY_CLIENTS = {"max_sessions_per_client_per_minute": 100_000}
+# The host name the test client sends (``TestClient``'s default base URL is http://testserver).
+TEST_HOST = {"allowed_hosts": ["testserver"]}
 
 
 def in_process_app(**settings: Any) -> FastAPI:
-    return create_app(get_settings().model_copy(update={"backend": "inprocess", **settings}))
+    return create_app(get_settings().model_copy(update={"backend": "inprocess", **TEST_HOST, **settings}))

@@ -1,4 +1,6 @@
-"""ASGI middleware: security headers on every response and a cap on request bodies."""
+"""ASGI middleware: security headers, a cap on request bodies, allowed hosts and streams per client."""
+
+import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,3 +75,83 @@ class BodySizeLimit:
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+async def deny(scope: Scope, send: Send, status: int, detail: str) -> None:
+    """Answer ``{"detail": ...}`` with ``status`` before the app runs: a response, or a refused WebSocket
+    handshake (with the same body where the server supports it, else a bare 403)."""
+    body = json.dumps({"detail": detail}).encode()
+    start = {"status": status, "headers": [(b"content-type", b"application/json"),
+                                           (b"content-length", str(len(body)).encode())]}
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", **start})
+        await send({"type": "http.response.body", "body": body})
+    elif "websocket.http.response" in scope.get("extensions", {}):
+        await send({"type": "websocket.http.response.start", **start})
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:
+        await send({"type": "websocket.close", "code": 1008, "reason": detail[:120]})
+
+
+def host_name(host_header: str) -> str:
+    """``example.org:8000`` → ``example.org``; ``[::1]:8000`` → ``[::1]``."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_allowed(name: str, allowed: list[str]) -> bool:
+    """Exact names, ``*.example.org`` for its subdomains, or ``*`` for any."""
+    return any(pattern == "*" or name == pattern or (pattern.startswith("*.") and name.endswith(pattern[1:]))
+               for pattern in allowed)
+
+
+class AllowedHosts:
+    """Refuses a request (or stream) whose ``Host`` is not one of ours, with 400.
+
+    A page on any site can make its own name resolve to 127.0.0.1 (DNS rebinding) and then talk to a server
+    on the learner's machine as if it were the same origin; its requests still name the attacker's host.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
+        self.app = app
+        self.allowed = [a.lower() for a in allowed]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        header = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+        if not host_allowed(host_name(header), self.allowed):
+            shown = header if len(header) <= 100 else header[:100] + "…"
+            return await deny(scope, send, 400, f"Unknown host {shown!r}. Expected one of: "
+                                                f"{', '.join(self.allowed)} (the server's TP_ALLOWED_HOSTS)")
+        await self.app(scope, receive, send)
+
+
+class StreamsPerClient:
+    """At most ``limit`` WebSockets open at once from one client address; beyond, the handshake answers 503.
+
+    The address is the one the server sees (behind a trusted proxy, the forwarded one), as for the other
+    per-client limits.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.open: dict[str, int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+        client = scope["client"][0] if scope.get("client") else ""
+        if self.open.get(client, 0) >= self.limit:
+            return await deny(scope, send, 503, f"Too many live streams from this client: at most {self.limit} "
+                                                f"at once; close one first")
+        self.open[client] = self.open.get(client, 0) + 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.open[client] -= 1
+            if not self.open[client]:
+                del self.open[client]

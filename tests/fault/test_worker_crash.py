@@ -11,14 +11,14 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.config import get_settings
 from app.main import create_app
-from tests.apps import MANY_CLIENTS
+from tests.apps import MANY_CLIENTS, TEST_HOST
 
 SMALL = {"dataset": "xor", "num_samples": 80}
 
 
 @pytest.fixture(scope="module")
 def processes_app():
-    settings = get_settings().model_copy(update={**MANY_CLIENTS, "backend": "processes", "workers": 2,
+    settings = get_settings().model_copy(update={**MANY_CLIENTS, **TEST_HOST, "backend": "processes", "workers": 2,
                                                  "jit_compile": False, "prewarm": False})
     app = create_app(settings)
     backend = app.state.sessions.backend

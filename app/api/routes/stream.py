@@ -15,11 +15,11 @@ import json
 import os
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from app.api.origins import stream_origin_allowed
 from app.config import get_settings
 from app.schemas.sessions import SessionPatch, WeightEdit
 from app.sessions.manager import SessionLost, SessionManager, SessionNotFound
@@ -115,15 +115,6 @@ def playing_streams(app: Any) -> Playing:
     if not hasattr(app.state, "playing_streams"):
         app.state.playing_streams = Playing()
     return app.state.playing_streams
-
-
-def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> bool:
-    """Same origin as the page (scheme-less host:port match) or listed; clients without Origin are not browsers."""
-    if origin is None:
-        return True
-    if origin in allowed:
-        return True
-    return host is not None and urlsplit(origin).netloc.lower() == host.lower()
 
 
 class Stream:
@@ -277,8 +268,7 @@ class Stream:
 async def stream(websocket: WebSocket, session_id: str) -> None:
     """Live training: commands in, frames out (see the module docstring for the protocol)."""
     manager: SessionManager = websocket.app.state.sessions
-    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"),
-                          get_settings().ws_allowed_origins):
+    if not stream_origin_allowed(websocket):
         await websocket.close(code=CLOSE_POLICY, reason="Origin not allowed")  # before accept: a 403 handshake
         return
     await websocket.accept()
