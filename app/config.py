@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     # Host names the app answers to besides LOOPBACK_HOSTS and `host`: a page on another name (a DNS-rebinding
     # attack) is refused. "*" allows any and is unsafe on a learner's own machine. Comma-separated or JSON.
     allowed_hosts: Annotated[list[str], NoDecode] = []
-    # Heatmap cells one boundary request may ask for, over the output and every neuron and feature map.
-    max_boundary_cells: int = Field(1_000_000, ge=100)
+    # Heatmap cells one boundary request may ask for, over the output and every neuron and feature map: the
+    # default grids (100², 25² per map) of the largest default network (640 neurons) take 411,000 (~3 MB).
+    max_boundary_cells: int = Field(500_000, ge=100)
 
     # What the app server (python -m app) enforces by itself, in front of the app.
     max_header_bytes: int = Field(16_384, ge=1024)  # request line and headers; beyond: 431

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str] | None = None, *, start_timeout: float = 60.0) -> Iterator[str]:
+def serve(env: dict[str, str] | None = None, *, start_timeout: float = 180.0) -> Iterator[str]:
     """Yield the base URL of a server started with ``TP_*`` settings from ``env``; stop it afterwards.
 
     Raises ``RuntimeError`` with the server's output if it exits or does not answer ``/api/health`` in

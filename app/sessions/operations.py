@@ -17,7 +17,10 @@ import numpy as np
 from app.engine import export
 from app.engine.frames import build_frame
 from app.engine.session import Diverged, Status, TrainingSession
-from app.engine.snapshot import Snapshot, snapshot
+from app.engine.snapshot import snapshot
+from app.engine.spec import TrainingSpec
+
+BOUNDARY_DECIMALS = 4  # heatmap values to 1e-4: below what a colour scale shows, and ~7 bytes a cell
 
 
 def describe(session: TrainingSession) -> dict[str, Any]:
@@ -59,9 +62,31 @@ def set_parameter(session: TrainingSession, *, layer: int, kind: str, index: tup
     return describe(session)
 
 
-def boundary(session: TrainingSession, *, resolution: int, neuron_resolution: int) -> Snapshot:
-    """The output and every hidden neuron over the input square, as float arrays."""
-    return snapshot(session, resolution, neuron_resolution)
+def boundary_cells(spec: TrainingSpec, resolution: int, neuron_resolution: int) -> int:
+    """Heatmap cells of a boundary: the output grid per output unit, the neuron grid per feature and neuron."""
+    inputs, *hidden, outputs = spec.layer_sizes
+    return resolution**2 * outputs + neuron_resolution**2 * (inputs + sum(hidden))
+
+
+def _rounded(a: np.ndarray) -> list:
+    return np.round(a.astype(np.float64), BOUNDARY_DECIMALS).tolist()
+
+
+def boundary(session: TrainingSession, *, resolution: int, neuron_resolution: int, max_cells: int) -> bytes:
+    """The output and every hidden neuron over the input square: the JSON body of ``GET .../boundary``.
+
+    Encoded here, where the session lives, so the web process only forwards bytes (190 MB of JSON built on
+    its event loop once stalled every other request for seconds); ``max_cells`` bounds the work and size.
+    """
+    cells = boundary_cells(session.spec, resolution, neuron_resolution)
+    if cells > max_cells:
+        raise ValueError(f"resolution {resolution} and neuron_resolution {neuron_resolution} ask for {cells:,} "
+                         f"heatmap cells for this network; at most {max_cells:,} (server limit). "
+                         f"Lower neuron_resolution first: every neuron has a map of its own.")
+    snap = snapshot(session, resolution, neuron_resolution)
+    body = {"resolution": snap.resolution, "output": _rounded(snap.output), "neuron_resolution": snap.neuron_resolution,
+            "neurons": [_rounded(layer) for layer in snap.neurons], "inputs": _rounded(snap.inputs)}
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 def history(session: TrainingSession) -> list[tuple[int, float, float]]:

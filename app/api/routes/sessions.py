@@ -2,7 +2,6 @@
 
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
@@ -123,8 +122,12 @@ async def reset_session(manager: ManagerDep, session_id: SessionId, body: ResetR
 @router.get("/{session_id}/boundary", response_model=Boundary, responses={**MISSING, **INVALID})
 async def read_boundary(manager: ManagerDep, settings: SettingsDep, session_id: SessionId,
                         resolution: Annotated[int | None, Query(ge=2)] = None,
-                        neuron_resolution: Annotated[int | None, Query(ge=2)] = None) -> Boundary:
-    """The output over [-6, 6]² and every hidden neuron's activation, from one batched call."""
+                        neuron_resolution: Annotated[int | None, Query(ge=2)] = None) -> Response:
+    """The output over [-6, 6]² and every hidden neuron's activation, from one batched call.
+
+    Values are rounded to 4 decimals. The output grid counts ``resolution²`` cells per output unit, the
+    neuron grid ``neuron_resolution²`` per feature and hidden neuron; together at most the server's
+    ``max_boundary_cells``."""
     _check(manager, session_id)
     res = resolution or settings.default_resolution
     nres = neuron_resolution or settings.neuron_resolution
@@ -132,13 +135,9 @@ async def read_boundary(manager: ManagerDep, settings: SettingsDep, session_id: 
         if value > settings.max_resolution:
             raise HTTPException(422, detail=f"{name} may be at most {settings.max_resolution} (server limit); "
                                             f"received {value}")
-    snap = await _call(manager, session_id, "boundary", resolution=res, neuron_resolution=nres)
-
-    def r(a: np.ndarray) -> list:
-        return np.round(a.astype(np.float64), 4).tolist()
-
-    return Boundary(resolution=res, output=r(snap.output), neuron_resolution=nres,
-                    neurons=[r(layer) for layer in snap.neurons], inputs=r(snap.inputs))
+    body = await _call(manager, session_id, "boundary", resolution=res, neuron_resolution=nres,
+                       max_cells=settings.max_boundary_cells)
+    return Response(body, media_type="application/json")  # JSON already, built where the session lives
 
 
 @router.get("/{session_id}/history", response_model=History, responses=MISSING)

@@ -4,7 +4,9 @@ import keras
 import numpy as np
 import pytest
 
+from app.config import get_settings
 from app.engine.snapshot import grid_inputs
+from app.schemas.sessions import Boundary
 
 
 def create(client, **config):
@@ -119,6 +121,25 @@ def test_boundary_resolution_above_the_limit_is_refused(client):
     sid = create(client)["id"]
     r = client.get(f"/api/sessions/{sid}/boundary?resolution=5000")
     assert r.status_code == 422 and "at most" in r.text
+
+
+def test_boundary_body_is_the_documented_model(client):
+    sid = create(client, dataset="blobs", hidden_layers=[3, 2])["id"]
+    r = client.get(f"/api/sessions/{sid}/boundary?resolution=5&neuron_resolution=3")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = Boundary.model_validate_json(r.content)
+    assert np.array(body.output).shape[:2] == (5, 5) and [np.array(n).shape for n in body.neurons] == [(3, 3, 3),
+                                                                                                      (2, 3, 3)]
+
+
+def test_boundary_beyond_the_cell_cap_is_refused_before_any_work(client):
+    cap = get_settings().max_boundary_cells
+    sid = create(client, hidden_layers=[64] * 10)["id"]
+    # 200² output cells, and 200² for each of the 2 features and 640 neurons
+    r = client.get(f"/api/sessions/{sid}/boundary?resolution=200&neuron_resolution=200")
+    assert r.status_code == 422 and f"at most {cap:,}" in r.json()["detail"]
+    assert f"{200**2 * (1 + 2 + 640):,} heatmap cells" in r.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}/boundary?resolution=200&neuron_resolution=26").status_code == 200
 
 
 def test_editing_one_weight_changes_only_that_weight(client):
