@@ -4,11 +4,13 @@
 import uvicorn
 
 from app.config import get_settings
-from app.server import uvicorn_options
+from app.server import reserve_file_descriptors, uvicorn_options
 
 
 def main() -> None:
-    uvicorn.run("app.main:app", **uvicorn_options(get_settings()))
+    settings = get_settings()
+    reserve_file_descriptors(settings.max_connections)
+    uvicorn.run("app.main:app", **uvicorn_options(settings))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ WebSocket messages are limited by the server itself to the app's ``ws_max_messag
 """
 
 import json
+import logging
+import resource
 import time
 import weakref
 from collections import OrderedDict
@@ -28,6 +30,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from app.config import Settings
 
 LINGER_SECONDS = 1.0  # after a refusal, read and drop what the client still sends, so it reads the answer
+FILE_DESCRIPTORS_BESIDES_CONNECTIONS = 256
 BUSY = "Server busy: every connection is in use; try again shortly"
 RETRY_SOON = (b"retry-after", b"1")  # busy connections are requests in progress: they end within seconds
 
@@ -185,6 +188,21 @@ async def server_busy(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.start", "status": 503, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), RETRY_SOON]})
     await send({"type": "http.response.body", "body": body})
+
+
+def reserve_file_descriptors(max_connections: int) -> None:
+    """Raise this process's open-file limit to fit ``max_connections`` sockets and the rest (TensorFlow,
+    worker pipes): reaching it first, the server could accept nobody, health checks included."""
+    needed = max_connections + FILE_DESCRIPTORS_BESIDES_CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < needed:
+        logging.getLogger("tensor_playground").warning(
+            "TP_MAX_CONNECTIONS=%d needs about %d open files; this process may open only %d", max_connections,
+            needed, target)
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

@@ -37,7 +37,9 @@ def server(url: str | None, backend: str | None = None):
     if url:
         yield url
         return
+    # Every stream comes from this one address, standing for many users: lift the per-client limits.
     env = {"TP_MAX_SESSIONS": "500", "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000",
+           "TP_MAX_STREAMS_PER_CLIENT": "1000",
            **({"TP_BACKEND": backend} if backend else {})}
     started = time.perf_counter()
     with devserver.serve(env) as base:

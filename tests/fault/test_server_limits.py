@@ -121,7 +121,8 @@ def test_a_slow_second_request_on_a_kept_alive_connection_is_cut_off_too(server)
         while b"\r\n\r\n" not in first:
             first += sock.recv(65536)
         head, body = first.split(b"\r\n\r\n", 1)
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length")))
         while len(body) < length:
             body += sock.recv(65536)
         assert status_of(first) == 200
