@@ -43,6 +43,7 @@ class Settings(BaseSettings):
 
     # Requests.
     max_body_bytes: int = Field(1_000_000, ge=1024)
+    body_timeout_seconds: float = Field(30.0, gt=0)  # to send a request body after its headers; beyond: 408
     # Host names the app answers to besides LOOPBACK_HOSTS and `host`: a page on another name (a DNS-rebinding
     # attack) is refused. "*" allows any and is unsafe on a learner's own machine. Comma-separated or JSON.
     allowed_hosts: Annotated[list[str], NoDecode] = []

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import UnhandledErrors, install_error_handlers
-from app.api.middleware import AllowedHosts, BodySizeLimit, SecurityHeaders, StreamsPerClient
+from app.api.middleware import AllowedHosts, BodySizeLimit, BodyTimeout, SecurityHeaders, StreamsPerClient
 from app.api.main import api_router
 from app.api.routes import pages
 from app.config import Settings, get_settings
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # The last added runs first: security headers go on every answer, CORS preflights and 500s included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
     app.add_middleware(UnhandledErrors)
     if settings.cors_allow_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_allow_origins,

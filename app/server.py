@@ -17,7 +17,6 @@ WebSocket messages are limited by the server itself to the app's ``ws_max_messag
 import json
 import logging
 import resource
-import time
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from app.api.middleware import send_json
 from app.config import Settings
 
 LINGER_SECONDS = 1.0  # after a refusal, read and drop what the client still sends, so it reads the answer
@@ -77,7 +77,7 @@ class HeadLimitedConnection(h11.Connection):
 
 
 # Per server: its connections waiting for a request head, oldest first (the first to close for room).
-_waiting: "weakref.WeakKeyDictionary[Any, OrderedDict[BoundedH11Protocol, float]]" = weakref.WeakKeyDictionary()
+_waiting: "weakref.WeakKeyDictionary[Any, OrderedDict[BoundedH11Protocol, None]]" = weakref.WeakKeyDictionary()
 
 
 class BoundedH11Protocol(H11Protocol):
@@ -96,7 +96,7 @@ class BoundedH11Protocol(H11Protocol):
     # Waiting for a request head: from the connection, and again after each answer.
     def _start_waiting(self) -> None:
         self._stop_waiting()
-        self.waiting[self] = time.monotonic()
+        self.waiting[self] = None
         self._deadline = self.loop.call_later(self.limits.header_timeout_seconds, self._headers_too_slow)
 
     def _stop_waiting(self) -> None:
@@ -184,10 +184,7 @@ class BoundedH11Protocol(H11Protocol):
 
 async def server_busy(scope: Any, receive: Any, send: Any) -> None:
     """The ASGI answer to a request that found every connection busy."""
-    body = json.dumps({"detail": BUSY}).encode()
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), RETRY_SOON]})
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 503, BUSY, (RETRY_SOON,))
 
 
 def reserve_file_descriptors(max_connections: int) -> None:

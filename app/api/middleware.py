@@ -1,5 +1,6 @@
-"""ASGI middleware: security headers, a cap on request bodies, allowed hosts and streams per client."""
+"""ASGI middleware: security headers, request bodies (size and time), allowed hosts, streams per client."""
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -71,24 +72,25 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, replacing_send)
 
     async def _reject(self, send: Send) -> None:
-        body = f'{{"detail":"Request body too large: at most {self.max_bytes} bytes"}}'.encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 413, f"Request body too large: at most {self.max_bytes} bytes")
+
+
+async def send_json(send: Send, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...] = (),
+                    *, prefix: str = "http") -> None:
+    """Send the whole answer ``{"detail": detail}`` (``prefix`` "websocket.http" refuses a handshake with it)."""
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": f"{prefix}.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": f"{prefix}.response.body", "body": body})
 
 
 async def deny(scope: Scope, send: Send, status: int, detail: str) -> None:
     """Answer ``{"detail": ...}`` with ``status`` before the app runs: a response, or a refused WebSocket
     handshake (with the same body where the server supports it, else a bare 403)."""
-    body = json.dumps({"detail": detail}).encode()
-    start = {"status": status, "headers": [(b"content-type", b"application/json"),
-                                           (b"content-length", str(len(body)).encode())]}
     if scope["type"] == "http":
-        await send({"type": "http.response.start", **start})
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, status, detail)
     elif "websocket.http.response" in scope.get("extensions", {}):
-        await send({"type": "websocket.http.response.start", **start})
-        await send({"type": "websocket.http.response.body", "body": body})
+        await send_json(send, status, detail, prefix="websocket.http")
     else:
         await send({"type": "websocket.close", "code": 1008, "reason": detail[:120]})
 
@@ -155,3 +157,43 @@ class StreamsPerClient:
             self.open[client] -= 1
             if not self.open[client]:
                 del self.open[client]
+
+
+class BodyTimeout:
+    """Answers 408 (and closes) when a request body has not fully arrived ``seconds`` after its headers.
+
+    The server's own deadline covers only the headers; without this a client could hold a connection busy
+    for ever by announcing a body and sending it a byte at a time, or not at all.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        deadline = asyncio.get_running_loop().time() + self.seconds
+        complete = timed_out = False
+
+        async def timed_receive() -> Message:
+            nonlocal complete, timed_out
+            if complete:  # the body is in; what follows is the wait for a disconnect
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+            except asyncio.TimeoutError:
+                # The handler sees the body end here and fails to parse it; its answer becomes the 408 below.
+                timed_out = complete = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        async def replacing_send(message: Message) -> None:
+            if not timed_out:
+                return await send(message)
+            if message["type"] == "http.response.start":
+                await send_json(send, 408, f"Request body not received within {self.seconds:g} s",
+                                ((b"connection", b"close"),))
+
+        await self.app(scope, timed_receive, replacing_send)

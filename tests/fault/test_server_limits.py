@@ -25,6 +25,7 @@ from websockets.uri import parse_uri
 from tests import devserver
 
 HEADER_TIMEOUT = 2
+BODY_TIMEOUT = 3
 MAX_CONNECTIONS = 40
 STREAMS_PER_CLIENT = 2
 MAX_HEADER_BYTES = 16_384
@@ -32,7 +33,8 @@ WS_MAX_MESSAGE_BYTES = 65_536
 SETTINGS = {"TP_BACKEND": "inprocess", "TP_PREWARM": "false", "TP_JIT_COMPILE": "false",
             "TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": "1000", "TP_HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT),
             "TP_MAX_CONNECTIONS": str(MAX_CONNECTIONS), "TP_MAX_STREAMS_PER_CLIENT": str(STREAMS_PER_CLIENT),
-            "TP_MAX_HEADER_BYTES": str(MAX_HEADER_BYTES), "TP_WS_MAX_MESSAGE_BYTES": str(WS_MAX_MESSAGE_BYTES)}
+            "TP_MAX_HEADER_BYTES": str(MAX_HEADER_BYTES), "TP_WS_MAX_MESSAGE_BYTES": str(WS_MAX_MESSAGE_BYTES),
+            "TP_BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT)}
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +136,18 @@ def test_a_slow_second_request_on_a_kept_alive_connection_is_cut_off_too(server)
             if select.select([sock], [], [], 1.0)[0]:
                 answer = read_all(sock)
         assert status_of(answer) == 408
+
+
+@pytest.mark.timeout(60)
+def test_a_body_that_never_finishes_is_answered_408_after_the_body_timeout(server):
+    with socket.create_connection(address(server), timeout=5) as sock:
+        sock.sendall(b"POST /api/datasets/preview HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"dataset\": ")
+        started = time.monotonic()
+        answer = read_all(sock, BODY_TIMEOUT + 8)
+        elapsed = time.monotonic() - started
+    assert status_of(answer) == 408 and b"Request body not received within 3 s" in answer
+    assert BODY_TIMEOUT * 0.9 <= elapsed < BODY_TIMEOUT + 8  # and the server closed the connection
 
 
 @pytest.mark.timeout(60)
