@@ -37,3 +37,8 @@ export async function request(method, url, body) {
   const type = response.headers.get('Content-Type') ?? '';
   return type.includes('json') ? response.json() : response.text();
 }
+
+// Every registry with its labels and the server's limits: what a page builds its choices from.
+export function getOptions() {
+  return request('GET', '/api/options');
+}
