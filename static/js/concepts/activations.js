@@ -61,7 +61,7 @@ export default class ActivationsLab extends LabWidget {
   async start() {
     const boxes = await this.buildChoices();
     this.$probe.max = String(POINTS - 1);
-    this.$probe.addEventListener('input', (...args) => this.render(...args));
+    this.$probe.addEventListener('input', () => this.render());
     this.listen([...boxes, this.$start, this.$stop, this.$threshold, this.$maxout, this.$weights, this.$biases]);
   }
 

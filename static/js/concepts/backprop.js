@@ -333,8 +333,8 @@ export default class BackpropLab extends LabWidget {
       return option;
     }));
     this.applyPreset();
-    this.$preset.addEventListener('change', (...args) => this.applyPreset(...args));
+    this.$preset.addEventListener('change', () => this.applyPreset());
     for (const el of [this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr]) el.addEventListener('input', () => { this.$preset.value = 'custom'; });
-    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], (...args) => this.compute(...args));
+    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], () => this.compute());
   }
 }

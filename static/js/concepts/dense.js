@@ -61,7 +61,7 @@ export default class DenseLab extends LabWidget {
       this.render();
     });
     await this.buildChoices();
-    this.$manual.addEventListener('change', (...args) => this.onManual(...args));
+    this.$manual.addEventListener('change', () => this.onManual());
     this.listen([this.$x, this.$units, this.$activation, this.$useBias, this.$seed, this.$manual, this.$kernel, this.$bias]);
   }
 

@@ -103,7 +103,7 @@ export default class ForwardLab extends LabWidget {
       this.render();
     });
     this.$('fw-all').addEventListener('click', () => { this._shown = Infinity; this.render(); });
-    this.$preset.addEventListener('change', (...args) => this.applyPreset(...args));
+    this.$preset.addEventListener('change', () => this.applyPreset());
     for (const el of [this.$random, this.$x, this.$inputSize, this.$units, this.$activation, this.$softmax, this.$seed]) {
       el.addEventListener('input', () => { this.$preset.value = 'custom'; });
     }

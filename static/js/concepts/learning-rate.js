@@ -200,7 +200,7 @@ export default class LearningRateLab extends LabWidget {
     }));
     this.$schedule.value = 'exponential_decay';
     this.buildParams();
-    this.$schedule.addEventListener('change', (...args) => this.buildParams(...args));
-    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], (...args) => this.compute(...args));
+    this.$schedule.addEventListener('change', () => this.buildParams());
+    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], () => this.compute());
   }
 }

@@ -72,7 +72,7 @@ export default class LossesLab extends LabWidget {
   async start() {
     const boxes = await this.buildChoices();
     this.makeChart();
-    this.$fromLogits.addEventListener('change', (...args) => this.onFromLogits(...args));
+    this.$fromLogits.addEventListener('change', () => this.onFromLogits());
     this.listen([...boxes, this.$yTrue, this.$yPred, this.$fromLogits, this.$target, this.$start, this.$stop]);
   }
 
