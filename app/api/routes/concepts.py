@@ -1,20 +1,38 @@
-"""``POST /api/concepts/<name>``: the concept labs, each computed with TensorFlow."""
+"""``POST /api/concepts/<name>``: the concept labs, each computed with TensorFlow, registered from the catalog."""
 
-from fastapi import APIRouter
+from typing import Any
 
-from app.api.routes.concept_labs import activations, dense, losses, metrics, softmax
-from app.api.routes.concept_labs import backprop, cross_entropy, forward, gradient_descent, learning_rate
+from fastapi import APIRouter, HTTPException
+
+from app.concepts_catalog import CONCEPTS, Concept, Endpoint
+from app.schemas.common import ErrorResponse
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 
-# Each lab's router is included here, in the order a learner meets them (app/concepts_catalog.py).
-router.include_router(softmax.router)
-router.include_router(activations.router)
-router.include_router(metrics.router)
-router.include_router(losses.router)
-router.include_router(dense.router)
-router.include_router(cross_entropy.router)
-router.include_router(forward.router)
-router.include_router(backprop.router)
-router.include_router(gradient_descent.router)
-router.include_router(learning_rate.router)
+
+def add_endpoint(router: APIRouter, concept: Concept, endpoint: Endpoint) -> None:
+    """Registers one lab endpoint: the request model validates the body, the engine's ``ValueError`` becomes
+    a 422 with its message, and the response model is built from the engine's result."""
+    request, response, compute = endpoint.request, endpoint.response, endpoint.compute
+
+    # A plain def: FastAPI runs it in its thread pool, so a lab's TensorFlow work never blocks the event loop.
+    def handler(body: request) -> Any:  # type: ignore[valid-type]
+        try:
+            result = compute(**body.model_dump())
+        except ValueError as e:
+            raise HTTPException(422, detail=str(e)) from e
+        return response.from_result(result)
+
+    path = f"/{concept.name}{endpoint.path}"
+    router.add_api_route(
+        path, handler, methods=["POST"], response_model=response,
+        # The name makes the operation id, kept as it was when each lab had a handler of its own.
+        name=path.strip("/").replace("-", "_").replace("/", "_"),
+        summary=endpoint.summary or concept.title_en, description=endpoint.description,
+        responses={422: {"model": ErrorResponse, "description": endpoint.invalid}},
+    )
+
+
+for _concept in CONCEPTS:
+    for _endpoint in _concept.endpoints:
+        add_endpoint(router, _concept, _endpoint)

@@ -131,3 +131,13 @@ def evaluate(names: Sequence[str], *, x: Sequence[float] | None = None, start: f
         piecewise = maxout(xs, maxout_weights, maxout_biases if maxout_biases is not None else [],
                            threshold=saturation_threshold)
     return ActivationsResult(xs, curves, piecewise, saturation_threshold)
+
+
+def curves(*, activations: Sequence[str], x: Sequence[float] | None = None, start: float = -5.0,
+           stop: float = 5.0, num: int = 101, saturation_threshold: float = 0.05,
+           maxout: dict[str, Sequence[float]] | None = None) -> ActivationsResult:
+    """:func:`evaluate` with maxout's parameters given as one ``{"weights", "biases"}`` object, as the lab
+    sends them."""
+    return evaluate(activations, x=x, start=start, stop=stop, num=num, saturation_threshold=saturation_threshold,
+                    maxout_weights=maxout["weights"] if maxout else None,
+                    maxout_biases=maxout["biases"] if maxout else None)

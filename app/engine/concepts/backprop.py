@@ -8,6 +8,7 @@ the parameters. Everything runs in float64 so the two ways agree to many digits.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -20,6 +21,34 @@ from app.engine.numeric import scalar, to_json
 
 DTYPE = tf.float64
 AGREE_RTOL, AGREE_ATOL = 1e-5, 1e-8  # tape vs finite differences
+
+Number = float | None  # None where a value is not finite
+
+
+@dataclass(frozen=True)
+class BackpropResult:
+    """One input through the network, every neuron's chain-rule factors, and one SGD step; JSON-ready
+    (lists of numbers, None where not finite). Each of ``layers`` holds ``inputs``, ``pre_activation``,
+    ``output``, ``dloss_da``, ``da_dz``, ``dloss_dz``, ``kernel``, ``bias`` and ``gradients`` /
+    ``finite_differences`` / ``updated`` as ``{"kernel", "bias"}``."""
+
+    x: list[Number]
+    y_true: list[Number]
+    y_pred: list[Number]
+    loss_name: str
+    keras_loss: str
+    loss: Number
+    layers: list[dict[str, Any]]
+    max_abs_difference: Number
+    gradients_agree: bool
+    learning_rate: float
+    finite_difference_step: float
+    loss_after_update: Number
+    overflow: bool
+
+    def __repr__(self) -> str:
+        return (f"BackpropResult({self.loss_name}, layers={len(self.layers)}, loss={self.loss}, "
+                f"gradients_agree={self.gradients_agree})")
 
 
 def _layers_of(x: Sequence[float], layers: Sequence[dict[str, Any]]) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -64,7 +93,7 @@ def _loss(loss: str, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
 
 
 def backprop(*, x: Sequence[float], layers: Sequence[dict[str, Any]], y_true: Sequence[float], loss: str,
-             learning_rate: float, finite_difference_step: float = 1e-6) -> dict[str, Any]:
+             learning_rate: float, finite_difference_step: float = 1e-6) -> BackpropResult:
     """Forward values, the loss, every chain-rule factor, tape and finite-difference gradients, one SGD step."""
     spec = _layers_of(x, layers)
     LOSSES.entry(loss)
@@ -123,21 +152,21 @@ def backprop(*, x: Sequence[float], layers: Sequence[dict[str, Any]], y_true: Se
             "updated": {"kernel": js(kernels[i]), "bias": js(biases[i])},
         })
         previous = outputs[i]
-    return {
-        "x": js(inputs[0, 0]),
-        "y_true": js(target[0]),
-        "y_pred": js(outputs[-1][0, 0]),
-        "loss_name": loss,
-        "keras_loss": f"keras.losses.{LOSSES.get(loss).keras_fn.__name__}",
-        "loss": scalar(value),
-        "layers": result_layers,
-        "max_abs_difference": scalar(difference.max()),
-        "gradients_agree": bool(np.allclose(tape_flat, fd_flat, rtol=AGREE_RTOL, atol=AGREE_ATOL)),
-        "learning_rate": learning_rate,
-        "finite_difference_step": finite_difference_step,
-        "loss_after_update": scalar(loss_after),
-        "overflow": any(flags) or not np.isfinite([float(value), float(loss_after), *difference]).all(),
-    }
+    return BackpropResult(
+        x=js(inputs[0, 0]),
+        y_true=js(target[0]),
+        y_pred=js(outputs[-1][0, 0]),
+        loss_name=loss,
+        keras_loss=f"keras.losses.{LOSSES.get(loss).keras_fn.__name__}",
+        loss=scalar(value),
+        layers=result_layers,
+        max_abs_difference=scalar(difference.max()),
+        gradients_agree=bool(np.allclose(tape_flat, fd_flat, rtol=AGREE_RTOL, atol=AGREE_ATOL)),
+        learning_rate=learning_rate,
+        finite_difference_step=finite_difference_step,
+        loss_after_update=scalar(loss_after),
+        overflow=any(flags) or not np.isfinite([float(value), float(loss_after), *difference]).all(),
+    )
 
 
 def _finite_differences(inputs: tf.Tensor, target: tf.Tensor, loss: str, kernels: Sequence[tf.Variable],

@@ -8,6 +8,7 @@ row of predictions to sum to 1 and clips with its own ε (``keras.config.epsilon
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -15,6 +16,29 @@ import numpy as np
 import tensorflow as tf
 
 from app.engine.numeric import float32_array, to_json
+
+Number = float | None  # None where a value is not finite
+Steps = dict[str, Any]  # clipped, log, product, row_sums, per_sample, loss
+Comparison = dict[str, Any]  # per_sample, loss, difference_per_sample, difference (by hand minus Keras)
+
+
+@dataclass(frozen=True)
+class CrossEntropyResult:
+    """Cross entropy by hand and by Keras, JSON-ready (lists of numbers, None where not finite)."""
+
+    from_logits: bool
+    epsilon: float
+    keras_epsilon: float
+    probabilities: list[list[Number]]
+    steps: Steps
+    log10: dict[str, Any]  # per_sample, loss
+    keras: Comparison
+    keras_from_logits: Comparison | None
+    swapped: Steps  # H(probabilities, y_true)
+    overflow: bool
+
+    def __repr__(self) -> str:
+        return f"CrossEntropyResult(loss={self.steps['loss']}, keras={self.keras['loss']}, overflow={self.overflow})"
 
 
 def _by_hand(y_true: tf.Tensor, probabilities: tf.Tensor, epsilon: float) -> dict[str, tf.Tensor]:
@@ -28,7 +52,7 @@ def _by_hand(y_true: tf.Tensor, probabilities: tf.Tensor, epsilon: float) -> dic
 
 
 def cross_entropy(*, y_true: Sequence[Sequence[float]], y_pred: Sequence[Sequence[float]],
-                  from_logits: bool = False, epsilon: float = 1e-7) -> dict[str, Any]:
+                  from_logits: bool = False, epsilon: float = 1e-7) -> CrossEntropyResult:
     """Each hand step, Keras's per-sample values and their difference, and H(p, q) against H(q, p).
 
     ``y_pred`` holds probabilities, or logits when ``from_logits`` (then softmax turns them into the
@@ -65,8 +89,7 @@ def cross_entropy(*, y_true: Sequence[Sequence[float]], y_pred: Sequence[Sequenc
         "swapped": _by_hand(probabilities, truth_t, epsilon),
     }
     out, overflow = _json_tree(tree)
-    out["overflow"] = overflow
-    return out
+    return CrossEntropyResult(**out, overflow=overflow)
 
 
 def _compared(hand: dict[str, tf.Tensor], per_sample: tf.Tensor) -> dict[str, tf.Tensor]:

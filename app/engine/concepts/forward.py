@@ -7,6 +7,7 @@ first values.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -18,6 +19,27 @@ from app.engine.numeric import scalar, to_json
 
 LISTED = 32  # tensors with at most this many values are returned whole
 HEAD = 8  # how many leading values a summary shows
+
+Summary = dict[str, Any]  # what summarize returns
+
+
+@dataclass(frozen=True)
+class ForwardResult:
+    """Every layer of a forward pass, each tensor summarised (see :func:`summarize`); JSON-ready. Each of
+    ``layers`` holds ``index``, ``units``, ``activation``, ``parameters`` and the summaries ``kernel``,
+    ``bias``, ``pre_activation`` and ``output``."""
+
+    input: Summary
+    random_input: bool
+    layers: list[dict[str, Any]]
+    softmax: Summary | None
+    output: Summary  # the softmax if asked for, else the last layer's output
+    parameters: int
+    overflow: bool
+
+    def __repr__(self) -> str:
+        units = [layer["units"] for layer in self.layers]
+        return f"ForwardResult(input={self.input['shape']}, units={units}, parameters={self.parameters})"
 
 
 def summarize(values: Any, *, listed: int = LISTED, head: int = HEAD) -> dict[str, Any]:
@@ -57,7 +79,7 @@ def build_layers(units: Sequence[int], activation: Sequence[str], seed: int) -> 
 
 
 def forward(*, units: Sequence[int], activation: Sequence[str], x: Sequence[float] | None = None,
-            input_size: int | None = None, softmax: bool = False, seed: int = 0) -> dict[str, Any]:
+            input_size: int | None = None, softmax: bool = False, seed: int = 0) -> ForwardResult:
     """Every layer's pre-activation ``z = a_prev · W + b`` and activation ``a = f(z)``, with shapes."""
     if not units:
         raise ValueError("units must list at least one layer; received none")
@@ -89,14 +111,10 @@ def forward(*, units: Sequence[int], activation: Sequence[str], x: Sequence[floa
         })
         h = a
     probabilities = summarize(tf.nn.softmax(h, axis=-1)) if softmax else None
-    result = {
-        "input": summarize(inputs),
-        "random_input": x is None,
-        "layers": layers,
-        "softmax": probabilities,
-        "output": probabilities or layers[-1]["output"],
-        "parameters": parameter_count(int(inputs.shape[-1]), units),
-    }
-    result["overflow"] = any(s["overflow"] for s in [result["input"], result["output"]]
-                             + [layer[k] for layer in layers for k in ("pre_activation", "output")])
-    return result
+    summarised_input = summarize(inputs)
+    output = probabilities or layers[-1]["output"]
+    overflow = any(s["overflow"] for s in [summarised_input, output]
+                   + [layer[k] for layer in layers for k in ("pre_activation", "output")])
+    return ForwardResult(input=summarised_input, random_input=x is None, layers=layers, softmax=probabilities,
+                         output=output, parameters=parameter_count(int(inputs.shape[-1]), units),
+                         overflow=overflow)

@@ -236,8 +236,30 @@ def _plot(function: str, runs: Sequence[Run], size: int) -> dict[str, Any]:
     return {"x": axes[0].tolist(), "y": axes[1].tolist(), "loss": values, "overflow": overflow}
 
 
+@dataclass(frozen=True)
+class DescentResult:
+    """Each optimizer's run on one function, JSON-ready. Each of ``runs`` holds ``optimizer``,
+    ``trajectory``, ``steps_run``, ``verdict``, ``overflow`` and ``keras`` (the optimizer as code); ``plot``
+    holds ``x``, ``y`` (None in 1-D), ``loss`` and ``overflow``."""
+
+    function: str
+    dimensions: int
+    formula: str
+    start: list[float]
+    minima: list[list[float]]
+    runs: list[dict[str, Any]]
+    plot: dict[str, Any]
+    learning_rate_bands: list[dict[str, Any]] | None
+    regime: str | None
+    overflow: bool
+
+    def __repr__(self) -> str:
+        verdicts = {run["optimizer"]: run["verdict"] for run in self.runs}
+        return f"DescentResult({self.function}, start={self.start}, {verdicts})"
+
+
 def descend(*, function: str, learning_rate: float, steps: int, optimizers: Sequence[str],
-            x: Sequence[float] | None = None, resolution: int = 64) -> dict[str, Any]:
+            x: Sequence[float] | None = None, resolution: int = 64) -> DescentResult:
     """Each optimizer from the same start (``x``, else the function's own) with the same constant learning
     rate, and J drawn around them."""
     if len(set(optimizers)) != len(optimizers):
@@ -247,21 +269,21 @@ def descend(*, function: str, learning_rate: float, steps: int, optimizers: Sequ
     runs = [run_descent(function, name, start, [learning_rate] * steps) for name in optimizers]
     plot = _plot(function, runs, resolution if f.dimensions == 2 else 4 * resolution)
     bands = learning_rate_bands(function)
-    return {
-        "function": function,
-        "dimensions": f.dimensions,
-        "formula": f.source,
-        "start": start,
-        "minima": [list(m) for m in f.minima],
-        "runs": [{"optimizer": name, "trajectory": run.trajectory(), "steps_run": len(run.losses) - 1,
-                  "verdict": run.verdict, "overflow": run.overflow,
-                  "keras": OPTIMIZERS.get(name).keras_source.format(lr=learning_rate)}
-                 for name, run in zip(optimizers, runs, strict=True)],
-        "plot": plot,
-        "learning_rate_bands": bands,
-        "regime": regime(function, learning_rate),
-        "overflow": any(r.overflow for r in runs) or plot["overflow"],
-    }
+    return DescentResult(
+        function=function,
+        dimensions=f.dimensions,
+        formula=f.source,
+        start=start,
+        minima=[list(m) for m in f.minima],
+        runs=[{"optimizer": name, "trajectory": run.trajectory(), "steps_run": len(run.losses) - 1,
+               "verdict": run.verdict, "overflow": run.overflow,
+               "keras": OPTIMIZERS.get(name).keras_source.format(lr=learning_rate)}
+              for name, run in zip(optimizers, runs, strict=True)],
+        plot=plot,
+        learning_rate_bands=bands,
+        regime=regime(function, learning_rate),
+        overflow=any(r.overflow for r in runs) or plot["overflow"],
+    )
 
 
 # --- Full-batch, stochastic and mini-batch descent on y = TRUE_W * x + TRUE_B + noise --------------------
@@ -324,8 +346,29 @@ def regression_data(*, samples: int, noise: float, seed: int) -> tuple[np.ndarra
     return x, y
 
 
+@dataclass(frozen=True)
+class BatchComparison:
+    """The same regression descended three ways, JSON-ready. ``full_batch``, ``stochastic`` and
+    ``mini_batch`` each hold ``batch_size``, ``updates_per_epoch``, ``update_losses``, ``epoch_losses``,
+    ``w`` and ``b``; ``least_squares`` holds the exact optimum's ``w``, ``b`` and ``loss``."""
+
+    x: list[float]
+    y: list[float]
+    true_w: float
+    true_b: float
+    least_squares: dict[str, float]
+    full_batch: dict[str, Any]
+    stochastic: dict[str, Any]
+    mini_batch: dict[str, Any]
+    overflow: bool
+
+    def __repr__(self) -> str:
+        return (f"BatchComparison(samples={len(self.x)}, mini_batch={self.mini_batch['batch_size']}, "
+                f"least_squares={self.least_squares})")
+
+
 def compare_batch_sizes(*, samples: int, noise: float, batch_size: int, epochs: int, learning_rate: float,
-                        seed: int) -> dict[str, Any]:
+                        seed: int) -> BatchComparison:
     """The same data, start and epochs with batches of all samples, of one sample, and of ``batch_size``.
 
     Each epoch visits the samples in the order of ``np.random.default_rng([seed, epoch]).permutation``,
@@ -360,10 +403,10 @@ def compare_batch_sizes(*, samples: int, noise: float, batch_size: int, epochs: 
             modes[mode] = {"batch_size": size, "updates_per_epoch": -(-samples // size),
                            "update_losses": updates, "epoch_losses": per_epoch,
                            "w": scalar(w), "b": scalar(b)}
-    return {
-        "x": x.tolist(), "y": y.tolist(), "true_w": TRUE_W, "true_b": TRUE_B,
-        "least_squares": {"w": float(w_star), "b": float(b_star),
-                          "loss": float(np.mean((w_star * x + b_star - y) ** 2))},
+    return BatchComparison(
+        x=x.tolist(), y=y.tolist(), true_w=TRUE_W, true_b=TRUE_B,
+        least_squares={"w": float(w_star), "b": float(b_star),
+                       "loss": float(np.mean((w_star * x + b_star - y) ** 2))},
         **modes,
-        "overflow": overflow,
-    }
+        overflow=overflow,
+    )

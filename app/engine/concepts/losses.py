@@ -108,3 +108,23 @@ def curves(names: Sequence[str], *, target: float, start: float, stop: float, nu
             columns = 1
         series.append(CurveSeries(name, entry.label, uses_logits, columns, values))
     return LossCurves(float(target), p, series)
+
+
+@dataclass(frozen=True)
+class LossComparison:
+    """What the losses lab shows: the losses on a batch, and their curves if asked for."""
+
+    results: list[LossValues]
+    curves: LossCurves | None
+
+    def __repr__(self) -> str:
+        return f"LossComparison({[r.name for r in self.results]}, curves={self.curves is not None})"
+
+
+def compare(*, losses: Sequence[str], y_true: Sequence, y_pred: Sequence, from_logits: bool = False,
+            curve: dict | None = None) -> LossComparison:
+    """:func:`evaluate` on the batch and, when ``curve`` gives ``target``, ``start``, ``stop`` and ``num``,
+    :func:`curves` of the same losses."""
+    results = evaluate(losses, y_true, y_pred, from_logits=from_logits)
+    traced = None if curve is None else curves(losses, **curve, from_logits=from_logits)
+    return LossComparison(results, traced)

@@ -118,3 +118,13 @@ def regression(y_true: Sequence[float], y_pred: Sequence[float]) -> RegressionMe
         root_mean_squared_error=_result(keras.metrics.RootMeanSquaredError(), t, p),
         r2=_result(keras.metrics.R2Score(), t[:, None], p[:, None]),
     )
+
+
+def evaluate(*, problem: str, y_true: Sequence[float], y_pred: Sequence[float],
+             threshold: float = 0.5) -> ClassificationMetrics | RegressionMetrics:
+    """``binary``: :func:`classification` at ``threshold``; ``regression``: :func:`regression`."""
+    if problem == "binary":
+        return classification(y_true, y_pred, threshold=threshold)
+    if problem == "regression":
+        return regression(y_true, y_pred)
+    raise ValueError(f"Unknown problem {problem!r}. Expected one of: binary, regression")

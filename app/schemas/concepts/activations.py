@@ -8,6 +8,7 @@ from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.activations import MAX_MAXOUT_PIECES, ActivationsResult, Curve
 from app.engine.numeric import to_json
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_POINTS = 1000
 MAX_ABS_X = 1000.0
@@ -80,7 +81,7 @@ class MaxoutOut(CurveOut):
     active_piece: list[int] = Field(description="The index of the largest piece at each x")
 
 
-class ActivationsResponse(BaseModel):
+class ActivationsResponse(ConceptResponse):
     x: list[float]
     curves: list[CurveOut]
     maxout: MaxoutOut | None

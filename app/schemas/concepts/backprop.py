@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.engine.activations import ACTIVATIONS
 from app.engine.losses import LOSSES
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_LAYERS = 4
 MAX_WIDTH = 8
@@ -72,7 +73,7 @@ class BackpropLayer(BaseModel):
     updated: KernelAndBias = Field(description="After one keras.optimizers.SGD step")
 
 
-class BackpropResponse(BaseModel):
+class BackpropResponse(ConceptResponse):
     x: list[Number]
     y_true: list[Number]
     y_pred: list[Number]

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_ROWS = 100
 MAX_CLASSES = 100
@@ -49,7 +50,7 @@ class KerasComparison(BaseModel):
     difference: Number = Field(description="by hand minus Keras, of the means")
 
 
-class CrossEntropyResponse(BaseModel):
+class CrossEntropyResponse(ConceptResponse):
     from_logits: bool
     epsilon: float
     keras_epsilon: float = Field(description="keras.config.epsilon(), the clip Keras applies to probabilities")

@@ -8,6 +8,7 @@ from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.dense import DenseResult
 from app.engine.numeric import to_json
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_BATCH = 64
 MAX_FEATURES = 64
@@ -41,7 +42,7 @@ class DenseRequest(StrictModel):
         return name
 
 
-class DenseResponse(BaseModel):
+class DenseResponse(ConceptResponse):
     x: JsonMatrix
     kernel: JsonMatrix = Field(description="W, as used (given or initialised)")
     bias: list[float | None] | None = Field(description="b, as used; null without a bias")

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.forward import parameter_count
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_LAYERS = 8
 MAX_UNITS = 1024
@@ -74,7 +75,7 @@ class ForwardLayer(BaseModel):
     output: TensorSummary = Field(description="activation(z)")
 
 
-class ForwardResponse(BaseModel):
+class ForwardResponse(ConceptResponse):
     input: TensorSummary
     random_input: bool
     layers: list[ForwardLayer]

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.engine.concepts.gradient_descent import FUNCTIONS
 from app.engine.optimizers import OPTIMIZERS
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_STEPS = 1000
 MAX_START = 1e6
@@ -85,7 +86,7 @@ class LearningRateBand(BaseModel):
     high: float | None
 
 
-class GradientDescentResponse(BaseModel):
+class GradientDescentResponse(ConceptResponse):
     function: str
     dimensions: int
     formula: str = Field(description="J as Python code over x")
@@ -127,7 +128,7 @@ class LeastSquares(BaseModel):
     loss: float
 
 
-class BatchDescentResponse(BaseModel):
+class BatchDescentResponse(ConceptResponse):
     x: list[float]
     y: list[float]
     true_w: float

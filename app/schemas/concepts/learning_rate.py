@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.engine.schedules import SCHEDULES, resolve_params
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 from app.schemas.concepts.gradient_descent import MAX_START, MAX_STEPS, Number, TrajectoryPoint, Verdict
 
 ParamValue = bool | int | FiniteFloat | Annotated[list[int | FiniteFloat], Field(max_length=32)]
@@ -47,7 +48,7 @@ class ConstantDescent(Descent):
     learning_rate: float
 
 
-class LearningRateResponse(BaseModel):
+class LearningRateResponse(ConceptResponse):
     schedule: str
     params: dict[str, Any] = Field(description="Every parameter, defaults filled in")
     uses_learning_rate: bool = Field(description="False when the schedule sets its own rates (piecewise constant)")

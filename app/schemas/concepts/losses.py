@@ -4,10 +4,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.engine.concepts.losses import LossCurves, LossValues
+from app.engine.concepts.losses import LossComparison
 from app.engine.losses import LOSSES
 from app.engine.numeric import scalar, to_json
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_SAMPLES = 1000
 MAX_OUTPUTS = 64
@@ -82,22 +83,23 @@ class LossCurveOut(BaseModel):
     series: list[CurveSeriesOut]
 
 
-class LossesResponse(BaseModel):
+class LossesResponse(ConceptResponse):
     results: list[LossOut]
     curve: LossCurveOut | None
     overflow: bool = Field(description="True when some value was not finite and is given as null")
 
     @classmethod
-    def from_results(cls, results: list[LossValues], curves: LossCurves | None) -> "LossesResponse":
+    def from_result(cls, result: LossComparison) -> "LossesResponse":
         overflow = False
         out = []
-        for r in results:
+        for r in result.results:
             per_sample, flag = to_json(r.per_sample)
             loss = scalar(r.loss)
             overflow |= flag or loss is None
             out.append(LossOut(name=r.name, label=r.label, description=r.description, function=r.function,
                                from_logits=r.from_logits, per_sample=per_sample, loss=loss))
         curve = None
+        curves = result.curves
         if curves is not None:
             series = []
             for s in curves.series:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.engine.concepts.metrics import ClassificationMetrics, RegressionMetrics
 from app.engine.numeric import scalar, to_json
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_SAMPLES = 1000
 
@@ -57,11 +58,17 @@ class RegressionOut(BaseModel):
     r2: float | None = Field(description="keras.metrics.R2Score: 1 - SS_res / SS_tot")
 
 
-class MetricsResponse(BaseModel):
+class MetricsResponse(ConceptResponse):
     problem: Literal["binary", "regression"]
     classification: ClassificationOut | None
     regression: RegressionOut | None
     overflow: bool = Field(description="True when some value was not finite and is given as null")
+
+    @classmethod
+    def from_result(cls, m: ClassificationMetrics | RegressionMetrics) -> "MetricsResponse":
+        if isinstance(m, RegressionMetrics):
+            return cls.from_regression(m)
+        return cls.from_classification(m)
 
     @classmethod
     def from_classification(cls, m: ClassificationMetrics) -> "MetricsResponse":

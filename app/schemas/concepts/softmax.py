@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.engine.concepts.softmax import SoftmaxResult
 from app.engine.numeric import to_json
 from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.concepts.base import ConceptResponse
 
 MAX_CLASSES = 64
 MAX_ROWS = 64
@@ -26,7 +27,7 @@ class SoftmaxRequest(StrictModel):
                                      description="Divides the logits first: > 1 flattens, < 1 sharpens.")
 
 
-class SoftmaxResponse(BaseModel):
+class SoftmaxResponse(ConceptResponse):
     probabilities: JsonArray = Field(description="tf.nn.softmax(logits / temperature, axis)")
     scaled_logits: JsonArray = Field(description="logits / temperature")
     max_logits: JsonArray = Field(description="The largest scaled logit along axis (kept as a size-1 axis)")

@@ -1,135 +1,19 @@
 // Activations lab: chosen activation functions over an x range, their derivatives, saturation and maxout.
 
-import { checkboxList, fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
+import { checkboxList, fmt, parseNumbers, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { onLangChange, t } from '../i18n.js';
+import { t } from '../i18n.js';
+import { getOptions } from '../api.js';
+import { LabWidget } from './widget.js';
 
 const COLORS = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#5d4037', '#ad1457',
   '#455a64', '#9e9d24', '#3949ab', '#d81b60', '#00695c', '#6d4c41'];
 const POINTS = 201;
 const DEFAULT = ['relu', 'tanh', 'sigmoid'];
-
-const $names = document.getElementById('activations-names');
-const $start = document.getElementById('activations-start');
-const $stop = document.getElementById('activations-stop');
-const $threshold = document.getElementById('activations-threshold');
-const $probe = document.getElementById('activations-probe');
-const $probeValue = document.getElementById('activations-probe-value');
-const $maxout = document.getElementById('activations-maxout');
-const $weights = document.getElementById('activations-maxout-weights');
-const $biases = document.getElementById('activations-maxout-biases');
-const $numbers = document.getElementById('activations-numbers');
-const $formula = document.getElementById('activations-formula');
-const $nonlinearLink = document.getElementById('activations-nonlinear-link');
-
-const valuesChart = new LineChart(document.getElementById('activations-values'), { width: 420, height: 300, xLabel: 'x', yLabel: 'f(x)' });
-const derivativesChart = new LineChart(document.getElementById('activations-derivatives'), { width: 420, height: 300, xLabel: 'x', yLabel: "f′(x)" });
-
 const colorOf = new Map();
-let last = null;
-
-async function buildChoices() {
-  const { activations } = await (await fetch('/api/options')).json();
-  activations.forEach((a, i) => colorOf.set(a.name, COLORS[i % COLORS.length]));
-  colorOf.set('maxout', '#111');
-  return checkboxList($names, activations, { checked: DEFAULT, colorOf });
-}
-
-function readRequest() {
-  const request = {
-    activations: [...$names.querySelectorAll('input:checked')].map((b) => b.value),
-    start: Number($start.value),
-    stop: Number($stop.value),
-    num: POINTS,
-    saturation_threshold: Number($threshold.value),
-  };
-  if ($maxout.checked) request.maxout = { weights: parseNumbers($weights.value), biases: parseNumbers($biases.value) };
-  return request;
-}
-
-async function compute() {
-  const request = readRequest();
-  const data = await postConcept('activations', request);
-  last = { request, data };
-  render();
-}
 
 function curvesOf(data) {
   return data.maxout ? [...data.curves, data.maxout] : data.curves;
-}
-
-function render() {
-  if (!last) return;
-  const { request, data } = last;
-  const i = Math.min(Number($probe.value), data.x.length - 1);
-  const x0 = data.x[i];
-  $probeValue.textContent = fmt(x0, 3);
-  const curves = curvesOf(data);
-  const bands = curves.flatMap((c) => c.saturated.map(([a, b]) => ({ x0: a, x1: b, color: `${colorOf.get(c.name)}1a` })));
-  const marks = [{ x: x0, label: `x = ${fmt(x0, 3)}` }];
-  const series = (key) => curves.map((c) => ({ name: c.name, x: data.x, y: c[key], color: colorOf.get(c.name) }));
-  valuesChart.update({ series: series('values'), bands, marks });
-  derivativesChart.update({ series: series('derivatives'), bands, marks });
-  drawFormula(curves, data, i);
-  drawNumbers(curves, data, i);
-  showCode(code(request, data, i));
-  const nonlinear = request.activations.find((n) => n !== 'linear') ?? 'tanh';
-  $nonlinearLink.href = `/?dataset=circle&activation=${encodeURIComponent(nonlinear)}&hidden_layers=8,8&features=x1,x2&learning_rate=0.03`;
-  $nonlinearLink.querySelector('[data-lang="en"]').textContent = `Non-linear (${nonlinear}): learns the circle`;
-  $nonlinearLink.querySelector('[data-lang="zh"]').textContent = `非线性 (${nonlinear})：学会圆形边界`;
-}
-
-function drawFormula(curves, data, i) {
-  const x0 = fmt(data.x[i], 4);
-  const lines = curves.map((c) => {
-    const div = document.createElement('div');
-    let text = `${c.name}(x) = ${c.formula}:   ${c.name}(${x0}) = ${fmt(c.values[i])},   ${c.name}′(${x0}) = ${fmt(c.derivatives[i])}`;
-    if (c.name === 'maxout') {
-      const terms = c.weights.map((w, k) => `${fmt(w, 3)}·${x0} + ${fmt(c.biases[k], 3)}`).join(', ');
-      const k = c.active_piece[i];
-      text = `maxout(${x0}) = max(${terms}) = ${fmt(c.values[i])} (${t({ en: 'piece', zh: '第' })} ${k}),   `
-        + `maxout′(${x0}) = w${k} = ${fmt(c.derivatives[i])}`;
-    }
-    div.textContent = text;
-    div.style.color = colorOf.get(c.name);
-    return div;
-  });
-  $formula.replaceChildren(...lines);
-}
-
-function drawNumbers(curves, data, probe) {
-  const table = document.createElement('table');
-  const caption = table.createCaption();
-  caption.textContent = t({ en: 'Values and derivatives at a few points (highlighted: the x you are looking at)',
-    zh: '若干点处的函数值与导数（高亮：当前查看的 x）' });
-  const head = table.createTHead().insertRow();
-  const th = (text) => { const c = document.createElement('th'); c.textContent = text; head.appendChild(c); };
-  th('x');
-  for (const c of curves) { th(`${c.name}(x)`); th(`${c.name}′(x)`); }
-  const body = table.createTBody();
-  const n = data.x.length;
-  const rows = new Set(Array.from({ length: 11 }, (_, k) => Math.round((k * (n - 1)) / 10)));
-  rows.add(probe);
-  for (const i of [...rows].sort((a, b) => a - b)) {
-    const tr = body.insertRow();
-    if (i === probe) tr.className = 'probe';
-    tr.insertCell().textContent = fmt(data.x[i], 4);
-    for (const c of curves) {
-      tr.insertCell().textContent = fmt(c.values[i]);
-      tr.insertCell().textContent = fmt(c.derivatives[i]);
-    }
-  }
-  const saturation = document.createElement('ul');
-  saturation.className = 'small';
-  for (const c of curves) {
-    const li = document.createElement('li');
-    const where = c.saturated.map(([a, b]) => `[${fmt(a, 3)}, ${fmt(b, 3)}]`).join(t({ en: ' and ', zh: ' 和 ' }));
-    li.textContent = `${c.name}: ` + (where
-      ? t({ en: `saturated on ${where}`, zh: `在 ${where} 饱和` })
-      : t({ en: 'no saturation in this range', zh: '此区间内不饱和' }));
-    saturation.appendChild(li);
-  }
-  $numbers.replaceChildren(table, saturation);
 }
 
 function code(request, data, i) {
@@ -155,8 +39,129 @@ function code(request, data, i) {
   return lines.join('\n');
 }
 
-const boxes = await buildChoices();
-$probe.max = String(POINTS - 1);
-$probe.addEventListener('input', render);
-wire([...boxes, $start, $stop, $threshold, $maxout, $weights, $biases], compute);
-onLangChange(render);
+export default class ActivationsLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$names = this.$('activations-names');
+    this.$start = this.$('activations-start');
+    this.$stop = this.$('activations-stop');
+    this.$threshold = this.$('activations-threshold');
+    this.$probe = this.$('activations-probe');
+    this.$probeValue = this.$('activations-probe-value');
+    this.$maxout = this.$('activations-maxout');
+    this.$weights = this.$('activations-maxout-weights');
+    this.$biases = this.$('activations-maxout-biases');
+    this.$numbers = this.$('activations-numbers');
+    this.$formula = this.$('activations-formula');
+    this.$nonlinearLink = this.$('activations-nonlinear-link');
+    this.valuesChart = new LineChart(this.$('activations-values'), { width: 420, height: 300, xLabel: 'x', yLabel: 'f(x)' });
+    this.derivativesChart = new LineChart(this.$('activations-derivatives'), { width: 420, height: 300, xLabel: 'x', yLabel: "f′(x)" });
+  }
+
+  async start() {
+    const boxes = await this.buildChoices();
+    this.$probe.max = String(POINTS - 1);
+    this.$probe.addEventListener('input', () => this.render());
+    this.listen([...boxes, this.$start, this.$stop, this.$threshold, this.$maxout, this.$weights, this.$biases]);
+  }
+
+  async buildChoices() {
+    const { activations } = await getOptions();
+    activations.forEach((a, i) => colorOf.set(a.name, COLORS[i % COLORS.length]));
+    colorOf.set('maxout', '#111');
+    return checkboxList(this.$names, activations, { checked: DEFAULT, colorOf });
+  }
+
+  readRequest() {
+    const request = {
+      activations: [...this.$names.querySelectorAll('input:checked')].map((b) => b.value),
+      start: Number(this.$start.value),
+      stop: Number(this.$stop.value),
+      num: POINTS,
+      saturation_threshold: Number(this.$threshold.value),
+    };
+    if (this.$maxout.checked) request.maxout = { weights: parseNumbers(this.$weights.value), biases: parseNumbers(this.$biases.value) };
+    return request;
+  }
+
+  async compute() {
+    const request = this.readRequest();
+    const data = await postConcept('activations', request);
+    this._last = { request, data };
+    this.render();
+  }
+
+  render() {
+    if (!this._last) return;
+    const { request, data } = this._last;
+    const i = Math.min(Number(this.$probe.value), data.x.length - 1);
+    const x0 = data.x[i];
+    this.$probeValue.textContent = fmt(x0, 3);
+    const curves = curvesOf(data);
+    const bands = curves.flatMap((c) => c.saturated.map(([a, b]) => ({ x0: a, x1: b, color: `${colorOf.get(c.name)}1a` })));
+    const marks = [{ x: x0, label: `x = ${fmt(x0, 3)}` }];
+    const series = (key) => curves.map((c) => ({ name: c.name, x: data.x, y: c[key], color: colorOf.get(c.name) }));
+    this.valuesChart.update({ series: series('values'), bands, marks });
+    this.derivativesChart.update({ series: series('derivatives'), bands, marks });
+    this.drawFormula(curves, data, i);
+    this.drawNumbers(curves, data, i);
+    showCode(code(request, data, i));
+    const nonlinear = request.activations.find((n) => n !== 'linear') ?? 'tanh';
+    this.$nonlinearLink.href = `/?dataset=circle&activation=${encodeURIComponent(nonlinear)}&hidden_layers=8,8&features=x1,x2&learning_rate=0.03`;
+    this.$nonlinearLink.querySelector('[data-lang="en"]').textContent = `Non-linear (${nonlinear}): learns the circle`;
+    this.$nonlinearLink.querySelector('[data-lang="zh"]').textContent = `非线性 (${nonlinear})：学会圆形边界`;
+  }
+
+  drawFormula(curves, data, i) {
+    const x0 = fmt(data.x[i], 4);
+    const lines = curves.map((c) => {
+      const div = document.createElement('div');
+      let text = `${c.name}(x) = ${c.formula}:   ${c.name}(${x0}) = ${fmt(c.values[i])},   ${c.name}′(${x0}) = ${fmt(c.derivatives[i])}`;
+      if (c.name === 'maxout') {
+        const terms = c.weights.map((w, k) => `${fmt(w, 3)}·${x0} + ${fmt(c.biases[k], 3)}`).join(', ');
+        const k = c.active_piece[i];
+        text = `maxout(${x0}) = max(${terms}) = ${fmt(c.values[i])} (${t({ en: 'piece', zh: '第' })} ${k}),   `
+          + `maxout′(${x0}) = w${k} = ${fmt(c.derivatives[i])}`;
+      }
+      div.textContent = text;
+      div.style.color = colorOf.get(c.name);
+      return div;
+    });
+    this.$formula.replaceChildren(...lines);
+  }
+
+  drawNumbers(curves, data, probe) {
+    const table = document.createElement('table');
+    const caption = table.createCaption();
+    caption.textContent = t({ en: 'Values and derivatives at a few points (highlighted: the x you are looking at)',
+      zh: '若干点处的函数值与导数（高亮：当前查看的 x）' });
+    const head = table.createTHead().insertRow();
+    const th = (text) => { const c = document.createElement('th'); c.textContent = text; head.appendChild(c); };
+    th('x');
+    for (const c of curves) { th(`${c.name}(x)`); th(`${c.name}′(x)`); }
+    const body = table.createTBody();
+    const n = data.x.length;
+    const rows = new Set(Array.from({ length: 11 }, (_, k) => Math.round((k * (n - 1)) / 10)));
+    rows.add(probe);
+    for (const i of [...rows].sort((a, b) => a - b)) {
+      const tr = body.insertRow();
+      if (i === probe) tr.className = 'probe';
+      tr.insertCell().textContent = fmt(data.x[i], 4);
+      for (const c of curves) {
+        tr.insertCell().textContent = fmt(c.values[i]);
+        tr.insertCell().textContent = fmt(c.derivatives[i]);
+      }
+    }
+    const saturation = document.createElement('ul');
+    saturation.className = 'small';
+    for (const c of curves) {
+      const li = document.createElement('li');
+      const where = c.saturated.map(([a, b]) => `[${fmt(a, 3)}, ${fmt(b, 3)}]`).join(t({ en: ' and ', zh: ' 和 ' }));
+      li.textContent = `${c.name}: ` + (where
+        ? t({ en: `saturated on ${where}`, zh: `在 ${where} 饱和` })
+        : t({ en: 'no saturation in this range', zh: '此区间内不饱和' }));
+      saturation.appendChild(li);
+    }
+    this.$numbers.replaceChildren(table, saturation);
+  }
+}

@@ -1,22 +1,9 @@
 // Backprop lab: a small network with explicit weights; step back layer by layer through the chain-rule factors.
 
 import { fmt, parseNumbers, parseRows, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
-import { onLangChange, t } from '../i18n.js';
-
-const $preset = document.getElementById('bp-preset');
-const $x = document.getElementById('bp-x');
-const $layers = document.getElementById('bp-layers');
-const $yTrue = document.getElementById('bp-y-true');
-const $loss = document.getElementById('bp-loss');
-const $lr = document.getElementById('bp-learning-rate');
-const $h = document.getElementById('bp-h');
-const $network = document.getElementById('bp-network');
-const $factors = document.getElementById('bp-factors');
-const $status = document.getElementById('bp-status');
-const $summary = document.getElementById('bp-summary');
-const $numbers = document.getElementById('bp-numbers');
-const $formula = document.getElementById('bp-formula');
-const $playground = document.getElementById('bp-playground');
+import { t } from '../i18n.js';
+import { getOptions } from '../api.js';
+import { LabWidget } from './widget.js';
 
 const PRESETS = {
   mazur: {
@@ -37,10 +24,6 @@ const PRESETS = {
 const WIDTH = 680;
 const ROW = 70;
 const GRADIENT = '#c62828';
-
-let activations = [];
-let last = null; // {request, data}
-let back = 0; // layers whose gradients are shown, counted from the output
 
 // A label in both languages; CSS shows the current one.
 function bilingual(en, zh) {
@@ -64,271 +47,294 @@ function field(tag, className, value, ariaLabel) {
   return el;
 }
 
-function layerEditor(layer, i, inputs) {
-  const box = document.createElement('fieldset');
-  box.className = 'bp-layer';
-  const legend = document.createElement('legend');
-  legend.append(bilingual(`Layer ${i + 1}`, `第 ${i + 1} 层`));
-  const select = document.createElement('select');
-  select.className = 'bp-activation';
-  select.setAttribute('aria-label', `activation ${i + 1}`);
-  for (const name of activations) {
-    const option = document.createElement('option');
-    option.value = name;
-    option.textContent = name;
-    select.appendChild(option);
-  }
-  select.value = layer.activation;
-  const kernel = field('textarea', 'bp-kernel', layer.kernel.map((row) => row.join(', ')).join('\n'), `kernel ${i + 1}`);
-  kernel.rows = Math.max(1, inputs);
-  const bias = field('input', 'bp-bias', layer.bias.join(', '), `bias ${i + 1}`);
-  const label = (text, el) => {
-    const l = document.createElement('label');
-    l.append(text, el);
-    return l;
-  };
-  box.append(legend, label('activation ', select),
-    label(bilingual('kernel (one row per input) ', 'kernel（每个输入一行）'), kernel), label('bias ', bias));
-  return box;
-}
-
-function applyPreset() {
-  const p = PRESETS[$preset.value];
-  if (!p) return;
-  $x.value = p.x.join(', ');
-  $yTrue.value = p.y_true.join(', ');
-  $loss.value = p.loss;
-  $lr.value = p.learning_rate;
-  let inputs = p.x.length;
-  $layers.replaceChildren(...p.layers.map((layer, i) => {
-    const editor = layerEditor(layer, i, inputs);
-    inputs = layer.bias.length;
-    return editor;
-  }));
-  back = 0;
-}
-
-function readRequest() {
-  const layers = [...$layers.querySelectorAll('.bp-layer')].map((box) => ({
-    kernel: parseRows(box.querySelector('.bp-kernel').value),
-    bias: parseNumbers(box.querySelector('.bp-bias').value),
-    activation: box.querySelector('.bp-activation').value,
-  }));
-  return {
-    x: parseNumbers($x.value), layers, y_true: parseNumbers($yTrue.value), loss: $loss.value,
-    learning_rate: Number($lr.value), finite_difference_step: Number($h.value),
-  };
-}
-
-async function compute() {
-  const request = readRequest();
-  const data = await postConcept('backprop', request);
-  last = { request, data };
-  back = Math.min(back, data.layers.length);
-  render();
-}
-
-function render() {
-  if (!last) return;
-  const { request, data } = last;
-  drawNetwork(data);
-  drawFactors(data);
-  drawFormula(data);
-  drawNumbers(data);
-  showCode(code(request, data));
-  const hidden = data.layers.slice(0, -1).map((l) => l.output.length).join(',');
-  $playground.href = `/?dataset=xor&hidden_layers=${hidden}&activation=${encodeURIComponent(data.layers[0].activation)}` +
-    `&learning_rate=${request.learning_rate}`;
-}
-
-function current(data) {
-  return back === 0 ? null : data.layers.length - back; // index of the layer being stepped through
-}
-
-function drawNetwork(data) {
-  const widths = [data.x.length, ...data.layers.map((l) => l.output.length)];
-  const rows = Math.max(...widths);
-  const height = 60 + rows * ROW;
-  const columns = widths.length + 1; // + the loss
-  const step = (WIDTH - 140) / (columns - 1);
-  const pos = (c, j) => ({ x: 60 + c * step, y: 40 + (height - 40) / 2 + (j - (widths[c] - 1) / 2) * ROW });
-  const now = current(data);
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'bp-network',
-    'aria-label': t({ en: 'The network with its gradients', zh: '网络及其梯度' }) });
-  data.layers.forEach((layer, l) => {
-    const active = now === l;
-    const revealed = now !== null && l >= now;
-    layer.kernel.forEach((row, i) => row.forEach((w, j) => {
-      const a = pos(l, i);
-      const b = pos(l + 1, j);
-      svg('line', { x1: a.x + 16, y1: a.y, x2: b.x - 16, y2: b.y, class: `edge${active ? ' active' : ''}` }, root);
-      const label = active ? `∂L/∂w ${fmt(layer.gradients.kernel[i][j], 3)}` : `w ${fmt(w, 3)}`;
-      const f = 0.3;
-      svg('text', { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f - 3, 'text-anchor': 'middle',
-        class: `value${active ? ' gradient' : ''}` }, root).textContent = label;
-    }));
-    if (revealed && !active) {
-      svg('text', { x: pos(l + 1, 0).x, y: 28, 'text-anchor': 'middle', class: 'tick' }, root).textContent = '✓ ∂L/∂w';
-    }
-  });
-  const lossPos = { x: 60 + (columns - 1) * step, y: 40 + (height - 40) / 2 };
-  widths.forEach((n, c) => {
-    for (let j = 0; j < n; j += 1) {
-      const p = pos(c, j);
-      const layer = c > 0 ? data.layers[c - 1] : null;
-      const active = layer && now === c - 1;
-      if (c === widths.length - 1) svg('line', { x1: p.x + 16, y1: p.y, x2: lossPos.x - 22, y2: lossPos.y, class: 'edge' }, root);
-      svg('circle', { cx: p.x, cy: p.y, r: 16, class: `node${active ? ' active' : ''}` }, root);
-      svg('text', { x: p.x, y: p.y + 4, 'text-anchor': 'middle', class: 'value' }, root).textContent =
-        fmt(c === 0 ? data.x[j] : layer.output[j], 3);
-      if (layer && now !== null && c - 1 >= now) {
-        svg('text', { x: p.x, y: p.y + 30, 'text-anchor': 'middle', class: 'value gradient' }, root).textContent =
-          `∂L/∂z ${fmt(layer.dloss_dz[j], 3)}`;
-      }
-    }
-    svg('text', { x: pos(c, 0).x, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent =
-      c === 0 ? 'x' : `${t({ en: 'layer', zh: '层' })} ${c} · ${data.layers[c - 1].activation}`;
-  });
-  svg('rect', { x: lossPos.x - 22, y: lossPos.y - 16, width: 44, height: 32, rx: 6, class: 'loss-node' }, root);
-  svg('text', { x: lossPos.x, y: lossPos.y + 4, 'text-anchor': 'middle', class: 'value' }, root).textContent = fmt(data.loss, 3);
-  svg('text', { x: lossPos.x, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent = `L (${data.loss_name})`;
-  $network.replaceChildren(root);
-  $status.textContent = now === null
-    ? t({ en: 'forward pass: values a = f(z)', zh: '前向传播：a = f(z)' })
-    : t({ en: `back through layer ${now + 1} of ${data.layers.length}`, zh: `反向经过第 ${now + 1} 层（共 ${data.layers.length} 层）` });
-}
-
-// The factors being multiplied in the current layer (or the forward sums before any step back).
-function drawFactors(data) {
-  const now = current(data);
-  if (now === null) {
-    const parts = data.layers.map((layer, l) => table(
-      t({ en: `Layer ${l + 1}: z = a_prev · W + b, a = ${layer.activation}(z)`, zh: `第 ${l + 1} 层：z = a_prev · W + b，a = ${layer.activation}(z)` }),
-      [t({ en: 'neuron', zh: '神经元' }), 'z', 'a'],
-      layer.output.map((a, j) => [
-        String(j),
-        `${layer.inputs.map((v, i) => `${fmt(v, 3)}·${fmt(layer.kernel[i][j], 3)}`).join(' + ')} + ${fmt(layer.bias[j], 3)} = ${fmt(layer.pre_activation[j])}`,
-        fmt(a)])));
-    $factors.replaceChildren(...parts);
-    return;
-  }
-  const layer = data.layers[now];
-  const source = now === data.layers.length - 1
-    ? t({ en: 'from the loss', zh: '来自损失函数' })
-    : t({ en: `W${sup(now + 2)} · ∂L/∂z of layer ${now + 2}`, zh: `W${sup(now + 2)} · 第 ${now + 2} 层的 ∂L/∂z` });
-  const neurons = table(
-    t({ en: `Layer ${now + 1}, each neuron: ∂L/∂z = ∂L/∂a × ∂a/∂z (∂L/∂a ${source})`,
-      zh: `第 ${now + 1} 层，每个神经元：∂L/∂z = ∂L/∂a × ∂a/∂z（∂L/∂a ${source}）` }),
-    [t({ en: 'neuron', zh: '神经元' }), 'z', '∂L/∂a', `× ∂a/∂z = ${layer.activation}′(z)`, '= ∂L/∂z'],
-    layer.output.map((_, j) => [String(j), fmt(layer.pre_activation[j], 6), fmt(layer.dloss_da[j], 6), fmt(layer.da_dz[j], 6),
-      fmt(layer.dloss_dz[j], 6)]));
-  const weights = [];
-  const row = (name, a, dz, grad, fd, before, after) => weights.push([name, fmt(a, 6), fmt(dz, 6), fmt(grad, 6), fmt(fd, 6),
-    `${fmt(before, 6)} → ${fmt(after, 6)}`]);
-  layer.kernel.forEach((weightsOfInput, i) => weightsOfInput.forEach((w, j) => row(`W[${i}][${j}]`, layer.inputs[i],
-    layer.dloss_dz[j], layer.gradients.kernel[i][j], layer.finite_differences.kernel[i][j], w, layer.updated.kernel[i][j])));
-  layer.bias.forEach((b, j) => row(`b[${j}]`, 1, layer.dloss_dz[j], layer.gradients.bias[j], layer.finite_differences.bias[j],
-    b, layer.updated.bias[j]));
-  const params = table(
-    t({ en: `Its weights: ∂L/∂W = a_prev × ∂L/∂z; then w ← w − ${data.learning_rate} · ∂L/∂w`,
-      zh: `它的权重：∂L/∂W = a_prev × ∂L/∂z；然后 w ← w − ${data.learning_rate} · ∂L/∂w` }),
-    [t({ en: 'parameter', zh: '参数' }), 'a_prev', '× ∂L/∂z', t({ en: '= ∂L/∂w (tape)', zh: '= ∂L/∂w（tape）' }),
-      t({ en: 'finite difference', zh: '有限差分' }), t({ en: 'after one step', zh: '更新一步后' })],
-    weights);
-  $factors.replaceChildren(neurons, params);
-}
-
 // "(2)" as superscript: the layer index of a weight matrix.
 function sup(n) {
   return `⁽${String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)])}⁾`;
 }
 
-function drawFormula(data) {
-  const out = data.layers.at(-1);
-  const depth = data.layers.length;
-  const prev = out.inputs[0];
-  const lines = [
-    `L = ${data.loss_name}(y_true = [${data.y_true.map((v) => fmt(v)).join(', ')}], y_pred = [${data.y_pred.map((v) => fmt(v)).join(', ')}]) = ${fmt(data.loss)}`,
-    `∂L/∂W${sup(depth)}[0][0] = ∂L/∂a × ∂a/∂z × ∂z/∂w = ${fmt(out.dloss_da[0])} × ${fmt(out.da_dz[0])} × ${fmt(prev)} = ${fmt(out.gradients.kernel[0][0])}` +
-      `;  w ← ${fmt(out.kernel[0][0])} − ${data.learning_rate} × ${fmt(out.gradients.kernel[0][0])} = ${fmt(out.updated.kernel[0][0])}`,
-    t({ en: `after one step: L = ${fmt(data.loss_after_update)}`, zh: `更新一步后：L = ${fmt(data.loss_after_update)}` }),
-  ];
-  showLines($formula, lines);
-}
+export default class BackpropLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$preset = this.$('bp-preset');
+    this.$x = this.$('bp-x');
+    this.$layers = this.$('bp-layers');
+    this.$yTrue = this.$('bp-y-true');
+    this.$loss = this.$('bp-loss');
+    this.$lr = this.$('bp-learning-rate');
+    this.$h = this.$('bp-h');
+    this.$network = this.$('bp-network');
+    this.$factors = this.$('bp-factors');
+    this.$status = this.$('bp-status');
+    this.$summary = this.$('bp-summary');
+    this.$numbers = this.$('bp-numbers');
+    this.$formula = this.$('bp-formula');
+    this.$playground = this.$('bp-playground');
+    this._activations = [];
+    this._back = 0;
+  }
 
-function drawNumbers(data) {
-  $summary.textContent = t({
-    en: `Tape and finite differences (h = ${fmt(data.finite_difference_step)}) ${data.gradients_agree ? 'agree' : 'DISAGREE'}: the largest difference is ${fmt(data.max_abs_difference)}.`,
-    zh: `tape 与有限差分（h = ${fmt(data.finite_difference_step)}）${data.gradients_agree ? '一致' : '不一致'}：最大差值为 ${fmt(data.max_abs_difference)}。`,
-  });
-  $summary.className = data.gradients_agree ? '' : 'error';
-  const rows = [];
-  data.layers.forEach((layer, l) => {
-    const add = (name, value, a, dz, grad, fd, updated) => rows.push([`${l + 1}`, name, fmt(value, 6), fmt(a, 6), fmt(dz, 6),
-      fmt(grad, 6), fmt(fd, 6), fmt(Math.abs(grad - fd), 3), fmt(updated, 6)]);
-    layer.kernel.forEach((row, i) => row.forEach((w, j) => add(`W[${i}][${j}]`, w, layer.inputs[i], layer.dloss_dz[j],
-      layer.gradients.kernel[i][j], layer.finite_differences.kernel[i][j], layer.updated.kernel[i][j])));
-    layer.bias.forEach((b, j) => add(`b[${j}]`, b, 1, layer.dloss_dz[j], layer.gradients.bias[j],
-      layer.finite_differences.bias[j], layer.updated.bias[j]));
-  });
-  $numbers.replaceChildren(table(
-    t({ en: 'Every parameter', zh: '全部参数' }),
-    [t({ en: 'layer', zh: '层' }), t({ en: 'parameter', zh: '参数' }), t({ en: 'value', zh: '取值' }), 'a_prev', '∂L/∂z',
-      '∂L/∂w (tape)', t({ en: 'finite difference', zh: '有限差分' }), '|Δ|', t({ en: 'after one step', zh: '更新一步后' })],
-    rows));
-}
+  async start() {
+    this.$('bp-forward').addEventListener('click', () => { this._back = 0; this.render(); });
+    this.$('bp-back').addEventListener('click', () => {
+      if (!this._last) return;
+      this._back = this._back >= this._last.data.layers.length ? 0 : this._back + 1;
+      this.render();
+    });
+    this.$('bp-all').addEventListener('click', () => { if (this._last) { this._back = this._last.data.layers.length; this.render(); } });
+    await this.setup();
+  }
 
-function code(request, data) {
-  return [
-    'import tensorflow as tf',
-    'import keras',
-    '',
-    `x = tf.constant([${py(request.x)}], tf.float64)`,
-    `y_true = tf.constant([${py(request.y_true)}], tf.float64)`,
-    `kernels = [${request.layers.map((l) => `tf.Variable(${py(l.kernel)}, dtype=tf.float64)`).join(',\n           ')}]`,
-    `biases = [${request.layers.map((l) => `tf.Variable(${py(l.bias)}, dtype=tf.float64)`).join(', ')}]`,
-    `activations = [${request.layers.map((l) => `keras.activations.get("${l.activation}")`).join(', ')}]`,
-    '',
-    'with tf.GradientTape(persistent=True) as tape:',
-    '    h, zs, outputs = x, [], []',
-    '    for W, b, f in zip(kernels, biases, activations):',
-    '        z = tf.matmul(h, W) + b',
-    '        h = f(z)',
-    '        zs.append(z)',
-    '        outputs.append(h)',
-    `    loss = ${data.keras_loss}(y_true, h)[0]`,
-    'print("loss", loss.numpy())',
-    'print("dL/da", [g.numpy() for g in tape.gradient(loss, outputs)])',
-    'print("dL/dz", [g.numpy() for g in tape.gradient(loss, zs)])',
-    'grads = tape.gradient(loss, kernels + biases)',
-    'print("gradients", [g.numpy() for g in grads])',
-    '',
-    `keras.optimizers.SGD(learning_rate=${request.learning_rate}).apply_gradients(zip(grads, kernels + biases))`,
-    'print("after one step", [v.numpy() for v in kernels + biases])',
-  ].join('\n');
-}
+  layerEditor(layer, i, inputs) {
+    const box = document.createElement('fieldset');
+    box.className = 'bp-layer';
+    const legend = document.createElement('legend');
+    legend.append(bilingual(`Layer ${i + 1}`, `第 ${i + 1} 层`));
+    const select = document.createElement('select');
+    select.className = 'bp-activation';
+    select.setAttribute('aria-label', `activation ${i + 1}`);
+    for (const name of this._activations) {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name;
+      select.appendChild(option);
+    }
+    select.value = layer.activation;
+    const kernel = field('textarea', 'bp-kernel', layer.kernel.map((row) => row.join(', ')).join('\n'), `kernel ${i + 1}`);
+    kernel.rows = Math.max(1, inputs);
+    const bias = field('input', 'bp-bias', layer.bias.join(', '), `bias ${i + 1}`);
+    const label = (text, el) => {
+      const l = document.createElement('label');
+      l.append(text, el);
+      return l;
+    };
+    box.append(legend, label('activation ', select),
+      label(bilingual('kernel (one row per input) ', 'kernel（每个输入一行）'), kernel), label('bias ', bias));
+    return box;
+  }
 
-async function start() {
-  const options = await (await fetch('/api/options')).json();
-  activations = options.activations.map((a) => a.name);
-  $loss.replaceChildren(...options.losses.map((l) => {
-    const option = document.createElement('option');
-    option.value = l.name;
-    option.textContent = l.label;
-    return option;
-  }));
-  applyPreset();
-  $preset.addEventListener('change', applyPreset);
-  for (const el of [$x, $layers, $yTrue, $loss, $lr]) el.addEventListener('input', () => { $preset.value = 'custom'; });
-  wire([$preset, $x, $layers, $yTrue, $loss, $lr, $h], compute);
-}
+  applyPreset() {
+    const p = PRESETS[this.$preset.value];
+    if (!p) return;
+    this.$x.value = p.x.join(', ');
+    this.$yTrue.value = p.y_true.join(', ');
+    this.$loss.value = p.loss;
+    this.$lr.value = p.learning_rate;
+    let inputs = p.x.length;
+    this.$layers.replaceChildren(...p.layers.map((layer, i) => {
+      const editor = this.layerEditor(layer, i, inputs);
+      inputs = layer.bias.length;
+      return editor;
+    }));
+    this._back = 0;
+  }
 
-document.getElementById('bp-forward').addEventListener('click', () => { back = 0; render(); });
-document.getElementById('bp-back').addEventListener('click', () => {
-  if (!last) return;
-  back = back >= last.data.layers.length ? 0 : back + 1;
-  render();
-});
-document.getElementById('bp-all').addEventListener('click', () => { if (last) { back = last.data.layers.length; render(); } });
-onLangChange(render);
-start();
+  readRequest() {
+    const layers = [...this.$layers.querySelectorAll('.bp-layer')].map((box) => ({
+      kernel: parseRows(box.querySelector('.bp-kernel').value),
+      bias: parseNumbers(box.querySelector('.bp-bias').value),
+      activation: box.querySelector('.bp-activation').value,
+    }));
+    return {
+      x: parseNumbers(this.$x.value), layers, y_true: parseNumbers(this.$yTrue.value), loss: this.$loss.value,
+      learning_rate: Number(this.$lr.value), finite_difference_step: Number(this.$h.value),
+    };
+  }
+
+  async compute() {
+    const request = this.readRequest();
+    const data = await postConcept('backprop', request);
+    this._last = { request, data };
+    this._back = Math.min(this._back, data.layers.length);
+    this.render();
+  }
+
+  render() {
+    if (!this._last) return;
+    const { request, data } = this._last;
+    this.drawNetwork(data);
+    this.drawFactors(data);
+    this.drawFormula(data);
+    this.drawNumbers(data);
+    showCode(this.code(request, data));
+    const hidden = data.layers.slice(0, -1).map((l) => l.output.length).join(',');
+    this.$playground.href = `/?dataset=xor&hidden_layers=${hidden}&activation=${encodeURIComponent(data.layers[0].activation)}` +
+      `&learning_rate=${request.learning_rate}`;
+  }
+
+  current(data) {
+    return this._back === 0 ? null : data.layers.length - this._back; // index of the layer being stepped through
+  }
+
+  drawNetwork(data) {
+    const widths = [data.x.length, ...data.layers.map((l) => l.output.length)];
+    const rows = Math.max(...widths);
+    const height = 60 + rows * ROW;
+    const columns = widths.length + 1; // + the loss
+    const step = (WIDTH - 140) / (columns - 1);
+    const pos = (c, j) => ({ x: 60 + c * step, y: 40 + (height - 40) / 2 + (j - (widths[c] - 1) / 2) * ROW });
+    const now = this.current(data);
+    const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'bp-network',
+      'aria-label': t({ en: 'The network with its gradients', zh: '网络及其梯度' }) });
+    data.layers.forEach((layer, l) => {
+      const active = now === l;
+      const revealed = now !== null && l >= now;
+      layer.kernel.forEach((row, i) => row.forEach((w, j) => {
+        const a = pos(l, i);
+        const b = pos(l + 1, j);
+        svg('line', { x1: a.x + 16, y1: a.y, x2: b.x - 16, y2: b.y, class: `edge${active ? ' active' : ''}` }, root);
+        const label = active ? `∂L/∂w ${fmt(layer.gradients.kernel[i][j], 3)}` : `w ${fmt(w, 3)}`;
+        const f = 0.3;
+        svg('text', { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f - 3, 'text-anchor': 'middle',
+          class: `value${active ? ' gradient' : ''}` }, root).textContent = label;
+      }));
+      if (revealed && !active) {
+        svg('text', { x: pos(l + 1, 0).x, y: 28, 'text-anchor': 'middle', class: 'tick' }, root).textContent = '✓ ∂L/∂w';
+      }
+    });
+    const lossPos = { x: 60 + (columns - 1) * step, y: 40 + (height - 40) / 2 };
+    widths.forEach((n, c) => {
+      for (let j = 0; j < n; j += 1) {
+        const p = pos(c, j);
+        const layer = c > 0 ? data.layers[c - 1] : null;
+        const active = layer && now === c - 1;
+        if (c === widths.length - 1) svg('line', { x1: p.x + 16, y1: p.y, x2: lossPos.x - 22, y2: lossPos.y, class: 'edge' }, root);
+        svg('circle', { cx: p.x, cy: p.y, r: 16, class: `node${active ? ' active' : ''}` }, root);
+        svg('text', { x: p.x, y: p.y + 4, 'text-anchor': 'middle', class: 'value' }, root).textContent =
+          fmt(c === 0 ? data.x[j] : layer.output[j], 3);
+        if (layer && now !== null && c - 1 >= now) {
+          svg('text', { x: p.x, y: p.y + 30, 'text-anchor': 'middle', class: 'value gradient' }, root).textContent =
+            `∂L/∂z ${fmt(layer.dloss_dz[j], 3)}`;
+        }
+      }
+      svg('text', { x: pos(c, 0).x, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent =
+        c === 0 ? 'x' : `${t({ en: 'layer', zh: '层' })} ${c} · ${data.layers[c - 1].activation}`;
+    });
+    svg('rect', { x: lossPos.x - 22, y: lossPos.y - 16, width: 44, height: 32, rx: 6, class: 'loss-node' }, root);
+    svg('text', { x: lossPos.x, y: lossPos.y + 4, 'text-anchor': 'middle', class: 'value' }, root).textContent = fmt(data.loss, 3);
+    svg('text', { x: lossPos.x, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent = `L (${data.loss_name})`;
+    this.$network.replaceChildren(root);
+    this.$status.textContent = now === null
+      ? t({ en: 'forward pass: values a = f(z)', zh: '前向传播：a = f(z)' })
+      : t({ en: `back through layer ${now + 1} of ${data.layers.length}`, zh: `反向经过第 ${now + 1} 层（共 ${data.layers.length} 层）` });
+  }
+
+  // The factors being multiplied in the current layer (or the forward sums before any step back).
+  drawFactors(data) {
+    const now = this.current(data);
+    if (now === null) {
+      const parts = data.layers.map((layer, l) => table(
+        t({ en: `Layer ${l + 1}: z = a_prev · W + b, a = ${layer.activation}(z)`, zh: `第 ${l + 1} 层：z = a_prev · W + b，a = ${layer.activation}(z)` }),
+        [t({ en: 'neuron', zh: '神经元' }), 'z', 'a'],
+        layer.output.map((a, j) => [
+          String(j),
+          `${layer.inputs.map((v, i) => `${fmt(v, 3)}·${fmt(layer.kernel[i][j], 3)}`).join(' + ')} + ${fmt(layer.bias[j], 3)} = ${fmt(layer.pre_activation[j])}`,
+          fmt(a)])));
+      this.$factors.replaceChildren(...parts);
+      return;
+    }
+    const layer = data.layers[now];
+    const source = now === data.layers.length - 1
+      ? t({ en: 'from the loss', zh: '来自损失函数' })
+      : t({ en: `W${sup(now + 2)} · ∂L/∂z of layer ${now + 2}`, zh: `W${sup(now + 2)} · 第 ${now + 2} 层的 ∂L/∂z` });
+    const neurons = table(
+      t({ en: `Layer ${now + 1}, each neuron: ∂L/∂z = ∂L/∂a × ∂a/∂z (∂L/∂a ${source})`,
+        zh: `第 ${now + 1} 层，每个神经元：∂L/∂z = ∂L/∂a × ∂a/∂z（∂L/∂a ${source}）` }),
+      [t({ en: 'neuron', zh: '神经元' }), 'z', '∂L/∂a', `× ∂a/∂z = ${layer.activation}′(z)`, '= ∂L/∂z'],
+      layer.output.map((_, j) => [String(j), fmt(layer.pre_activation[j], 6), fmt(layer.dloss_da[j], 6), fmt(layer.da_dz[j], 6),
+        fmt(layer.dloss_dz[j], 6)]));
+    const weights = [];
+    const row = (name, a, dz, grad, fd, before, after) => weights.push([name, fmt(a, 6), fmt(dz, 6), fmt(grad, 6), fmt(fd, 6),
+      `${fmt(before, 6)} → ${fmt(after, 6)}`]);
+    layer.kernel.forEach((weightsOfInput, i) => weightsOfInput.forEach((w, j) => row(`W[${i}][${j}]`, layer.inputs[i],
+      layer.dloss_dz[j], layer.gradients.kernel[i][j], layer.finite_differences.kernel[i][j], w, layer.updated.kernel[i][j])));
+    layer.bias.forEach((b, j) => row(`b[${j}]`, 1, layer.dloss_dz[j], layer.gradients.bias[j], layer.finite_differences.bias[j],
+      b, layer.updated.bias[j]));
+    const params = table(
+      t({ en: `Its weights: ∂L/∂W = a_prev × ∂L/∂z; then w ← w − ${data.learning_rate} · ∂L/∂w`,
+        zh: `它的权重：∂L/∂W = a_prev × ∂L/∂z；然后 w ← w − ${data.learning_rate} · ∂L/∂w` }),
+      [t({ en: 'parameter', zh: '参数' }), 'a_prev', '× ∂L/∂z', t({ en: '= ∂L/∂w (tape)', zh: '= ∂L/∂w（tape）' }),
+        t({ en: 'finite difference', zh: '有限差分' }), t({ en: 'after one step', zh: '更新一步后' })],
+      weights);
+    this.$factors.replaceChildren(neurons, params);
+  }
+
+  drawFormula(data) {
+    const out = data.layers.at(-1);
+    const depth = data.layers.length;
+    const prev = out.inputs[0];
+    const lines = [
+      `L = ${data.loss_name}(y_true = [${data.y_true.map((v) => fmt(v)).join(', ')}], y_pred = [${data.y_pred.map((v) => fmt(v)).join(', ')}]) = ${fmt(data.loss)}`,
+      `∂L/∂W${sup(depth)}[0][0] = ∂L/∂a × ∂a/∂z × ∂z/∂w = ${fmt(out.dloss_da[0])} × ${fmt(out.da_dz[0])} × ${fmt(prev)} = ${fmt(out.gradients.kernel[0][0])}` +
+        `;  w ← ${fmt(out.kernel[0][0])} − ${data.learning_rate} × ${fmt(out.gradients.kernel[0][0])} = ${fmt(out.updated.kernel[0][0])}`,
+      t({ en: `after one step: L = ${fmt(data.loss_after_update)}`, zh: `更新一步后：L = ${fmt(data.loss_after_update)}` }),
+    ];
+    showLines(this.$formula, lines);
+  }
+
+  drawNumbers(data) {
+    this.$summary.textContent = t({
+      en: `Tape and finite differences (h = ${fmt(data.finite_difference_step)}) ${data.gradients_agree ? 'agree' : 'DISAGREE'}: the largest difference is ${fmt(data.max_abs_difference)}.`,
+      zh: `tape 与有限差分（h = ${fmt(data.finite_difference_step)}）${data.gradients_agree ? '一致' : '不一致'}：最大差值为 ${fmt(data.max_abs_difference)}。`,
+    });
+    this.$summary.className = data.gradients_agree ? '' : 'error';
+    const rows = [];
+    data.layers.forEach((layer, l) => {
+      const add = (name, value, a, dz, grad, fd, updated) => rows.push([`${l + 1}`, name, fmt(value, 6), fmt(a, 6), fmt(dz, 6),
+        fmt(grad, 6), fmt(fd, 6), fmt(Math.abs(grad - fd), 3), fmt(updated, 6)]);
+      layer.kernel.forEach((row, i) => row.forEach((w, j) => add(`W[${i}][${j}]`, w, layer.inputs[i], layer.dloss_dz[j],
+        layer.gradients.kernel[i][j], layer.finite_differences.kernel[i][j], layer.updated.kernel[i][j])));
+      layer.bias.forEach((b, j) => add(`b[${j}]`, b, 1, layer.dloss_dz[j], layer.gradients.bias[j],
+        layer.finite_differences.bias[j], layer.updated.bias[j]));
+    });
+    this.$numbers.replaceChildren(table(
+      t({ en: 'Every parameter', zh: '全部参数' }),
+      [t({ en: 'layer', zh: '层' }), t({ en: 'parameter', zh: '参数' }), t({ en: 'value', zh: '取值' }), 'a_prev', '∂L/∂z',
+        '∂L/∂w (tape)', t({ en: 'finite difference', zh: '有限差分' }), '|Δ|', t({ en: 'after one step', zh: '更新一步后' })],
+      rows));
+  }
+
+  code(request, data) {
+    return [
+      'import tensorflow as tf',
+      'import keras',
+      '',
+      `x = tf.constant([${py(request.x)}], tf.float64)`,
+      `y_true = tf.constant([${py(request.y_true)}], tf.float64)`,
+      `kernels = [${request.layers.map((l) => `tf.Variable(${py(l.kernel)}, dtype=tf.float64)`).join(',\n           ')}]`,
+      `biases = [${request.layers.map((l) => `tf.Variable(${py(l.bias)}, dtype=tf.float64)`).join(', ')}]`,
+      `activations = [${request.layers.map((l) => `keras.activations.get("${l.activation}")`).join(', ')}]`,
+      '',
+      'with tf.GradientTape(persistent=True) as tape:',
+      '    h, zs, outputs = x, [], []',
+      '    for W, b, f in zip(kernels, biases, activations):',
+      '        z = tf.matmul(h, W) + b',
+      '        h = f(z)',
+      '        zs.append(z)',
+      '        outputs.append(h)',
+      `    loss = ${data.keras_loss}(y_true, h)[0]`,
+      'print("loss", loss.numpy())',
+      'print("dL/da", [g.numpy() for g in tape.gradient(loss, outputs)])',
+      'print("dL/dz", [g.numpy() for g in tape.gradient(loss, zs)])',
+      'grads = tape.gradient(loss, kernels + biases)',
+      'print("gradients", [g.numpy() for g in grads])',
+      '',
+      `keras.optimizers.SGD(learning_rate=${request.learning_rate}).apply_gradients(zip(grads, kernels + biases))`,
+      'print("after one step", [v.numpy() for v in kernels + biases])',
+    ].join('\n');
+  }
+
+  async setup() {
+    const options = await getOptions();
+    this._activations = options.activations.map((a) => a.name);
+    this.$loss.replaceChildren(...options.losses.map((l) => {
+      const option = document.createElement('option');
+      option.value = l.name;
+      option.textContent = l.label;
+      return option;
+    }));
+    this.applyPreset();
+    this.$preset.addEventListener('change', () => this.applyPreset());
+    for (const el of [this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr]) el.addEventListener('input', () => { this.$preset.value = 'custom'; });
+    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], () => this.compute());
+  }
+}

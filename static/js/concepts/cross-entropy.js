@@ -1,81 +1,14 @@
 // Cross-entropy lab: the hand-written steps (clip, log, multiply, sum, mean) next to Keras, and H(p, q) vs H(q, p).
 
-import { fmt, parseRows, postConcept, py, showCode, showLines, svg, wire } from './lab.js';
-import { onLangChange, t } from '../i18n.js';
-
-const $yTrue = document.getElementById('ce-y-true');
-const $yPred = document.getElementById('ce-y-pred');
-const $fromLogits = document.getElementById('ce-from-logits');
-const $epsilon = document.getElementById('ce-epsilon');
-const $samples = document.getElementById('ce-samples');
-const $steps = document.getElementById('ce-steps');
-const $bars = document.getElementById('ce-bars');
-const $swap = document.getElementById('ce-swap');
-const $numbers = document.getElementById('ce-numbers');
-const $formula = document.getElementById('ce-formula');
+import { fmt, parseRows, postConcept, py, showCode, showLines, svg } from './lab.js';
+import { t } from '../i18n.js';
+import { LabWidget } from './widget.js';
 
 const HAND = '#0877bd';
 const KERAS = '#f59322';
 const LOGITS = '#2e7d32';
 const SWAPPED = '#c62828';
 const FORMULA_SAMPLES = 4;
-
-let last = null; // {request, data}
-let sample = 0;
-
-function readRequest() {
-  return {
-    y_true: parseRows($yTrue.value),
-    y_pred: parseRows($yPred.value),
-    from_logits: $fromLogits.checked,
-    epsilon: Number($epsilon.value),
-  };
-}
-
-async function compute() {
-  const request = readRequest();
-  const data = await postConcept('cross-entropy', request);
-  last = { request, data };
-  sample = Math.min(sample, request.y_true.length - 1);
-  render();
-}
-
-function render() {
-  if (!last) return;
-  const { request, data } = last;
-  drawSamplePicker(request);
-  drawSteps(request, data);
-  groupedBars($bars, {
-    groups: request.y_true.map((_, i) => `#${i + 1}`),
-    series: [
-      { name: t({ en: 'by hand', zh: '手算' }), values: data.steps.per_sample, color: HAND },
-      { name: 'Keras', values: data.keras.per_sample, color: KERAS },
-      ...(data.keras_from_logits ? [{ name: 'Keras from_logits', values: data.keras_from_logits.per_sample, color: LOGITS }] : []),
-    ],
-  });
-  groupedBars($swap, {
-    groups: request.y_true.map((_, i) => `#${i + 1}`),
-    series: [
-      { name: 'H(p, q) = −Σ p·ln q', values: data.steps.per_sample, color: HAND },
-      { name: 'H(q, p) = −Σ q·ln p', values: data.swapped.per_sample, color: SWAPPED },
-    ],
-  });
-  drawNumbers(request, data);
-  drawFormula(request, data);
-  showCode(code(request));
-}
-
-function drawSamplePicker(request) {
-  const buttons = request.y_true.map((_, i) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = `#${i + 1}`;
-    b.setAttribute('aria-pressed', String(i === sample));
-    b.addEventListener('click', () => { sample = i; render(); });
-    return b;
-  });
-  $samples.replaceChildren(...buttons);
-}
 
 function cell(row, text, className = '') {
   const td = row.insertCell();
@@ -91,37 +24,6 @@ function headRow(table, labels) {
     th.textContent = label;
     head.appendChild(th);
   }
-}
-
-// The five steps for one sample, one column per step and one row per class.
-function drawSteps(request, data) {
-  const s = data.steps;
-  const table = document.createElement('table');
-  table.className = 'ce-steps-table';
-  table.createCaption().textContent = t({
-    en: `Sample #${sample + 1}: the classes whose y_true is not 0 are the only ones that count`,
-    zh: `样本 #${sample + 1}：只有 y_true 不为 0 的类别才起作用`,
-  });
-  const eps = request.epsilon;
-  headRow(table, [t({ en: 'class', zh: '类别' }), 'y_true', data.from_logits ? 'softmax(y_pred)' : 'y_pred',
-    `clip(·, ${eps}, 1 − ${eps})`, 'tf.math.log', 'y_true × log']);
-  const body = table.createTBody();
-  request.y_true[sample].forEach((y, j) => {
-    const tr = body.insertRow();
-    if (y !== 0) tr.className = 'counts';
-    cell(tr, String(j));
-    cell(tr, String(y));
-    cell(tr, fmt(data.probabilities[sample][j]));
-    cell(tr, fmt(s.clipped[sample][j]));
-    cell(tr, fmt(s.log[sample][j]), s.log[sample][j] === null ? 'overflow' : '');
-    cell(tr, fmt(s.product[sample][j]), s.product[sample][j] === null ? 'overflow' : '');
-  });
-  const sum = body.insertRow();
-  sum.className = 'mean';
-  const label = cell(sum, t({ en: 'tf.reduce_sum, then negate', zh: 'tf.reduce_sum 后取负' }), 'label');
-  label.colSpan = 5;
-  cell(sum, `−(${fmt(s.row_sums[sample])}) = ${fmt(s.per_sample[sample])}`);
-  $steps.replaceChildren(table);
 }
 
 // Bars per sample and series; a value that is not finite is drawn full height, hatched, and labelled ∞.
@@ -157,52 +59,6 @@ function groupedBars(container, { groups, series }) {
     svg('text', { x: pad.l + 16, y: 14 + k * 14, class: 'legend' }, root).textContent = s.name;
   });
   container.replaceChildren(root);
-}
-
-function drawNumbers(request, data) {
-  const table = document.createElement('table');
-  table.createCaption().textContent = t({
-    en: 'Per sample and mean (the loss). — means infinite or not a number.',
-    zh: '每个样本与平均值（即损失）。— 表示无穷大或非数字 (NaN)。',
-  });
-  const logits = data.keras_from_logits;
-  headRow(table, ['#', 'y_true', 'y_pred', t({ en: 'by hand (ln)', zh: '手算 (ln)' }), 'log₁₀', 'Keras',
-    t({ en: 'hand − Keras', zh: '手算 − Keras' }),
-    ...(logits ? ['Keras from_logits', t({ en: 'hand − Keras from_logits', zh: '手算 − Keras from_logits' })] : []),
-    'H(p, q)', 'H(q, p)']);
-  const body = table.createTBody();
-  const row = (first, second, third, pick) => {
-    const tr = body.insertRow();
-    cell(tr, first);
-    cell(tr, second, 'label');
-    cell(tr, third, 'label');
-    for (const v of [pick(data.steps), pick(data.log10), pick(data.keras), pick(data.keras, true),
-      ...(logits ? [pick(logits), pick(logits, true)] : []), pick(data.steps), pick(data.swapped)]) {
-      cell(tr, fmt(v), v === null ? 'overflow' : '');
-    }
-    return tr;
-  };
-  request.y_true.forEach((y, i) => {
-    row(String(i + 1), `[${y.join(', ')}]`, `[${request.y_pred[i].join(', ')}]`,
-      (part, diff = false) => (diff ? part.difference_per_sample[i] : part.per_sample[i]));
-  });
-  row(t({ en: 'mean', zh: '平均' }), '', '', (part, diff = false) => (diff ? part.difference : part.loss)).className = 'mean';
-  $numbers.replaceChildren(table);
-}
-
-function drawFormula(request, data) {
-  const lines = [];
-  const pName = data.from_logits ? 'softmax(z)' : 'p';
-  request.y_true.slice(0, FORMULA_SAMPLES).forEach((y, i) => {
-    const terms = y.map((v, j) => `${v}·ln ${fmt(data.steps.clipped[i][j])}`).join(' + ');
-    lines.push(`L${sub(i + 1)} = −Σ y·ln ${pName} = −(${terms}) = ${fmt(data.steps.per_sample[i])}` +
-      `   (log₁₀: ${fmt(data.log10.per_sample[i])})`);
-  });
-  if (request.y_true.length > FORMULA_SAMPLES) lines.push('…');
-  const n = request.y_true.length;
-  lines.push(`L = (${data.steps.per_sample.map((v) => fmt(v)).join(' + ')}) / ${n} = ${fmt(data.steps.loss)}` +
-    `;  Keras: ${fmt(data.keras.loss)}` + (data.keras_from_logits ? `;  Keras from_logits: ${fmt(data.keras_from_logits.loss)}` : ''));
-  showLines($formula, lines);
 }
 
 function sub(n) {
@@ -243,5 +99,154 @@ function code(request) {
   ].join('\n');
 }
 
-wire([$yTrue, $yPred, $fromLogits, $epsilon], compute);
-onLangChange(render);
+export default class CrossEntropyLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$yTrue = this.$('ce-y-true');
+    this.$yPred = this.$('ce-y-pred');
+    this.$fromLogits = this.$('ce-from-logits');
+    this.$epsilon = this.$('ce-epsilon');
+    this.$samples = this.$('ce-samples');
+    this.$steps = this.$('ce-steps');
+    this.$bars = this.$('ce-bars');
+    this.$swap = this.$('ce-swap');
+    this.$numbers = this.$('ce-numbers');
+    this.$formula = this.$('ce-formula');
+    this._sample = 0;
+  }
+
+  async start() {
+    this.listen([this.$yTrue, this.$yPred, this.$fromLogits, this.$epsilon]);
+  }
+
+  readRequest() {
+    return {
+      y_true: parseRows(this.$yTrue.value),
+      y_pred: parseRows(this.$yPred.value),
+      from_logits: this.$fromLogits.checked,
+      epsilon: Number(this.$epsilon.value),
+    };
+  }
+
+  async compute() {
+    const request = this.readRequest();
+    const data = await postConcept('cross-entropy', request);
+    this._last = { request, data };
+    this._sample = Math.min(this._sample, request.y_true.length - 1);
+    this.render();
+  }
+
+  render() {
+    if (!this._last) return;
+    const { request, data } = this._last;
+    this.drawSamplePicker(request);
+    this.drawSteps(request, data);
+    groupedBars(this.$bars, {
+      groups: request.y_true.map((_, i) => `#${i + 1}`),
+      series: [
+        { name: t({ en: 'by hand', zh: '手算' }), values: data.steps.per_sample, color: HAND },
+        { name: 'Keras', values: data.keras.per_sample, color: KERAS },
+        ...(data.keras_from_logits ? [{ name: 'Keras from_logits', values: data.keras_from_logits.per_sample, color: LOGITS }] : []),
+      ],
+    });
+    groupedBars(this.$swap, {
+      groups: request.y_true.map((_, i) => `#${i + 1}`),
+      series: [
+        { name: 'H(p, q) = −Σ p·ln q', values: data.steps.per_sample, color: HAND },
+        { name: 'H(q, p) = −Σ q·ln p', values: data.swapped.per_sample, color: SWAPPED },
+      ],
+    });
+    this.drawNumbers(request, data);
+    this.drawFormula(request, data);
+    showCode(code(request));
+  }
+
+  drawSamplePicker(request) {
+    const buttons = request.y_true.map((_, i) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = `#${i + 1}`;
+      b.setAttribute('aria-pressed', String(i === this._sample));
+      b.addEventListener('click', () => { this._sample = i; this.render(); });
+      return b;
+    });
+    this.$samples.replaceChildren(...buttons);
+  }
+
+  // The five steps for one sample, one column per step and one row per class.
+  drawSteps(request, data) {
+    const s = data.steps;
+    const table = document.createElement('table');
+    table.className = 'ce-steps-table';
+    table.createCaption().textContent = t({
+      en: `Sample #${this._sample + 1}: the classes whose y_true is not 0 are the only ones that count`,
+      zh: `样本 #${this._sample + 1}：只有 y_true 不为 0 的类别才起作用`,
+    });
+    const eps = request.epsilon;
+    headRow(table, [t({ en: 'class', zh: '类别' }), 'y_true', data.from_logits ? 'softmax(y_pred)' : 'y_pred',
+      `clip(·, ${eps}, 1 − ${eps})`, 'tf.math.log', 'y_true × log']);
+    const body = table.createTBody();
+    request.y_true[this._sample].forEach((y, j) => {
+      const tr = body.insertRow();
+      if (y !== 0) tr.className = 'counts';
+      cell(tr, String(j));
+      cell(tr, String(y));
+      cell(tr, fmt(data.probabilities[this._sample][j]));
+      cell(tr, fmt(s.clipped[this._sample][j]));
+      cell(tr, fmt(s.log[this._sample][j]), s.log[this._sample][j] === null ? 'overflow' : '');
+      cell(tr, fmt(s.product[this._sample][j]), s.product[this._sample][j] === null ? 'overflow' : '');
+    });
+    const sum = body.insertRow();
+    sum.className = 'mean';
+    const label = cell(sum, t({ en: 'tf.reduce_sum, then negate', zh: 'tf.reduce_sum 后取负' }), 'label');
+    label.colSpan = 5;
+    cell(sum, `−(${fmt(s.row_sums[this._sample])}) = ${fmt(s.per_sample[this._sample])}`);
+    this.$steps.replaceChildren(table);
+  }
+
+  drawNumbers(request, data) {
+    const table = document.createElement('table');
+    table.createCaption().textContent = t({
+      en: 'Per sample and mean (the loss). — means infinite or not a number.',
+      zh: '每个样本与平均值（即损失）。— 表示无穷大或非数字 (NaN)。',
+    });
+    const logits = data.keras_from_logits;
+    headRow(table, ['#', 'y_true', 'y_pred', t({ en: 'by hand (ln)', zh: '手算 (ln)' }), 'log₁₀', 'Keras',
+      t({ en: 'hand − Keras', zh: '手算 − Keras' }),
+      ...(logits ? ['Keras from_logits', t({ en: 'hand − Keras from_logits', zh: '手算 − Keras from_logits' })] : []),
+      'H(p, q)', 'H(q, p)']);
+    const body = table.createTBody();
+    const row = (first, second, third, pick) => {
+      const tr = body.insertRow();
+      cell(tr, first);
+      cell(tr, second, 'label');
+      cell(tr, third, 'label');
+      for (const v of [pick(data.steps), pick(data.log10), pick(data.keras), pick(data.keras, true),
+        ...(logits ? [pick(logits), pick(logits, true)] : []), pick(data.steps), pick(data.swapped)]) {
+        cell(tr, fmt(v), v === null ? 'overflow' : '');
+      }
+      return tr;
+    };
+    request.y_true.forEach((y, i) => {
+      row(String(i + 1), `[${y.join(', ')}]`, `[${request.y_pred[i].join(', ')}]`,
+        (part, diff = false) => (diff ? part.difference_per_sample[i] : part.per_sample[i]));
+    });
+    row(t({ en: 'mean', zh: '平均' }), '', '', (part, diff = false) => (diff ? part.difference : part.loss)).className = 'mean';
+    this.$numbers.replaceChildren(table);
+  }
+
+  drawFormula(request, data) {
+    const lines = [];
+    const pName = data.from_logits ? 'softmax(z)' : 'p';
+    request.y_true.slice(0, FORMULA_SAMPLES).forEach((y, i) => {
+      const terms = y.map((v, j) => `${v}·ln ${fmt(data.steps.clipped[i][j])}`).join(' + ');
+      lines.push(`L${sub(i + 1)} = −Σ y·ln ${pName} = −(${terms}) = ${fmt(data.steps.per_sample[i])}` +
+        `   (log₁₀: ${fmt(data.log10.per_sample[i])})`);
+    });
+    if (request.y_true.length > FORMULA_SAMPLES) lines.push('…');
+    const n = request.y_true.length;
+    lines.push(`L = (${data.steps.per_sample.map((v) => fmt(v)).join(' + ')}) / ${n} = ${fmt(data.steps.loss)}` +
+      `;  Keras: ${fmt(data.keras.loss)}` + (data.keras_from_logits ? `;  Keras from_logits: ${fmt(data.keras_from_logits.loss)}` : ''));
+    showLines(this.$formula, lines);
+  }
+}

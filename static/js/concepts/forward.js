@@ -1,21 +1,9 @@
 // Forward-propagation lab: values flowing through Dense layers, revealed layer by layer with a step button.
 
-import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
-import { onLangChange, t } from '../i18n.js';
-
-const $preset = document.getElementById('fw-preset');
-const $random = document.getElementById('fw-random');
-const $x = document.getElementById('fw-x');
-const $inputSize = document.getElementById('fw-input-size');
-const $units = document.getElementById('fw-units');
-const $activation = document.getElementById('fw-activation');
-const $softmax = document.getElementById('fw-softmax');
-const $seed = document.getElementById('fw-seed');
-const $network = document.getElementById('fw-network');
-const $caption = document.getElementById('fw-caption');
-const $status = document.getElementById('fw-status');
-const $numbers = document.getElementById('fw-numbers');
-const $formula = document.getElementById('fw-formula');
+import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, svg, table } from './lab.js';
+import { t } from '../i18n.js';
+import { getOptions } from '../api.js';
+import { LabWidget } from './widget.js';
 
 const PRESETS = {
   small: { random: false, x: '0.5, -1, 2', inputSize: 784, units: '4, 3, 2', activation: 'relu, relu, linear', softmax: true },
@@ -28,40 +16,6 @@ const WIDTH = 680;
 const ROW = 30;
 const POSITIVE = [8, 119, 189];
 const NEGATIVE = [245, 147, 34];
-
-let last = null; // {request, data}
-let shown = Infinity; // how many columns (input, layers, softmax) are revealed
-
-function readRequest() {
-  const units = parseNumbers($units.value);
-  const activation = $activation.value.split(/[\s,]+/).filter(Boolean);
-  if (units.some((u) => !Number.isInteger(u))) throw new LabError(t({ en: 'units must be whole numbers', zh: 'units 必须是整数' }));
-  const request = { units, activation, softmax: $softmax.checked, seed: Number($seed.value) };
-  if ($random.checked) request.input_size = Number($inputSize.value);
-  else request.x = parseNumbers($x.value);
-  return request;
-}
-
-async function compute() {
-  $x.disabled = $random.checked;
-  $inputSize.disabled = !$random.checked;
-  const request = readRequest();
-  const data = await postConcept('forward', request);
-  last = { request, data };
-  render();
-}
-
-function applyPreset() {
-  const p = PRESETS[$preset.value];
-  if (!p) return;
-  $random.checked = p.random;
-  $x.value = p.x;
-  $inputSize.value = p.inputSize;
-  $units.value = p.units;
-  $activation.value = p.activation;
-  $softmax.checked = p.softmax;
-  shown = Infinity;
-}
 
 function columnsOf(data) {
   const columns = [{ kind: 'input', label: 'x', output: data.input }];
@@ -81,18 +35,6 @@ function color(v, scale) {
   return `rgba(${r}, ${g}, ${b}, ${(0.1 + 0.9 * a).toFixed(3)})`;
 }
 
-function render() {
-  if (!last) return;
-  const { data } = last;
-  const columns = columnsOf(data);
-  shown = Math.max(1, Math.min(shown, columns.length));
-  drawNetwork(columns);
-  drawCaption(columns);
-  drawFormula(columns);
-  drawNumbers(data);
-  showCode(code(last.request));
-}
-
 // Node positions of one column: the first values, and "⋮ +N" when the layer is bigger than the drawing.
 function layoutColumn(column, x, height) {
   const size = column.output.size;
@@ -104,132 +46,8 @@ function layoutColumn(column, x, height) {
   return { nodes, more: size > count ? { x, y: top + count * ROW, count: size - count } : null };
 }
 
-function drawNetwork(columns) {
-  const rows = Math.max(...columns.map((c) => (c.output.size <= MAX_NODES ? c.output.size : SHOWN_OF_BIG + 1)));
-  const height = 70 + ROW * rows;
-  const step = (WIDTH - 120) / Math.max(1, columns.length - 1);
-  const layouts = columns.map((c, i) => layoutColumn(c, 60 + i * step, height + 36));
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'fw-network',
-    'aria-label': t({ en: 'The network, layer by layer', zh: '逐层显示的网络' }) });
-  const edges = svg('g', { class: 'edges' }, root);
-  layouts.forEach((layout, c) => {
-    if (c === 0) return;
-    const kernel = columns[c].kind === 'dense' ? columns[c].layer.kernel.values : null;
-    const maxW = kernel ? Math.max(1e-9, ...kernel.flat().map((w) => Math.abs(w ?? 0))) : 1;
-    const revealed = c < shown;
-    for (const [i, from] of layouts[c - 1].nodes.entries()) {
-      for (const [j, to] of layout.nodes.entries()) {
-        if (columns[c].kind === 'softmax' && !revealed && i !== j) continue;
-        const w = kernel ? kernel[i][j] : null;
-        svg('line', { x1: from.x + 11, y1: from.y, x2: to.x - 11, y2: to.y,
-          stroke: w === null ? '#bbb' : color(w, maxW), 'stroke-width': w === null ? 0.6 : 0.6 + 2.4 * Math.abs(w) / maxW,
-          opacity: revealed ? (c === shown - 1 ? 0.9 : 0.45) : 0.08 }, edges);
-      }
-    }
-  });
-  columns.forEach((column, c) => {
-    const layout = layouts[c];
-    const revealed = c < shown;
-    const g = svg('g', { class: `column${c === shown - 1 ? ' current' : ''}`, opacity: revealed ? 1 : 0.25,
-      'data-column': String(c) }, root);
-    const scale = Math.max(Math.abs(column.output.min ?? 0), Math.abs(column.output.max ?? 0));
-    const x = layout.nodes[0]?.x ?? 0;
-    if (c === shown - 1) {
-      svg('rect', { x: x - 30, y: 36, width: 60, height: height - 40, rx: 6, class: 'highlight' }, g);
-    }
-    svg('text', { x, y: 18, 'text-anchor': 'middle', class: 'heading' }, g).textContent = column.label;
-    svg('text', { x, y: 31, 'text-anchor': 'middle', class: 'tick' }, g).textContent =
-      column.kind === 'dense' ? `${column.layer.activation} · [${column.output.shape.join(', ')}]` : `[${column.output.shape.join(', ')}]`;
-    for (const node of layout.nodes) {
-      svg('circle', { cx: node.x, cy: node.y, r: 10, fill: revealed ? color(node.value, scale) : '#eee', class: 'node' }, g);
-      if (revealed) {
-        svg('text', { x: node.x + 13, y: node.y + 4, class: 'value' }, g).textContent = fmt(node.value, 3);
-      }
-    }
-    if (layout.more) {
-      svg('text', { x, y: layout.more.y + 4, 'text-anchor': 'middle', class: 'tick' }, g).textContent =
-        `⋮ +${layout.more.count}`;
-    }
-  });
-  $network.replaceChildren(root);
-  $status.textContent = t({ en: `step ${shown} of ${columns.length}`, zh: `第 ${shown} 步，共 ${columns.length} 步` });
-}
-
 function stats(s) {
   return `min ${fmt(s.min)}, max ${fmt(s.max)}, mean ${fmt(s.mean)}, std ${fmt(s.std)}`;
-}
-
-function drawCaption(columns) {
-  const column = columns[shown - 1];
-  const out = column.output;
-  let text;
-  if (column.kind === 'input') {
-    text = t({ en: `Input x, shape [${out.shape.join(', ')}]${last.data.random_input ? ', uniform in [0, 1) from the seed' : ''}: ${stats(out)}.`,
-      zh: `输入 x，形状 [${out.shape.join(', ')}]${last.data.random_input ? '，由种子生成的 [0, 1) 均匀随机数' : ''}：${stats(out)}。` });
-  } else if (column.kind === 'dense') {
-    const { layer } = column;
-    const [inputs] = layer.kernel.shape;
-    const shapes = `[1, ${inputs}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}]`;
-    text = t({ en: `${column.label}: z = a · W + b, ${shapes}; a = ${layer.activation}(z): ${stats(out)}. ${layer.parameters} parameters.`,
-      zh: `${column.label}：z = a · W + b，${shapes}；a = ${layer.activation}(z)：${stats(out)}。共 ${layer.parameters} 个参数。` });
-  } else {
-    const values = out.values[0];
-    const best = values.indexOf(Math.max(...values));
-    text = t({ en: `softmax: exp(z) / Σ exp(z), probabilities summing to 1; the largest is class ${best} with ${fmt(values[best])}.`,
-      zh: `softmax：exp(z) / Σ exp(z)，概率之和为 1；最大的是类别 ${best}，概率 ${fmt(values[best])}。` });
-  }
-  $caption.textContent = text;
-}
-
-// The current layer's formula with its shapes, and neuron 0's sum written out when the layer is small.
-function drawFormula(columns) {
-  const index = Math.max(1, shown - 1);
-  const column = columns[Math.min(index, columns.length - 1)];
-  const lines = [];
-  if (column.kind === 'dense') {
-    const { layer } = column;
-    const prev = columns[index - 1].output;
-    const k = layer.kernel.values;
-    const n = `⁽${index}⁾`;
-    lines.push(`z${n} = a${`⁽${index - 1}⁾`} · W${n} + b${n}: [1, ${layer.kernel.shape[0]}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}];  a${n} = ${layer.activation}(z${n})`);
-    if (k && prev.values && layer.kernel.shape[0] <= MAX_TERMS) {
-      const a = prev.values.flat();
-      const terms = a.map((v, i) => `${fmt(v, 3)}·${fmt(k[i][0], 3)}`).join(' + ');
-      lines.push(`z${n}₀ = ${terms} + ${fmt(layer.bias.values[0], 3)} = ${fmt(layer.pre_activation.values[0][0])};  ` +
-        `a${n}₀ = ${layer.activation}(${fmt(layer.pre_activation.values[0][0])}) = ${fmt(layer.output.values[0][0])}`);
-    } else {
-      lines.push(t({ en: `neuron 0: z = ${fmt(layer.pre_activation.head[0])}, a = ${fmt(layer.output.head[0])} (a sum of ${layer.kernel.shape[0]} products plus the bias)`,
-        zh: `神经元 0：z = ${fmt(layer.pre_activation.head[0])}，a = ${fmt(layer.output.head[0])}（${layer.kernel.shape[0]} 个乘积之和再加偏置）` }));
-    }
-  } else if (column.kind === 'softmax') {
-    const z = last.data.layers.at(-1).output;
-    lines.push(`softmax(z)ᵢ = exp(zᵢ) / Σⱼ exp(zⱼ);  z = [${flatValues(z).map((v) => fmt(v, 3)).join(', ')}${z.values ? '' : ', …'}] → [${flatValues(column.output).map((v) => fmt(v, 3)).join(', ')}]`);
-  }
-  showLines($formula, lines);
-}
-
-function drawNumbers(data) {
-  const rows = [];
-  const first = (s) => `[${s.head.map((v) => fmt(v, 3)).join(', ')}${s.size > s.head.length ? ', …' : ''}]`;
-  rows.push(['x', '', '', '', `[${data.input.shape.join(', ')}]`, '', `${fmt(data.input.min)} / ${fmt(data.input.max)}`,
-    `${fmt(data.input.mean)} / ${fmt(data.input.std)}`, first(data.input)]);
-  data.layers.forEach((layer, i) => {
-    rows.push([`Dense ${i + 1} (${layer.units})`, layer.activation, `[${layer.kernel.shape.join(', ')}]`, String(layer.parameters),
-      `[${layer.output.shape.join(', ')}]`, `${fmt(layer.pre_activation.min)} / ${fmt(layer.pre_activation.max)}`,
-      `${fmt(layer.output.min)} / ${fmt(layer.output.max)}`, `${fmt(layer.output.mean)} / ${fmt(layer.output.std)}`,
-      first(layer.output)]);
-  });
-  if (data.softmax) {
-    const s = data.softmax;
-    rows.push(['softmax', '', '', '0', `[${s.shape.join(', ')}]`, '', `${fmt(s.min)} / ${fmt(s.max)}`,
-      `${fmt(s.mean)} / ${fmt(s.std)}`, first(s)]);
-  }
-  $numbers.replaceChildren(table(
-    t({ en: `${data.parameters} parameters in all. Big layers are summarised: their statistics and first values.`,
-      zh: `共 ${data.parameters} 个参数。大的层只给出统计量和前几个值。` }),
-    [t({ en: 'layer', zh: '层' }), 'activation', 'kernel', t({ en: 'parameters', zh: '参数' }), t({ en: 'output shape', zh: '输出形状' }),
-      'z: min / max', 'a: min / max', 'a: mean / std', t({ en: 'first values of a', zh: 'a 的前几个值' })],
-    rows));
 }
 
 function code(request) {
@@ -257,27 +75,215 @@ function code(request) {
   ].join('\n');
 }
 
-async function fillActivationNames() {
-  const options = await (await fetch('/api/options')).json();
-  document.getElementById('fw-activations').replaceChildren(...options.activations.map((a) => {
-    const option = document.createElement('option');
-    option.value = a.name;
-    return option;
-  }));
-}
+export default class ForwardLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$preset = this.$('fw-preset');
+    this.$random = this.$('fw-random');
+    this.$x = this.$('fw-x');
+    this.$inputSize = this.$('fw-input-size');
+    this.$units = this.$('fw-units');
+    this.$activation = this.$('fw-activation');
+    this.$softmax = this.$('fw-softmax');
+    this.$seed = this.$('fw-seed');
+    this.$network = this.$('fw-network');
+    this.$caption = this.$('fw-caption');
+    this.$status = this.$('fw-status');
+    this.$numbers = this.$('fw-numbers');
+    this.$formula = this.$('fw-formula');
+    this._shown = Infinity;
+  }
 
-document.getElementById('fw-start').addEventListener('click', () => { shown = 1; render(); });
-document.getElementById('fw-next').addEventListener('click', () => {
-  if (!last) return;
-  const total = columnsOf(last.data).length;
-  shown = shown >= total ? 1 : shown + 1;
-  render();
-});
-document.getElementById('fw-all').addEventListener('click', () => { shown = Infinity; render(); });
-$preset.addEventListener('change', applyPreset);
-for (const el of [$random, $x, $inputSize, $units, $activation, $softmax, $seed]) {
-  el.addEventListener('input', () => { $preset.value = 'custom'; });
+  async start() {
+    this.$('fw-start').addEventListener('click', () => { this._shown = 1; this.render(); });
+    this.$('fw-next').addEventListener('click', () => {
+      if (!this._last) return;
+      const total = columnsOf(this._last.data).length;
+      this._shown = this._shown >= total ? 1 : this._shown + 1;
+      this.render();
+    });
+    this.$('fw-all').addEventListener('click', () => { this._shown = Infinity; this.render(); });
+    this.$preset.addEventListener('change', () => this.applyPreset());
+    for (const el of [this.$random, this.$x, this.$inputSize, this.$units, this.$activation, this.$softmax, this.$seed]) {
+      el.addEventListener('input', () => { this.$preset.value = 'custom'; });
+    }
+    this.listen([this.$preset, this.$random, this.$x, this.$inputSize, this.$units, this.$activation, this.$softmax, this.$seed]);
+    this.fillActivationNames();
+  }
+
+  readRequest() {
+    const units = parseNumbers(this.$units.value);
+    const activation = this.$activation.value.split(/[\s,]+/).filter(Boolean);
+    if (units.some((u) => !Number.isInteger(u))) throw new LabError(t({ en: 'units must be whole numbers', zh: 'units 必须是整数' }));
+    const request = { units, activation, softmax: this.$softmax.checked, seed: Number(this.$seed.value) };
+    if (this.$random.checked) request.input_size = Number(this.$inputSize.value);
+    else request.x = parseNumbers(this.$x.value);
+    return request;
+  }
+
+  async compute() {
+    this.$x.disabled = this.$random.checked;
+    this.$inputSize.disabled = !this.$random.checked;
+    const request = this.readRequest();
+    const data = await postConcept('forward', request);
+    this._last = { request, data };
+    this.render();
+  }
+
+  applyPreset() {
+    const p = PRESETS[this.$preset.value];
+    if (!p) return;
+    this.$random.checked = p.random;
+    this.$x.value = p.x;
+    this.$inputSize.value = p.inputSize;
+    this.$units.value = p.units;
+    this.$activation.value = p.activation;
+    this.$softmax.checked = p.softmax;
+    this._shown = Infinity;
+  }
+
+  render() {
+    if (!this._last) return;
+    const { data } = this._last;
+    const columns = columnsOf(data);
+    this._shown = Math.max(1, Math.min(this._shown, columns.length));
+    this.drawNetwork(columns);
+    this.drawCaption(columns);
+    this.drawFormula(columns);
+    this.drawNumbers(data);
+    showCode(code(this._last.request));
+  }
+
+  drawNetwork(columns) {
+    const rows = Math.max(...columns.map((c) => (c.output.size <= MAX_NODES ? c.output.size : SHOWN_OF_BIG + 1)));
+    const height = 70 + ROW * rows;
+    const step = (WIDTH - 120) / Math.max(1, columns.length - 1);
+    const layouts = columns.map((c, i) => layoutColumn(c, 60 + i * step, height + 36));
+    const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'fw-network',
+      'aria-label': t({ en: 'The network, layer by layer', zh: '逐层显示的网络' }) });
+    const edges = svg('g', { class: 'edges' }, root);
+    layouts.forEach((layout, c) => {
+      if (c === 0) return;
+      const kernel = columns[c].kind === 'dense' ? columns[c].layer.kernel.values : null;
+      const maxW = kernel ? Math.max(1e-9, ...kernel.flat().map((w) => Math.abs(w ?? 0))) : 1;
+      const revealed = c < this._shown;
+      for (const [i, from] of layouts[c - 1].nodes.entries()) {
+        for (const [j, to] of layout.nodes.entries()) {
+          if (columns[c].kind === 'softmax' && !revealed && i !== j) continue;
+          const w = kernel ? kernel[i][j] : null;
+          svg('line', { x1: from.x + 11, y1: from.y, x2: to.x - 11, y2: to.y,
+            stroke: w === null ? '#bbb' : color(w, maxW), 'stroke-width': w === null ? 0.6 : 0.6 + 2.4 * Math.abs(w) / maxW,
+            opacity: revealed ? (c === this._shown - 1 ? 0.9 : 0.45) : 0.08 }, edges);
+        }
+      }
+    });
+    columns.forEach((column, c) => {
+      const layout = layouts[c];
+      const revealed = c < this._shown;
+      const g = svg('g', { class: `column${c === this._shown - 1 ? ' current' : ''}`, opacity: revealed ? 1 : 0.25,
+        'data-column': String(c) }, root);
+      const scale = Math.max(Math.abs(column.output.min ?? 0), Math.abs(column.output.max ?? 0));
+      const x = layout.nodes[0]?.x ?? 0;
+      if (c === this._shown - 1) {
+        svg('rect', { x: x - 30, y: 36, width: 60, height: height - 40, rx: 6, class: 'highlight' }, g);
+      }
+      svg('text', { x, y: 18, 'text-anchor': 'middle', class: 'heading' }, g).textContent = column.label;
+      svg('text', { x, y: 31, 'text-anchor': 'middle', class: 'tick' }, g).textContent =
+        column.kind === 'dense' ? `${column.layer.activation} · [${column.output.shape.join(', ')}]` : `[${column.output.shape.join(', ')}]`;
+      for (const node of layout.nodes) {
+        svg('circle', { cx: node.x, cy: node.y, r: 10, fill: revealed ? color(node.value, scale) : '#eee', class: 'node' }, g);
+        if (revealed) {
+          svg('text', { x: node.x + 13, y: node.y + 4, class: 'value' }, g).textContent = fmt(node.value, 3);
+        }
+      }
+      if (layout.more) {
+        svg('text', { x, y: layout.more.y + 4, 'text-anchor': 'middle', class: 'tick' }, g).textContent =
+          `⋮ +${layout.more.count}`;
+      }
+    });
+    this.$network.replaceChildren(root);
+    this.$status.textContent = t({ en: `step ${this._shown} of ${columns.length}`, zh: `第 ${this._shown} 步，共 ${columns.length} 步` });
+  }
+
+  drawCaption(columns) {
+    const column = columns[this._shown - 1];
+    const out = column.output;
+    let text;
+    if (column.kind === 'input') {
+      text = t({ en: `Input x, shape [${out.shape.join(', ')}]${this._last.data.random_input ? ', uniform in [0, 1) from the seed' : ''}: ${stats(out)}.`,
+        zh: `输入 x，形状 [${out.shape.join(', ')}]${this._last.data.random_input ? '，由种子生成的 [0, 1) 均匀随机数' : ''}：${stats(out)}。` });
+    } else if (column.kind === 'dense') {
+      const { layer } = column;
+      const [inputs] = layer.kernel.shape;
+      const shapes = `[1, ${inputs}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}]`;
+      text = t({ en: `${column.label}: z = a · W + b, ${shapes}; a = ${layer.activation}(z): ${stats(out)}. ${layer.parameters} parameters.`,
+        zh: `${column.label}：z = a · W + b，${shapes}；a = ${layer.activation}(z)：${stats(out)}。共 ${layer.parameters} 个参数。` });
+    } else {
+      const values = out.values[0];
+      const best = values.indexOf(Math.max(...values));
+      text = t({ en: `softmax: exp(z) / Σ exp(z), probabilities summing to 1; the largest is class ${best} with ${fmt(values[best])}.`,
+        zh: `softmax：exp(z) / Σ exp(z)，概率之和为 1；最大的是类别 ${best}，概率 ${fmt(values[best])}。` });
+    }
+    this.$caption.textContent = text;
+  }
+
+  // The current layer's formula with its shapes, and neuron 0's sum written out when the layer is small.
+  drawFormula(columns) {
+    const index = Math.max(1, this._shown - 1);
+    const column = columns[Math.min(index, columns.length - 1)];
+    const lines = [];
+    if (column.kind === 'dense') {
+      const { layer } = column;
+      const prev = columns[index - 1].output;
+      const k = layer.kernel.values;
+      const n = `⁽${index}⁾`;
+      lines.push(`z${n} = a${`⁽${index - 1}⁾`} · W${n} + b${n}: [1, ${layer.kernel.shape[0]}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}];  a${n} = ${layer.activation}(z${n})`);
+      if (k && prev.values && layer.kernel.shape[0] <= MAX_TERMS) {
+        const a = prev.values.flat();
+        const terms = a.map((v, i) => `${fmt(v, 3)}·${fmt(k[i][0], 3)}`).join(' + ');
+        lines.push(`z${n}₀ = ${terms} + ${fmt(layer.bias.values[0], 3)} = ${fmt(layer.pre_activation.values[0][0])};  ` +
+          `a${n}₀ = ${layer.activation}(${fmt(layer.pre_activation.values[0][0])}) = ${fmt(layer.output.values[0][0])}`);
+      } else {
+        lines.push(t({ en: `neuron 0: z = ${fmt(layer.pre_activation.head[0])}, a = ${fmt(layer.output.head[0])} (a sum of ${layer.kernel.shape[0]} products plus the bias)`,
+          zh: `神经元 0：z = ${fmt(layer.pre_activation.head[0])}，a = ${fmt(layer.output.head[0])}（${layer.kernel.shape[0]} 个乘积之和再加偏置）` }));
+      }
+    } else if (column.kind === 'softmax') {
+      const z = this._last.data.layers.at(-1).output;
+      lines.push(`softmax(z)ᵢ = exp(zᵢ) / Σⱼ exp(zⱼ);  z = [${flatValues(z).map((v) => fmt(v, 3)).join(', ')}${z.values ? '' : ', …'}] → [${flatValues(column.output).map((v) => fmt(v, 3)).join(', ')}]`);
+    }
+    showLines(this.$formula, lines);
+  }
+
+  drawNumbers(data) {
+    const rows = [];
+    const first = (s) => `[${s.head.map((v) => fmt(v, 3)).join(', ')}${s.size > s.head.length ? ', …' : ''}]`;
+    rows.push(['x', '', '', '', `[${data.input.shape.join(', ')}]`, '', `${fmt(data.input.min)} / ${fmt(data.input.max)}`,
+      `${fmt(data.input.mean)} / ${fmt(data.input.std)}`, first(data.input)]);
+    data.layers.forEach((layer, i) => {
+      rows.push([`Dense ${i + 1} (${layer.units})`, layer.activation, `[${layer.kernel.shape.join(', ')}]`, String(layer.parameters),
+        `[${layer.output.shape.join(', ')}]`, `${fmt(layer.pre_activation.min)} / ${fmt(layer.pre_activation.max)}`,
+        `${fmt(layer.output.min)} / ${fmt(layer.output.max)}`, `${fmt(layer.output.mean)} / ${fmt(layer.output.std)}`,
+        first(layer.output)]);
+    });
+    if (data.softmax) {
+      const s = data.softmax;
+      rows.push(['softmax', '', '', '0', `[${s.shape.join(', ')}]`, '', `${fmt(s.min)} / ${fmt(s.max)}`,
+        `${fmt(s.mean)} / ${fmt(s.std)}`, first(s)]);
+    }
+    this.$numbers.replaceChildren(table(
+      t({ en: `${data.parameters} parameters in all. Big layers are summarised: their statistics and first values.`,
+        zh: `共 ${data.parameters} 个参数。大的层只给出统计量和前几个值。` }),
+      [t({ en: 'layer', zh: '层' }), 'activation', 'kernel', t({ en: 'parameters', zh: '参数' }), t({ en: 'output shape', zh: '输出形状' }),
+        'z: min / max', 'a: min / max', 'a: mean / std', t({ en: 'first values of a', zh: 'a 的前几个值' })],
+      rows));
+  }
+
+  async fillActivationNames() {
+    const options = await getOptions();
+    this.$('fw-activations').replaceChildren(...options.activations.map((a) => {
+      const option = document.createElement('option');
+      option.value = a.name;
+      return option;
+    }));
+  }
 }
-wire([$preset, $random, $x, $inputSize, $units, $activation, $softmax, $seed], compute);
-onLangChange(render);
-fillActivationNames();

@@ -3,33 +3,9 @@
 
 import { checkboxList, fmt, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { onLangChange, t } from '../i18n.js';
-
-const $ = (id) => document.getElementById(id);
-const $function = $('gd-function');
-const $x0 = $('gd-x0');
-const $lr = $('gd-lr');
-const $lrValue = $('gd-lr-value');
-const $steps = $('gd-steps');
-const $optimizer = $('gd-optimizer');
-const $bands = $('gd-bands');
-const $function2d = $('gd-function-2d');
-const $startX = $('gd-start-x');
-const $startY = $('gd-start-y');
-const $lr2d = $('gd-lr-2d');
-const $steps2d = $('gd-steps-2d');
-const $optimizers = $('gd-optimizers');
-const $batch = {
-  samples: $('gd-samples'), batch_size: $('gd-batch-size'), epochs: $('gd-epochs'), learning_rate: $('gd-lr-batch'),
-  noise: $('gd-noise'), seed: $('gd-seed'),
-};
-const $curve = $('gd-curve');
-const $verdict = $('gd-verdict');
-const $contour = $('gd-contour');
-const $legend = $('gd-legend');
-const $numbers = $('gd-numbers');
-const $formula = $('gd-formula');
-const $playground = $('gd-playground');
+import { t } from '../i18n.js';
+import { getOptions } from '../api.js';
+import { LabWidget } from './widget.js';
 
 const PALETTE = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
 const MODES = [['full_batch', { en: 'full batch', zh: '全批量' }, '#0877bd'], ['stochastic', { en: 'stochastic', zh: '随机' }, '#c62828'],
@@ -49,266 +25,11 @@ const DEFAULT_2D = ['sgd', 'momentum', 'adam'];
 const TABLE_ROWS = 40; // trajectory rows listed before "…" and the last one
 const LEVELS = 14; // colour bands of the contour plot
 
-let optimizerNames = [];
-let curve = null; // {request, data}
-let surface = null;
-let batch = null;
-// A start follows the function's own (from the response) after the function changes, until the user edits it.
-let ownStart1d = false;
-let ownStart2d = false;
-
-// ---- requests --------------------------------------------------------------------------------------------
-
-async function computeCurve() {
-  $lrValue.textContent = $lr.value;
-  const request = { function: $function.value, learning_rate: Number($lr.value), steps: Number($steps.value),
-    optimizers: [$optimizer.value] };
-  if (!ownStart1d) request.x = [Number($x0.value)];
-  const data = await postConcept('gradient-descent', request);
-  [$x0.value] = data.start;
-  curve = { request: { ...request, x: data.start }, data };
-  renderCurve();
-  renderShared();
-}
-
-async function computeSurface() {
-  const optimizers = [...$optimizers.querySelectorAll('input:checked')].map((b) => b.value);
-  const request = { function: $function2d.value, learning_rate: Number($lr2d.value), steps: Number($steps2d.value),
-    optimizers: optimizers.length ? optimizers : ['sgd'] };
-  if (!ownStart2d) request.x = [Number($startX.value), Number($startY.value)];
-  const data = await postConcept('gradient-descent', request);
-  [$startX.value, $startY.value] = data.start;
-  surface = { request: { ...request, x: data.start }, data };
-  renderSurface();
-  renderShared();
-}
-
-async function computeBatch() {
-  const request = Object.fromEntries(Object.entries($batch).map(([k, el]) => [k, Number(el.value)]));
-  batch = { request, data: await postConcept('gradient-descent/batch', request) };
-  renderBatch();
-  renderShared();
-}
-
-// ---- 1-D: the parabola and the zig-zag -------------------------------------------------------------------
-
-function renderCurve() {
-  if (!curve) return;
-  const { request, data } = curve;
-  const run = data.runs[0];
-  const [lo, hi] = [data.plot.x[0], data.plot.x.at(-1)];
-  const inView = [];
-  for (const p of run.trajectory) {
-    if (p.x[0] === null || p.loss === null || p.x[0] < lo || p.x[0] > hi) break;
-    inView.push(p);
-  }
-  const visible = data.plot.loss.filter((v) => v !== null);
-  $curve.replaceChildren();
-  new LineChart($curve, { width: 640, height: 300, xLabel: 'x', yLabel: 'J(x)',
-    yRange: [Math.min(...visible), Math.max(...visible)] }).update({
-    series: [
-      { name: `J(x) = ${data.formula.replaceAll('x[0]', 'x')}`, x: data.plot.x, y: data.plot.loss, color: '#999' },
-      { name: t({ en: `${run.optimizer}, η = ${request.learning_rate}`, zh: `${run.optimizer}，η = ${request.learning_rate}` }),
-        x: inView.map((p) => p.x[0]), y: inView.map((p) => p.loss), color: '#c62828', points: true },
-    ],
-    marks: data.minima.map((m) => ({ x: m[0], label: t({ en: 'minimum', zh: '最小值' }) })),
-  });
-  const left = inView.length < run.trajectory.length;
-  $verdict.textContent = t({
-    en: `Verdict: ${VERDICTS[run.verdict].en}${data.regime ? `; for plain gradient descent η = ${request.learning_rate} lies in the “${BAND_LABELS[data.regime].en}” band` : ''}` +
-      `${left ? `. The path leaves the view at step ${inView.length}` : ''}${run.overflow ? `; the numbers overflowed at step ${run.steps_run}` : ''}.`,
-    zh: `结论：${VERDICTS[run.verdict].zh}${data.regime ? `；对普通梯度下降，η = ${request.learning_rate} 处在“${BAND_LABELS[data.regime].zh}”区间` : ''}` +
-      `${left ? `。路径在第 ${inView.length} 步离开视图` : ''}${run.overflow ? `；数值在第 ${run.steps_run} 步溢出` : ''}。`,
-  });
-  $verdict.dataset.verdict = run.verdict;
-  drawBands(data, request.learning_rate);
-}
-
-// The learning-rate bands of a quadratic under the slider, with a marker at the current rate.
-function drawBands(data, rate) {
-  const bands = data.learning_rate_bands;
-  if (!bands || $optimizer.value !== 'sgd') {
-    $bands.replaceChildren();
-    $bands.hidden = true;
-    return;
-  }
-  $bands.hidden = false;
-  const width = 300;
-  const max = Number($lr.max);
-  const x = (v) => (Math.min(v, max) / max) * width;
-  const root = svg('svg', { viewBox: `0 0 ${width} 44`, class: 'bands' });
-  for (const band of bands) {
-    const x0 = x(band.low);
-    const x1 = band.high === null ? width : x(band.high);
-    if (band.regime === 'bouncing') {
-      svg('line', { x1: x0, x2: x0, y1: 0, y2: 20, stroke: BAND_COLORS.bouncing, 'stroke-width': 2 }, root);
-    } else {
-      svg('rect', { x: x0, y: 0, width: Math.max(0, x1 - x0), height: 20, fill: BAND_COLORS[band.regime] }, root);
-      svg('text', { x: (x0 + x1) / 2, y: 14, 'text-anchor': 'middle', class: 'tick' }, root).textContent = t(BAND_LABELS[band.regime]);
-    }
-  }
-  svg('path', { d: `M${x(rate)},20 l-5,9 h10 z`, class: 'marker' }, root);
-  svg('text', { x: Math.min(width - 20, Math.max(20, x(rate))), y: 41, 'text-anchor': 'middle', class: 'tick' }, root).textContent = `η ${rate}`;
-  $bands.replaceChildren(root);
-}
-
 // ---- 2-D: contour plot and paths -------------------------------------------------------------------------
-
 function shade(level) {
   const a = [247, 251, 255];
   const b = [8, 48, 107];
   return `rgb(${a.map((v, i) => Math.round(v + (b[i] - v) * level)).join(',')})`;
-}
-
-function renderSurface() {
-  if (!surface) return;
-  const { data } = surface;
-  const ctx = $contour.getContext('2d');
-  const { width, height } = $contour;
-  const pad = { l: 40, r: 10, t: 10, b: 30 };
-  const { x: xs, y: ys, loss } = data.plot;
-  const flat = loss.flat().filter((v) => v !== null);
-  const min = Math.min(...flat);
-  const range = Math.log1p(Math.max(...flat) - min) || 1;
-  const sx = (v) => pad.l + ((v - xs[0]) / (xs.at(-1) - xs[0])) * (width - pad.l - pad.r);
-  const sy = (v) => height - pad.b - ((v - ys[0]) / (ys.at(-1) - ys[0])) * (height - pad.t - pad.b);
-  ctx.clearRect(0, 0, width, height);
-  const cw = (width - pad.l - pad.r) / (xs.length - 1);
-  const ch = (height - pad.t - pad.b) / (ys.length - 1);
-  loss.forEach((row, i) => row.forEach((v, j) => {
-    const level = v === null ? 1 : Math.floor((Math.log1p(v - min) / range) * LEVELS) / LEVELS;
-    ctx.fillStyle = shade(level);
-    ctx.fillRect(sx(xs[j]) - cw / 2, sy(ys[i]) - ch / 2, cw + 1, ch + 1);
-  }));
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(pad.l, pad.t, width - pad.l - pad.r, height - pad.t - pad.b);
-  ctx.clip();
-  for (const m of data.minima) {
-    ctx.fillStyle = '#ffd54f';
-    ctx.font = '16px sans-serif';
-    ctx.textAlign = 'center';
-    ctx.fillText('★', sx(m[0]), sy(m[1]) + 5);
-  }
-  data.runs.forEach((run) => {
-    const color = PALETTE[optimizerNames.indexOf(run.optimizer) % PALETTE.length];
-    ctx.strokeStyle = color;
-    ctx.fillStyle = color;
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    let pen = false;
-    for (const p of run.trajectory) {
-      if (p.x[0] === null || p.x[1] === null) break;
-      const [px, py2] = [sx(p.x[0]), sy(p.x[1])];
-      if (pen) ctx.lineTo(px, py2); else ctx.moveTo(px, py2);
-      pen = true;
-    }
-    ctx.stroke();
-    for (const p of run.trajectory) {
-      if (p.x[0] === null || p.x[1] === null) break;
-      ctx.beginPath();
-      ctx.arc(sx(p.x[0]), sy(p.x[1]), 2, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-  });
-  ctx.restore();
-  ctx.fillStyle = '#000';
-  ctx.beginPath();
-  ctx.arc(sx(data.start[0]), sy(data.start[1]), 5, 0, 2 * Math.PI);
-  ctx.fill();
-  ctx.fillStyle = '#555';
-  ctx.font = '11px sans-serif';
-  ctx.textAlign = 'center';
-  for (const v of [xs[0], (xs[0] + xs.at(-1)) / 2, xs.at(-1)]) ctx.fillText(fmt(v, 2), sx(v), height - pad.b + 14);
-  ctx.fillText('x', (pad.l + width - pad.r) / 2, height - 4);
-  ctx.textAlign = 'right';
-  for (const v of [ys[0], (ys[0] + ys.at(-1)) / 2, ys.at(-1)]) ctx.fillText(fmt(v, 2), pad.l - 4, sy(v) + 4);
-  ctx.fillText('y', 12, (pad.t + height - pad.b) / 2);
-  $contour.dataset.drawn = String(data.runs.length);
-  $legend.replaceChildren(...data.runs.map((run) => {
-    const li = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = PALETTE[optimizerNames.indexOf(run.optimizer) % PALETTE.length];
-    const final = run.trajectory.at(-1);
-    li.append(swatch, `${run.optimizer}: ${t(VERDICTS[run.verdict])}, J = ${fmt(final.loss)}` +
-      ` ${t({ en: 'after', zh: '，步数' })} ${run.steps_run}`);
-    return li;
-  }));
-}
-
-// ---- batch sizes -----------------------------------------------------------------------------------------
-
-function renderBatch() {
-  if (!batch) return;
-  const { data } = batch;
-  const top = Math.max(...MODES.map(([k]) => data[k].epoch_losses[0] ?? 0)) * 1.5;
-  const updates = $('gd-updates');
-  updates.replaceChildren();
-  new LineChart(updates, { width: 320, height: 240, xLabel: 'epoch', yLabel: 'loss', yRange: [0, top] }).update({
-    series: MODES.map(([k, name, color]) => ({ name: t(name), color,
-      x: data[k].update_losses.map((_, u) => (u + 1) / data[k].updates_per_epoch), y: data[k].update_losses })),
-  });
-  const epochs = $('gd-epochs-chart');
-  epochs.replaceChildren();
-  new LineChart(epochs, { width: 320, height: 240, xLabel: 'epoch', yLabel: 'loss', yRange: [0, top] }).update({
-    series: [
-      ...MODES.map(([k, name, color]) => ({ name: t(name), color, points: true,
-        x: data[k].epoch_losses.map((_, e) => e), y: data[k].epoch_losses })),
-      { name: t({ en: 'least squares', zh: '最小二乘' }), color: '#555', dashed: true,
-        x: [0, data.full_batch.epoch_losses.length - 1], y: [data.least_squares.loss, data.least_squares.loss] },
-    ],
-  });
-}
-
-// ---- numbers, formula, code ------------------------------------------------------------------------------
-
-function renderShared() {
-  const parts = [];
-  if (curve) {
-    const run = curve.data.runs[0];
-    const shown = run.trajectory.length > TABLE_ROWS + 1 ? [...run.trajectory.slice(0, TABLE_ROWS), null, run.trajectory.at(-1)] : run.trajectory;
-    parts.push(table(t({ en: `J(x) = ${curve.data.formula.replaceAll('x[0]', 'x')}, ${run.optimizer}, η = ${curve.request.learning_rate}`,
-      zh: `J(x) = ${curve.data.formula.replaceAll('x[0]', 'x')}，${run.optimizer}，η = ${curve.request.learning_rate}` }),
-    ['step', 'x', 'J(x)', "J′(x)"], shown.map((p) => (p === null ? ['…', '', '', ''] : [String(p.step), fmt(p.x[0], 6), fmt(p.loss, 6), fmt(p.gradient[0], 6)]))));
-  }
-  if (surface) {
-    parts.push(table(t({ en: `J(x, y) = ${surface.data.formula}, η = ${surface.request.learning_rate}`, zh: `J(x, y) = ${surface.data.formula}，η = ${surface.request.learning_rate}` }),
-      ['optimizer', t({ en: 'verdict', zh: '结论' }), 'steps', t({ en: 'final (x, y)', zh: '终点 (x, y)' }), t({ en: 'final J', zh: '最终 J' })],
-      surface.data.runs.map((run) => {
-        const final = run.trajectory.at(-1);
-        return [run.optimizer, t(VERDICTS[run.verdict]), String(run.steps_run), `(${fmt(final.x[0])}, ${fmt(final.x[1])})`, fmt(final.loss)];
-      })));
-  }
-  if (batch) {
-    const d = batch.data;
-    parts.push(table(t({ en: `y = ${d.true_w}x + ${d.true_b} + noise, ${batch.request.samples} samples, ${batch.request.epochs} epochs`,
-      zh: `y = ${d.true_w}x + ${d.true_b} + 噪声，${batch.request.samples} 个样本，${batch.request.epochs} 个 epoch` }),
-    ['', 'batch_size', t({ en: 'updates per epoch', zh: '每个 epoch 的更新次数' }), 'w', 'b', t({ en: 'final loss', zh: '最终损失' })],
-    [...MODES.map(([k, name]) => [t(name), String(d[k].batch_size), String(d[k].updates_per_epoch), fmt(d[k].w), fmt(d[k].b), fmt(d[k].epoch_losses.at(-1))]),
-      [t({ en: 'least squares (exact)', zh: '最小二乘（精确解）' }), '', '', fmt(d.least_squares.w), fmt(d.least_squares.b), fmt(d.least_squares.loss)]]));
-  }
-  $numbers.replaceChildren(...parts);
-  drawFormula();
-  showCode(code());
-  if (curve) {
-    $playground.href = `/?dataset=spiral&hidden_layers=8,8,8&optimizer=${encodeURIComponent(curve.request.optimizers[0])}` +
-      `&learning_rate=${curve.request.learning_rate}`;
-  }
-}
-
-function drawFormula() {
-  if (!curve) return;
-  const { request, data } = curve;
-  const traj = data.runs[0].trajectory;
-  const eta = request.learning_rate;
-  const lines = request.optimizers[0] === 'sgd'
-    ? [`xₜ₊₁ = xₜ − η · J′(xₜ), η = ${eta}`, ...traj.slice(0, 3).filter((p, i) => traj[i + 1]).map((p, i) =>
-      `x${'₀₁₂₃'[i + 1]} = ${fmt(p.x[0])} − ${eta} × ${fmt(p.gradient[0])} = ${fmt(traj[i + 1].x[0])}`)]
-    : [t({ en: `${request.optimizers[0]}: each step uses η = ${eta} and the optimizer's running averages of past gradients`,
-      zh: `${request.optimizers[0]}：每一步使用 η = ${eta} 以及优化器对历史梯度的滑动平均` })];
-  lines.push(`x: ${traj.slice(0, 8).map((p) => fmt(p.x[0])).join(', ')}${traj.length > 8 ? ', …' : ''}`);
-  showLines($formula, lines);
 }
 
 function descentCode(request, data) {
@@ -327,53 +48,338 @@ function descentCode(request, data) {
   ].join('\n\n');
 }
 
-function code() {
-  const parts = ['import numpy as np', 'import tensorflow as tf', 'import keras'];
-  if (curve) parts.push('', '# 1-D', descentCode(curve.request, curve.data));
-  if (surface) parts.push('', '# 2-D, each optimizer from the same start', descentCode(surface.request, surface.data));
-  if (batch) {
-    const r = batch.request;
-    const d = batch.data;
-    parts.push('', '# full batch, stochastic, mini-batch on one linear regression',
-      `rng = np.random.default_rng(${r.seed})`,
-      `x_all = rng.uniform(-1.0, 1.0, ${r.samples}).astype("float32")`,
-      `y_all = (${d.true_w} * x_all + ${d.true_b} + ${r.noise} * rng.standard_normal(${r.samples})).astype("float32")`,
-      `for batch_size in (${r.samples}, 1, ${r.batch_size}):`,
-      '    w, b = tf.Variable([0.0]), tf.Variable([0.0])',
-      `    optimizer = keras.optimizers.SGD(learning_rate=${r.learning_rate})`,
-      `    for epoch in range(${r.epochs}):`,
-      `        order = np.random.default_rng([${r.seed}, epoch]).permutation(${r.samples})`,
-      '        xs, ys = x_all[order], y_all[order]',
-      `        for start in range(0, ${r.samples}, batch_size):`,
-      '            with tf.GradientTape() as tape:',
-      '                loss = tf.reduce_mean(tf.square(w * xs[start:start + batch_size] + b - ys[start:start + batch_size]))',
-      '            optimizer.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))',
-      '        print(batch_size, epoch, float(tf.reduce_mean(tf.square(w * x_all + b - y_all))))');
+export default class GradientDescentLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$function = this.$('gd-function');
+    this.$x0 = this.$('gd-x0');
+    this.$lr = this.$('gd-lr');
+    this.$lrValue = this.$('gd-lr-value');
+    this.$steps = this.$('gd-steps');
+    this.$optimizer = this.$('gd-optimizer');
+    this.$bands = this.$('gd-bands');
+    this.$function2d = this.$('gd-function-2d');
+    this.$startX = this.$('gd-start-x');
+    this.$startY = this.$('gd-start-y');
+    this.$lr2d = this.$('gd-lr-2d');
+    this.$steps2d = this.$('gd-steps-2d');
+    this.$optimizers = this.$('gd-optimizers');
+    this.$curve = this.$('gd-curve');
+    this.$verdict = this.$('gd-verdict');
+    this.$contour = this.$('gd-contour');
+    this.$legend = this.$('gd-legend');
+    this.$numbers = this.$('gd-numbers');
+    this.$formula = this.$('gd-formula');
+    this.$playground = this.$('gd-playground');
+    this.$batch = {
+      samples: this.$('gd-samples'), batch_size: this.$('gd-batch-size'), epochs: this.$('gd-epochs'), learning_rate: this.$('gd-lr-batch'),
+      noise: this.$('gd-noise'), seed: this.$('gd-seed'),
+    };
+    this._optimizerNames = [];
+    this._curve = null;
+    this._surface = null;
+    this._batch = null;
+    this._ownStart1d = false;
+    this._ownStart2d = false;
   }
-  return parts.join('\n');
+
+  async start() {
+    await this.setup();
+  }
+
+  languageChanged() {
+    this.renderCurve();
+    this.renderSurface();
+    this.renderBatch();
+    this.renderShared();
+  }
+
+  // ---- requests --------------------------------------------------------------------------------------------
+  async computeCurve() {
+    this.$lrValue.textContent = this.$lr.value;
+    const request = { function: this.$function.value, learning_rate: Number(this.$lr.value), steps: Number(this.$steps.value),
+      optimizers: [this.$optimizer.value] };
+    if (!this._ownStart1d) request.x = [Number(this.$x0.value)];
+    const data = await postConcept('gradient-descent', request);
+    [this.$x0.value] = data.start;
+    this._curve = { request: { ...request, x: data.start }, data };
+    this.renderCurve();
+    this.renderShared();
+  }
+
+  async computeSurface() {
+    const optimizers = [...this.$optimizers.querySelectorAll('input:checked')].map((b) => b.value);
+    const request = { function: this.$function2d.value, learning_rate: Number(this.$lr2d.value), steps: Number(this.$steps2d.value),
+      optimizers: optimizers.length ? optimizers : ['sgd'] };
+    if (!this._ownStart2d) request.x = [Number(this.$startX.value), Number(this.$startY.value)];
+    const data = await postConcept('gradient-descent', request);
+    [this.$startX.value, this.$startY.value] = data.start;
+    this._surface = { request: { ...request, x: data.start }, data };
+    this.renderSurface();
+    this.renderShared();
+  }
+
+  async computeBatch() {
+    const request = Object.fromEntries(Object.entries(this.$batch).map(([k, el]) => [k, Number(el.value)]));
+    this._batch = { request, data: await postConcept('gradient-descent/batch', request) };
+    this.renderBatch();
+    this.renderShared();
+  }
+
+  // ---- 1-D: the parabola and the zig-zag -------------------------------------------------------------------
+  renderCurve() {
+    if (!this._curve) return;
+    const { request, data } = this._curve;
+    const run = data.runs[0];
+    const [lo, hi] = [data.plot.x[0], data.plot.x.at(-1)];
+    const inView = [];
+    for (const p of run.trajectory) {
+      if (p.x[0] === null || p.loss === null || p.x[0] < lo || p.x[0] > hi) break;
+      inView.push(p);
+    }
+    const visible = data.plot.loss.filter((v) => v !== null);
+    this.$curve.replaceChildren();
+    new LineChart(this.$curve, { width: 640, height: 300, xLabel: 'x', yLabel: 'J(x)',
+      yRange: [Math.min(...visible), Math.max(...visible)] }).update({
+      series: [
+        { name: `J(x) = ${data.formula.replaceAll('x[0]', 'x')}`, x: data.plot.x, y: data.plot.loss, color: '#999' },
+        { name: t({ en: `${run.optimizer}, η = ${request.learning_rate}`, zh: `${run.optimizer}，η = ${request.learning_rate}` }),
+          x: inView.map((p) => p.x[0]), y: inView.map((p) => p.loss), color: '#c62828', points: true },
+      ],
+      marks: data.minima.map((m) => ({ x: m[0], label: t({ en: 'minimum', zh: '最小值' }) })),
+    });
+    const left = inView.length < run.trajectory.length;
+    this.$verdict.textContent = t({
+      en: `Verdict: ${VERDICTS[run.verdict].en}${data.regime ? `; for plain gradient descent η = ${request.learning_rate} lies in the “${BAND_LABELS[data.regime].en}” band` : ''}` +
+        `${left ? `. The path leaves the view at step ${inView.length}` : ''}${run.overflow ? `; the numbers overflowed at step ${run.steps_run}` : ''}.`,
+      zh: `结论：${VERDICTS[run.verdict].zh}${data.regime ? `；对普通梯度下降，η = ${request.learning_rate} 处在“${BAND_LABELS[data.regime].zh}”区间` : ''}` +
+        `${left ? `。路径在第 ${inView.length} 步离开视图` : ''}${run.overflow ? `；数值在第 ${run.steps_run} 步溢出` : ''}。`,
+    });
+    this.$verdict.dataset.verdict = run.verdict;
+    this.drawBands(data, request.learning_rate);
+  }
+
+  // The learning-rate bands of a quadratic under the slider, with a marker at the current rate.
+  drawBands(data, rate) {
+    const bands = data.learning_rate_bands;
+    if (!bands || this.$optimizer.value !== 'sgd') {
+      this.$bands.replaceChildren();
+      this.$bands.hidden = true;
+      return;
+    }
+    this.$bands.hidden = false;
+    const width = 300;
+    const max = Number(this.$lr.max);
+    const x = (v) => (Math.min(v, max) / max) * width;
+    const root = svg('svg', { viewBox: `0 0 ${width} 44`, class: 'bands' });
+    for (const band of bands) {
+      const x0 = x(band.low);
+      const x1 = band.high === null ? width : x(band.high);
+      if (band.regime === 'bouncing') {
+        svg('line', { x1: x0, x2: x0, y1: 0, y2: 20, stroke: BAND_COLORS.bouncing, 'stroke-width': 2 }, root);
+      } else {
+        svg('rect', { x: x0, y: 0, width: Math.max(0, x1 - x0), height: 20, fill: BAND_COLORS[band.regime] }, root);
+        svg('text', { x: (x0 + x1) / 2, y: 14, 'text-anchor': 'middle', class: 'tick' }, root).textContent = t(BAND_LABELS[band.regime]);
+      }
+    }
+    svg('path', { d: `M${x(rate)},20 l-5,9 h10 z`, class: 'marker' }, root);
+    svg('text', { x: Math.min(width - 20, Math.max(20, x(rate))), y: 41, 'text-anchor': 'middle', class: 'tick' }, root).textContent = `η ${rate}`;
+    this.$bands.replaceChildren(root);
+  }
+
+  renderSurface() {
+    if (!this._surface) return;
+    const { data } = this._surface;
+    const ctx = this.$contour.getContext('2d');
+    const { width, height } = this.$contour;
+    const pad = { l: 40, r: 10, t: 10, b: 30 };
+    const { x: xs, y: ys, loss } = data.plot;
+    const flat = loss.flat().filter((v) => v !== null);
+    const min = Math.min(...flat);
+    const range = Math.log1p(Math.max(...flat) - min) || 1;
+    const sx = (v) => pad.l + ((v - xs[0]) / (xs.at(-1) - xs[0])) * (width - pad.l - pad.r);
+    const sy = (v) => height - pad.b - ((v - ys[0]) / (ys.at(-1) - ys[0])) * (height - pad.t - pad.b);
+    ctx.clearRect(0, 0, width, height);
+    const cw = (width - pad.l - pad.r) / (xs.length - 1);
+    const ch = (height - pad.t - pad.b) / (ys.length - 1);
+    loss.forEach((row, i) => row.forEach((v, j) => {
+      const level = v === null ? 1 : Math.floor((Math.log1p(v - min) / range) * LEVELS) / LEVELS;
+      ctx.fillStyle = shade(level);
+      ctx.fillRect(sx(xs[j]) - cw / 2, sy(ys[i]) - ch / 2, cw + 1, ch + 1);
+    }));
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(pad.l, pad.t, width - pad.l - pad.r, height - pad.t - pad.b);
+    ctx.clip();
+    for (const m of data.minima) {
+      ctx.fillStyle = '#ffd54f';
+      ctx.font = '16px sans-serif';
+      ctx.textAlign = 'center';
+      ctx.fillText('★', sx(m[0]), sy(m[1]) + 5);
+    }
+    data.runs.forEach((run) => {
+      const color = PALETTE[this._optimizerNames.indexOf(run.optimizer) % PALETTE.length];
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      let pen = false;
+      for (const p of run.trajectory) {
+        if (p.x[0] === null || p.x[1] === null) break;
+        const [px, py2] = [sx(p.x[0]), sy(p.x[1])];
+        if (pen) ctx.lineTo(px, py2); else ctx.moveTo(px, py2);
+        pen = true;
+      }
+      ctx.stroke();
+      for (const p of run.trajectory) {
+        if (p.x[0] === null || p.x[1] === null) break;
+        ctx.beginPath();
+        ctx.arc(sx(p.x[0]), sy(p.x[1]), 2, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    });
+    ctx.restore();
+    ctx.fillStyle = '#000';
+    ctx.beginPath();
+    ctx.arc(sx(data.start[0]), sy(data.start[1]), 5, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.fillStyle = '#555';
+    ctx.font = '11px sans-serif';
+    ctx.textAlign = 'center';
+    for (const v of [xs[0], (xs[0] + xs.at(-1)) / 2, xs.at(-1)]) ctx.fillText(fmt(v, 2), sx(v), height - pad.b + 14);
+    ctx.fillText('x', (pad.l + width - pad.r) / 2, height - 4);
+    ctx.textAlign = 'right';
+    for (const v of [ys[0], (ys[0] + ys.at(-1)) / 2, ys.at(-1)]) ctx.fillText(fmt(v, 2), pad.l - 4, sy(v) + 4);
+    ctx.fillText('y', 12, (pad.t + height - pad.b) / 2);
+    this.$contour.dataset.drawn = String(data.runs.length);
+    this.$legend.replaceChildren(...data.runs.map((run) => {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = PALETTE[this._optimizerNames.indexOf(run.optimizer) % PALETTE.length];
+      const final = run.trajectory.at(-1);
+      li.append(swatch, `${run.optimizer}: ${t(VERDICTS[run.verdict])}, J = ${fmt(final.loss)}` +
+        ` ${t({ en: 'after', zh: '，步数' })} ${run.steps_run}`);
+      return li;
+    }));
+  }
+
+  // ---- batch sizes -----------------------------------------------------------------------------------------
+  renderBatch() {
+    if (!this._batch) return;
+    const { data } = this._batch;
+    const top = Math.max(...MODES.map(([k]) => data[k].epoch_losses[0] ?? 0)) * 1.5;
+    const updates = this.$('gd-updates');
+    updates.replaceChildren();
+    new LineChart(updates, { width: 320, height: 240, xLabel: 'epoch', yLabel: 'loss', yRange: [0, top] }).update({
+      series: MODES.map(([k, name, color]) => ({ name: t(name), color,
+        x: data[k].update_losses.map((_, u) => (u + 1) / data[k].updates_per_epoch), y: data[k].update_losses })),
+    });
+    const epochs = this.$('gd-epochs-chart');
+    epochs.replaceChildren();
+    new LineChart(epochs, { width: 320, height: 240, xLabel: 'epoch', yLabel: 'loss', yRange: [0, top] }).update({
+      series: [
+        ...MODES.map(([k, name, color]) => ({ name: t(name), color, points: true,
+          x: data[k].epoch_losses.map((_, e) => e), y: data[k].epoch_losses })),
+        { name: t({ en: 'least squares', zh: '最小二乘' }), color: '#555', dashed: true,
+          x: [0, data.full_batch.epoch_losses.length - 1], y: [data.least_squares.loss, data.least_squares.loss] },
+      ],
+    });
+  }
+
+  // ---- numbers, formula, code ------------------------------------------------------------------------------
+  renderShared() {
+    const parts = [];
+    if (this._curve) {
+      const run = this._curve.data.runs[0];
+      const shown = run.trajectory.length > TABLE_ROWS + 1 ? [...run.trajectory.slice(0, TABLE_ROWS), null, run.trajectory.at(-1)] : run.trajectory;
+      parts.push(table(t({ en: `J(x) = ${this._curve.data.formula.replaceAll('x[0]', 'x')}, ${run.optimizer}, η = ${this._curve.request.learning_rate}`,
+        zh: `J(x) = ${this._curve.data.formula.replaceAll('x[0]', 'x')}，${run.optimizer}，η = ${this._curve.request.learning_rate}` }),
+      ['step', 'x', 'J(x)', "J′(x)"], shown.map((p) => (p === null ? ['…', '', '', ''] : [String(p.step), fmt(p.x[0], 6), fmt(p.loss, 6), fmt(p.gradient[0], 6)]))));
+    }
+    if (this._surface) {
+      parts.push(table(t({ en: `J(x, y) = ${this._surface.data.formula}, η = ${this._surface.request.learning_rate}`, zh: `J(x, y) = ${this._surface.data.formula}，η = ${this._surface.request.learning_rate}` }),
+        ['optimizer', t({ en: 'verdict', zh: '结论' }), 'steps', t({ en: 'final (x, y)', zh: '终点 (x, y)' }), t({ en: 'final J', zh: '最终 J' })],
+        this._surface.data.runs.map((run) => {
+          const final = run.trajectory.at(-1);
+          return [run.optimizer, t(VERDICTS[run.verdict]), String(run.steps_run), `(${fmt(final.x[0])}, ${fmt(final.x[1])})`, fmt(final.loss)];
+        })));
+    }
+    if (this._batch) {
+      const d = this._batch.data;
+      parts.push(table(t({ en: `y = ${d.true_w}x + ${d.true_b} + noise, ${this._batch.request.samples} samples, ${this._batch.request.epochs} epochs`,
+        zh: `y = ${d.true_w}x + ${d.true_b} + 噪声，${this._batch.request.samples} 个样本，${this._batch.request.epochs} 个 epoch` }),
+      ['', 'batch_size', t({ en: 'updates per epoch', zh: '每个 epoch 的更新次数' }), 'w', 'b', t({ en: 'final loss', zh: '最终损失' })],
+      [...MODES.map(([k, name]) => [t(name), String(d[k].batch_size), String(d[k].updates_per_epoch), fmt(d[k].w), fmt(d[k].b), fmt(d[k].epoch_losses.at(-1))]),
+        [t({ en: 'least squares (exact)', zh: '最小二乘（精确解）' }), '', '', fmt(d.least_squares.w), fmt(d.least_squares.b), fmt(d.least_squares.loss)]]));
+    }
+    this.$numbers.replaceChildren(...parts);
+    this.drawFormula();
+    showCode(this.code());
+    if (this._curve) {
+      this.$playground.href = `/?dataset=spiral&hidden_layers=8,8,8&optimizer=${encodeURIComponent(this._curve.request.optimizers[0])}` +
+        `&learning_rate=${this._curve.request.learning_rate}`;
+    }
+  }
+
+  drawFormula() {
+    if (!this._curve) return;
+    const { request, data } = this._curve;
+    const traj = data.runs[0].trajectory;
+    const eta = request.learning_rate;
+    const lines = request.optimizers[0] === 'sgd'
+      ? [`xₜ₊₁ = xₜ − η · J′(xₜ), η = ${eta}`, ...traj.slice(0, 3).filter((p, i) => traj[i + 1]).map((p, i) =>
+        `x${'₀₁₂₃'[i + 1]} = ${fmt(p.x[0])} − ${eta} × ${fmt(p.gradient[0])} = ${fmt(traj[i + 1].x[0])}`)]
+      : [t({ en: `${request.optimizers[0]}: each step uses η = ${eta} and the optimizer's running averages of past gradients`,
+        zh: `${request.optimizers[0]}：每一步使用 η = ${eta} 以及优化器对历史梯度的滑动平均` })];
+    lines.push(`x: ${traj.slice(0, 8).map((p) => fmt(p.x[0])).join(', ')}${traj.length > 8 ? ', …' : ''}`);
+    showLines(this.$formula, lines);
+  }
+
+  code() {
+    const parts = ['import numpy as np', 'import tensorflow as tf', 'import keras'];
+    if (this._curve) parts.push('', '# 1-D', descentCode(this._curve.request, this._curve.data));
+    if (this._surface) parts.push('', '# 2-D, each optimizer from the same start', descentCode(this._surface.request, this._surface.data));
+    if (this._batch) {
+      const r = this._batch.request;
+      const d = this._batch.data;
+      parts.push('', '# full batch, stochastic, mini-batch on one linear regression',
+        `rng = np.random.default_rng(${r.seed})`,
+        `x_all = rng.uniform(-1.0, 1.0, ${r.samples}).astype("float32")`,
+        `y_all = (${d.true_w} * x_all + ${d.true_b} + ${r.noise} * rng.standard_normal(${r.samples})).astype("float32")`,
+        `for batch_size in (${r.samples}, 1, ${r.batch_size}):`,
+        '    w, b = tf.Variable([0.0]), tf.Variable([0.0])',
+        `    optimizer = keras.optimizers.SGD(learning_rate=${r.learning_rate})`,
+        `    for epoch in range(${r.epochs}):`,
+        `        order = np.random.default_rng([${r.seed}, epoch]).permutation(${r.samples})`,
+        '        xs, ys = x_all[order], y_all[order]',
+        `        for start in range(0, ${r.samples}, batch_size):`,
+        '            with tf.GradientTape() as tape:',
+        '                loss = tf.reduce_mean(tf.square(w * xs[start:start + batch_size] + b - ys[start:start + batch_size]))',
+        '            optimizer.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))',
+        '        print(batch_size, epoch, float(tf.reduce_mean(tf.square(w * x_all + b - y_all))))');
+    }
+    return parts.join('\n');
+  }
+
+  // ---- start -----------------------------------------------------------------------------------------------
+  async setup() {
+    const options = await getOptions();
+    this._optimizerNames = options.optimizers.map((o) => o.name);
+    this.$optimizer.replaceChildren(...options.optimizers.map((o) => {
+      const option = document.createElement('option');
+      option.value = o.name;
+      option.textContent = o.label;
+      return option;
+    }));
+    checkboxList(this.$optimizers, options.optimizers,
+      { checked: DEFAULT_2D, colorOf: new Map(this._optimizerNames.map((name, i) => [name, PALETTE[i % PALETTE.length]])) });
+    this.$function.addEventListener('change', () => { this._ownStart1d = true; });
+    this.$x0.addEventListener('input', () => { this._ownStart1d = false; });
+    this.$function2d.addEventListener('change', () => { this._ownStart2d = true; });
+    for (const el of [this.$startX, this.$startY]) el.addEventListener('input', () => { this._ownStart2d = false; });
+    wire([this.$function, this.$x0, this.$lr, this.$steps, this.$optimizer], () => this.computeCurve());
+    wire([this.$function2d, this.$startX, this.$startY, this.$lr2d, this.$steps2d, this.$optimizers], () => this.computeSurface());
+    wire(Object.values(this.$batch), () => this.computeBatch());
+  }
 }
-
-// ---- start -----------------------------------------------------------------------------------------------
-
-async function start() {
-  const options = await (await fetch('/api/options')).json();
-  optimizerNames = options.optimizers.map((o) => o.name);
-  $optimizer.replaceChildren(...options.optimizers.map((o) => {
-    const option = document.createElement('option');
-    option.value = o.name;
-    option.textContent = o.label;
-    return option;
-  }));
-  checkboxList($optimizers, options.optimizers,
-    { checked: DEFAULT_2D, colorOf: new Map(optimizerNames.map((name, i) => [name, PALETTE[i % PALETTE.length]])) });
-  $function.addEventListener('change', () => { ownStart1d = true; });
-  $x0.addEventListener('input', () => { ownStart1d = false; });
-  $function2d.addEventListener('change', () => { ownStart2d = true; });
-  for (const el of [$startX, $startY]) el.addEventListener('input', () => { ownStart2d = false; });
-  wire([$function, $x0, $lr, $steps, $optimizer], computeCurve);
-  wire([$function2d, $startX, $startY, $lr2d, $steps2d, $optimizers], computeSurface);
-  wire(Object.values($batch), computeBatch);
-}
-
-onLangChange(() => { renderCurve(); renderSurface(); renderBatch(); renderShared(); });
-start();

@@ -1,25 +1,14 @@
 // What every concept lab's script shares: calling its endpoint, showing errors, formatting numbers.
 
+import { request } from '../api.js';
 import { t } from '../i18n.js';
 
-export async function postConcept(name, body) {
-  const response = await fetch(`/api/concepts/${name}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => ({ detail: response.statusText }));
-  if (!response.ok) throw new LabError(describeDetail(data.detail));
-  return data;
+// Every lab's endpoint is POST /api/concepts/<name> (app/concepts_catalog.py).
+export function postConcept(name, body) {
+  return request('POST', `/api/concepts/${name}`, body);
 }
 
 export class LabError extends Error {}
-
-// FastAPI's 422 detail is a list of {loc, msg}; other errors are a string.
-export function describeDetail(detail) {
-  if (Array.isArray(detail)) return detail.map((d) => `${(d.loc || []).slice(1).join('.')}: ${d.msg}`).join('; ');
-  return String(detail ?? 'Request failed');
-}
 
 export function showError(error) {
   const el = document.getElementById('lab-error');

@@ -3,19 +3,9 @@
 
 import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, table, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { onLangChange, t } from '../i18n.js';
-
-const $schedule = document.getElementById('lr-schedule');
-const $params = document.getElementById('lr-params');
-const $lr = document.getElementById('lr-learning-rate');
-const $steps = document.getElementById('lr-steps');
-const $x = document.getElementById('lr-x');
-const $rates = document.getElementById('lr-rates');
-const $path = document.getElementById('lr-path');
-const $verdict = document.getElementById('lr-verdict');
-const $numbers = document.getElementById('lr-numbers');
-const $formula = document.getElementById('lr-formula');
-const $playground = document.getElementById('lr-playground');
+import { t } from '../i18n.js';
+import { getOptions } from '../api.js';
+import { LabWidget } from './widget.js';
 
 // Starting values that show each schedule within a few dozen steps (the registry's defaults suit real training).
 const PAGE_DEFAULTS = {
@@ -34,132 +24,8 @@ const SCHEDULED = '#0877bd';
 const CONSTANT = '#c62828';
 const TABLE_ROWS = 20;
 
-let schedules = [];
-let last = null; // {request, data}
-
-function spec() {
-  return schedules.find((s) => s.name === $schedule.value);
-}
-
-// One input per parameter of the chosen schedule, from the registry (kind, bounds, description).
-function buildParams() {
-  const fields = Object.entries(spec().params).map(([name, p]) => {
-    const value = PAGE_DEFAULTS[spec().name]?.[name] ?? p.default;
-    const label = document.createElement('label');
-    const input = document.createElement('input');
-    input.dataset.param = name;
-    input.dataset.kind = p.kind;
-    if (p.kind === 'bool') {
-      input.type = 'checkbox';
-      input.checked = value;
-      label.className = 'inline';
-      label.append(input, ` ${name}`);
-    } else if (p.kind === 'ints' || p.kind === 'floats') {
-      input.type = 'text';
-      input.spellcheck = false;
-      input.value = value.join(', ');
-      label.append(`${name} `, input);
-    } else {
-      input.type = 'number';
-      input.step = p.kind === 'int' ? '1' : 'any';
-      if (p.minimum !== null) input.min = p.minimum;
-      if (p.maximum !== null) input.max = p.maximum;
-      input.value = value;
-      label.append(`${name} `, input);
-    }
-    const note = document.createElement('span');
-    note.className = 'muted small';
-    note.textContent = ` ${p.description}`;
-    label.insertBefore(note, input.type === 'checkbox' ? null : input);
-    return label;
-  });
-  $params.replaceChildren(...fields);
-}
-
-function readParams() {
-  const params = {};
-  for (const input of $params.querySelectorAll('input')) {
-    const { param, kind } = input.dataset;
-    if (kind === 'bool') params[param] = input.checked;
-    else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input.value);
-    else {
-      const n = Number(input.value);
-      if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${t({ en: 'not a number', zh: '不是数字' })}`);
-      params[param] = n;
-    }
-  }
-  return params;
-}
-
-async function compute() {
-  const request = { schedule: $schedule.value, params: readParams(), learning_rate: Number($lr.value),
-    steps: Number($steps.value), x: Number($x.value) };
-  last = { request, data: await postConcept('learning-rate', request) };
-  render();
-}
-
 function xs(run) {
   return run.trajectory.map((p) => p.x[0]);
-}
-
-function render() {
-  if (!last) return;
-  const { request, data } = last;
-  const steps = data.learning_rates.map((_, i) => i);
-  $rates.replaceChildren();
-  new LineChart($rates, { width: 320, height: 240, xLabel: 'step', yLabel: 'learning rate' }).update({
-    series: [
-      { name: spec()?.label ?? data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
-      { name: t({ en: `constant ${request.learning_rate}`, zh: `恒定 ${request.learning_rate}` }), x: steps,
-        y: steps.map(() => request.learning_rate), color: CONSTANT, dashed: true },
-    ],
-  });
-  const bound = Math.abs(request.x) * 1.5 || 1;
-  const clip = (v) => (v === null || Math.abs(v) > bound * 10 ? null : v);
-  $path.replaceChildren();
-  new LineChart($path, { width: 320, height: 240, xLabel: 'step', yLabel: 'x', yRange: [-bound, bound] }).update({
-    series: [
-      { name: t({ en: 'with the schedule', zh: '使用衰减' }), x: data.scheduled.trajectory.map((p) => p.step),
-        y: xs(data.scheduled).map(clip), color: SCHEDULED, points: true },
-      { name: t({ en: 'constant rate', zh: '恒定学习率' }), x: data.constant.trajectory.map((p) => p.step),
-        y: xs(data.constant).map(clip), color: CONSTANT, dashed: true },
-    ],
-  });
-  $verdict.textContent = t({
-    en: `With the schedule x ${VERDICTS[data.scheduled.verdict].en} (x after ${data.scheduled.steps_run} steps: ${fmt(xs(data.scheduled).at(-1))}); ` +
-      `with the constant rate ${request.learning_rate} it ${VERDICTS[data.constant.verdict].en} (${fmt(xs(data.constant).at(-1))}).`,
-    zh: `使用衰减时 x ${VERDICTS[data.scheduled.verdict].zh}（${data.scheduled.steps_run} 步后 x = ${fmt(xs(data.scheduled).at(-1))}）；` +
-      `恒定学习率 ${request.learning_rate} 时 ${VERDICTS[data.constant.verdict].zh}（${fmt(xs(data.constant).at(-1))}）。`,
-  });
-  $verdict.dataset.verdict = data.scheduled.verdict;
-  drawNumbers(data);
-  drawFormula(request, data);
-  showCode(code(request, data));
-  $playground.href = `/?dataset=spiral&hidden_layers=8,8,8&optimizer=sgd&learning_rate=0.3&lr_schedule=${encodeURIComponent(data.schedule)}`;
-}
-
-function drawNumbers(data) {
-  const count = data.scheduled.trajectory.length;
-  const steps = count > TABLE_ROWS + 1 ? [...Array(TABLE_ROWS).keys(), null, count - 1] : [...Array(count).keys()];
-  $numbers.replaceChildren(table(
-    t({ en: 'x before each step, and the rate that step uses', zh: '每一步之前的 x，以及这一步使用的学习率' }),
-    ['step', 'learning rate', t({ en: 'x (schedule)', zh: 'x（衰减）' }), t({ en: 'x (constant)', zh: 'x（恒定）' })],
-    steps.map((i) => (i === null ? ['…', '', '', ''] : [String(i), fmt(data.learning_rates[i] ?? null, 6),
-      fmt(data.scheduled.trajectory[i]?.x[0] ?? null, 6), fmt(data.constant.trajectory[i]?.x[0] ?? null, 6)]))));
-}
-
-// The schedule's formula with the numbers put in, and the first steps of x ← (1 − 2·lr)·x.
-function drawFormula(request, data) {
-  let rule = spec()?.description ?? '';
-  for (const [name, value] of Object.entries(data.params)) {
-    rule = rule.replaceAll(name, Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
-  }
-  rule = rule.replace(/\blr\b/g, String(request.learning_rate));
-  const traj = data.scheduled.trajectory;
-  const first = traj.slice(0, 3).filter((_, i) => traj[i + 1]).map((p, i) =>
-    `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${fmt(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
-  const lines = [`lr(step) = ${rule}`, `xₜ₊₁ = xₜ − lrₜ · 2xₜ = (1 − 2·lrₜ) · xₜ`, first.join(';  ')];
-  showLines($formula, lines);
 }
 
 function code(request, data) {
@@ -182,19 +48,159 @@ function code(request, data) {
   ].join('\n');
 }
 
-async function start() {
-  schedules = (await (await fetch('/api/options')).json()).lr_schedules;
-  $schedule.replaceChildren(...schedules.map((s) => {
-    const option = document.createElement('option');
-    option.value = s.name;
-    option.textContent = s.label;
-    return option;
-  }));
-  $schedule.value = 'exponential_decay';
-  buildParams();
-  $schedule.addEventListener('change', buildParams);
-  wire([$schedule, $params, $lr, $steps, $x], compute);
-}
+export default class LearningRateLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$schedule = this.$('lr-schedule');
+    this.$params = this.$('lr-params');
+    this.$lr = this.$('lr-learning-rate');
+    this.$steps = this.$('lr-steps');
+    this.$x = this.$('lr-x');
+    this.$rates = this.$('lr-rates');
+    this.$path = this.$('lr-path');
+    this.$verdict = this.$('lr-verdict');
+    this.$numbers = this.$('lr-numbers');
+    this.$formula = this.$('lr-formula');
+    this.$playground = this.$('lr-playground');
+    this._schedules = [];
+  }
 
-onLangChange(render);
-start();
+  async start() {
+    await this.setup();
+  }
+
+  spec() {
+    return this._schedules.find((s) => s.name === this.$schedule.value);
+  }
+
+  // One input per parameter of the chosen schedule, from the registry (kind, bounds, description).
+  buildParams() {
+    const fields = Object.entries(this.spec().params).map(([name, p]) => {
+      const value = PAGE_DEFAULTS[this.spec().name]?.[name] ?? p.default;
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.dataset.param = name;
+      input.dataset.kind = p.kind;
+      if (p.kind === 'bool') {
+        input.type = 'checkbox';
+        input.checked = value;
+        label.className = 'inline';
+        label.append(input, ` ${name}`);
+      } else if (p.kind === 'ints' || p.kind === 'floats') {
+        input.type = 'text';
+        input.spellcheck = false;
+        input.value = value.join(', ');
+        label.append(`${name} `, input);
+      } else {
+        input.type = 'number';
+        input.step = p.kind === 'int' ? '1' : 'any';
+        if (p.minimum !== null) input.min = p.minimum;
+        if (p.maximum !== null) input.max = p.maximum;
+        input.value = value;
+        label.append(`${name} `, input);
+      }
+      const note = document.createElement('span');
+      note.className = 'muted small';
+      note.textContent = ` ${p.description}`;
+      label.insertBefore(note, input.type === 'checkbox' ? null : input);
+      return label;
+    });
+    this.$params.replaceChildren(...fields);
+  }
+
+  readParams() {
+    const params = {};
+    for (const input of this.$params.querySelectorAll('input')) {
+      const { param, kind } = input.dataset;
+      if (kind === 'bool') params[param] = input.checked;
+      else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input.value);
+      else {
+        const n = Number(input.value);
+        if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${t({ en: 'not a number', zh: '不是数字' })}`);
+        params[param] = n;
+      }
+    }
+    return params;
+  }
+
+  async compute() {
+    const request = { schedule: this.$schedule.value, params: this.readParams(), learning_rate: Number(this.$lr.value),
+      steps: Number(this.$steps.value), x: Number(this.$x.value) };
+    this._last = { request, data: await postConcept('learning-rate', request) };
+    this.render();
+  }
+
+  render() {
+    if (!this._last) return;
+    const { request, data } = this._last;
+    const steps = data.learning_rates.map((_, i) => i);
+    this.$rates.replaceChildren();
+    new LineChart(this.$rates, { width: 320, height: 240, xLabel: 'step', yLabel: 'learning rate' }).update({
+      series: [
+        { name: this.spec()?.label ?? data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
+        { name: t({ en: `constant ${request.learning_rate}`, zh: `恒定 ${request.learning_rate}` }), x: steps,
+          y: steps.map(() => request.learning_rate), color: CONSTANT, dashed: true },
+      ],
+    });
+    const bound = Math.abs(request.x) * 1.5 || 1;
+    const clip = (v) => (v === null || Math.abs(v) > bound * 10 ? null : v);
+    this.$path.replaceChildren();
+    new LineChart(this.$path, { width: 320, height: 240, xLabel: 'step', yLabel: 'x', yRange: [-bound, bound] }).update({
+      series: [
+        { name: t({ en: 'with the schedule', zh: '使用衰减' }), x: data.scheduled.trajectory.map((p) => p.step),
+          y: xs(data.scheduled).map(clip), color: SCHEDULED, points: true },
+        { name: t({ en: 'constant rate', zh: '恒定学习率' }), x: data.constant.trajectory.map((p) => p.step),
+          y: xs(data.constant).map(clip), color: CONSTANT, dashed: true },
+      ],
+    });
+    this.$verdict.textContent = t({
+      en: `With the schedule x ${VERDICTS[data.scheduled.verdict].en} (x after ${data.scheduled.steps_run} steps: ${fmt(xs(data.scheduled).at(-1))}); ` +
+        `with the constant rate ${request.learning_rate} it ${VERDICTS[data.constant.verdict].en} (${fmt(xs(data.constant).at(-1))}).`,
+      zh: `使用衰减时 x ${VERDICTS[data.scheduled.verdict].zh}（${data.scheduled.steps_run} 步后 x = ${fmt(xs(data.scheduled).at(-1))}）；` +
+        `恒定学习率 ${request.learning_rate} 时 ${VERDICTS[data.constant.verdict].zh}（${fmt(xs(data.constant).at(-1))}）。`,
+    });
+    this.$verdict.dataset.verdict = data.scheduled.verdict;
+    this.drawNumbers(data);
+    this.drawFormula(request, data);
+    showCode(code(request, data));
+    this.$playground.href = `/?dataset=spiral&hidden_layers=8,8,8&optimizer=sgd&learning_rate=0.3&lr_schedule=${encodeURIComponent(data.schedule)}`;
+  }
+
+  drawNumbers(data) {
+    const count = data.scheduled.trajectory.length;
+    const steps = count > TABLE_ROWS + 1 ? [...Array(TABLE_ROWS).keys(), null, count - 1] : [...Array(count).keys()];
+    this.$numbers.replaceChildren(table(
+      t({ en: 'x before each step, and the rate that step uses', zh: '每一步之前的 x，以及这一步使用的学习率' }),
+      ['step', 'learning rate', t({ en: 'x (schedule)', zh: 'x（衰减）' }), t({ en: 'x (constant)', zh: 'x（恒定）' })],
+      steps.map((i) => (i === null ? ['…', '', '', ''] : [String(i), fmt(data.learning_rates[i] ?? null, 6),
+        fmt(data.scheduled.trajectory[i]?.x[0] ?? null, 6), fmt(data.constant.trajectory[i]?.x[0] ?? null, 6)]))));
+  }
+
+  // The schedule's formula with the numbers put in, and the first steps of x ← (1 − 2·lr)·x.
+  drawFormula(request, data) {
+    let rule = this.spec()?.description ?? '';
+    for (const [name, value] of Object.entries(data.params)) {
+      rule = rule.replaceAll(name, Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+    }
+    rule = rule.replace(/\blr\b/g, String(request.learning_rate));
+    const traj = data.scheduled.trajectory;
+    const first = traj.slice(0, 3).filter((_, i) => traj[i + 1]).map((p, i) =>
+      `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${fmt(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
+    const lines = [`lr(step) = ${rule}`, `xₜ₊₁ = xₜ − lrₜ · 2xₜ = (1 − 2·lrₜ) · xₜ`, first.join(';  ')];
+    showLines(this.$formula, lines);
+  }
+
+  async setup() {
+    this._schedules = (await getOptions()).lr_schedules;
+    this.$schedule.replaceChildren(...this._schedules.map((s) => {
+      const option = document.createElement('option');
+      option.value = s.name;
+      option.textContent = s.label;
+      return option;
+    }));
+    this.$schedule.value = 'exponential_decay';
+    this.buildParams();
+    this.$schedule.addEventListener('change', () => this.buildParams());
+    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], () => this.compute());
+  }
+}

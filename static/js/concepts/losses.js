@@ -1,154 +1,24 @@
 // Losses lab: chosen losses on a batch (per-sample table and mean), and each loss against the prediction.
 
-import { checkboxList, fmt, parseRows, postConcept, py, showCode, wire } from './lab.js';
+import { checkboxList, fmt, parseRows, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { onLangChange, t } from '../i18n.js';
+import { t } from '../i18n.js';
+import { getOptions } from '../api.js';
+import { LabWidget } from './widget.js';
 
 const COLORS = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#5d4037', '#ad1457'];
 const DEFAULT = ['mse', 'mae', 'huber', 'binary_crossentropy'];
 const POINTS = 99;
 const PROBABILITY_RANGE = [0.01, 0.99];
 const LOGIT_RANGE = [-4, 4];
-
-const $names = document.getElementById('losses-names');
-const $yTrue = document.getElementById('losses-y-true');
-const $yPred = document.getElementById('losses-y-pred');
-const $fromLogits = document.getElementById('losses-from-logits');
-const $target = document.getElementById('losses-target');
-const $targetValue = document.getElementById('losses-target-value');
-const $start = document.getElementById('losses-start');
-const $stop = document.getElementById('losses-stop');
-const $numbers = document.getElementById('losses-numbers');
-const $formula = document.getElementById('losses-formula');
-const $note = document.getElementById('losses-chart-note');
-const $playground = document.getElementById('losses-playground');
-
 const colorOf = new Map();
-let chart = null;
-let last = null;
-
-function makeChart() {
-  const box = document.getElementById('losses-chart');
-  box.replaceChildren();
-  chart = new LineChart(box, { width: 640, height: 340, yLabel: t({ en: 'loss', zh: '损失' }),
-    xLabel: $fromLogits.checked ? t({ en: 'prediction (logit z)', zh: '预测值（logit z）' })
-      : t({ en: 'prediction p', zh: '预测值 p' }) });
-}
-
-async function buildChoices() {
-  const { losses } = await (await fetch('/api/options')).json();
-  losses.forEach((loss, i) => colorOf.set(loss.name, COLORS[i % COLORS.length]));
-  return checkboxList($names, losses, { checked: DEFAULT, colorOf });
-}
-
-// Switching from_logits swaps the curve's default range between probabilities and logits.
-function onFromLogits() {
-  const [from, to] = $fromLogits.checked ? [PROBABILITY_RANGE, LOGIT_RANGE] : [LOGIT_RANGE, PROBABILITY_RANGE];
-  if (Number($start.value) === from[0] && Number($stop.value) === from[1]) {
-    [$start.value, $stop.value] = to;
-  }
-  makeChart();
-}
 
 function flat(rows) {
   return rows.every((r) => r.length === 1) ? rows.map((r) => r[0]) : rows;
 }
 
-function readRequest() {
-  return {
-    losses: [...$names.querySelectorAll('input:checked')].map((b) => b.value),
-    y_true: flat(parseRows($yTrue.value)),
-    y_pred: flat(parseRows($yPred.value)),
-    from_logits: $fromLogits.checked,
-    curve: { target: Number($target.value), start: Number($start.value), stop: Number($stop.value), num: POINTS },
-  };
-}
-
-async function compute() {
-  $targetValue.textContent = $target.value;
-  const request = readRequest();
-  const data = await postConcept('losses', request);
-  last = { request, data };
-  render();
-}
-
-function render() {
-  if (!last) return;
-  const { request, data } = last;
-  const curve = data.curve;
-  chart.update({
-    series: curve.series.map((s) => ({ name: s.name, x: curve.y_pred, y: s.values, color: colorOf.get(s.name) })),
-    marks: curve.target > curve.y_pred[0] && curve.target < curve.y_pred.at(-1) && !request.from_logits
-      ? [{ x: curve.target, label: `y_true = ${curve.target}` }] : [],
-  });
-  const twoColumn = curve.series.filter((s) => s.columns === 2).map((s) => s.name);
-  const pair = request.from_logits ? t({ en: 'the logits [0, z]', zh: 'logits [0, z]' }) : '[1 − p, p]';
-  $note.textContent = t({
-    en: `One sample with target ${curve.target}.` + (twoColumn.length ? ` Two-class losses (${twoColumn.join(', ')}) use the distributions [1 − t, t] and ${pair}.` : ''),
-    zh: `单个样本，目标为 ${curve.target}。` + (twoColumn.length ? `两类损失（${twoColumn.join('、')}）使用分布 [1 − t, t] 与 ${pair}。` : ''),
-  });
-  drawNumbers(request, data);
-  drawFormula(request, data);
-  showCode(code(request, data));
-  const trainable = data.results.find((r) => r.name !== 'kl_divergence') ?? data.results[0];
-  $playground.href = `/?dataset=circle&loss=${encodeURIComponent(trainable.name)}&hidden_layers=4,2&activation=tanh&learning_rate=0.03`;
-}
-
 function rowsOf(x) {
   return x.map((v) => (Array.isArray(v) ? v : [v]));
-}
-
-function drawNumbers(request, data) {
-  const table = document.createElement('table');
-  table.createCaption().textContent = t({ en: 'Per-sample loss (the mean is what training minimises)',
-    zh: '每个样本的损失（训练最小化的是平均值）' });
-  const head = table.createTHead().insertRow();
-  for (const h of ['i', 'y_true', 'y_pred', ...data.results.map((r) => r.name + (r.from_logits ? ' (from_logits)' : ''))]) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  const body = table.createTBody();
-  const yTrue = rowsOf(request.y_true);
-  const yPred = rowsOf(request.y_pred);
-  yTrue.forEach((row, i) => {
-    const tr = body.insertRow();
-    tr.insertCell().textContent = String(i);
-    tr.insertCell().textContent = `[${row.join(', ')}]`;
-    tr.insertCell().textContent = `[${yPred[i].join(', ')}]`;
-    for (const r of data.results) tr.insertCell().textContent = fmt(r.per_sample[i]);
-  });
-  const mean = body.insertRow();
-  mean.className = 'mean';
-  const label = mean.insertCell();
-  label.colSpan = 3;
-  label.className = 'label';
-  label.textContent = t({ en: 'mean (the loss)', zh: '平均值（即损失）' });
-  for (const r of data.results) mean.insertCell().textContent = fmt(r.loss);
-  $numbers.replaceChildren(table);
-}
-
-// The first sample, written out term by term where the formula is short.
-function drawFormula(request, data) {
-  const y = rowsOf(request.y_true)[0];
-  const p = rowsOf(request.y_pred)[0];
-  const k = y.length;
-  const lines = data.results.map((r) => {
-    const value = fmt(r.per_sample[0]);
-    const call = `${r.name}(y_true=[${y.join(', ')}], y_pred=[${p.join(', ')}])`;
-    let terms = '';
-    if (r.name === 'mse') terms = `(${y.map((v, j) => `(${v} − ${p[j]})²`).join(' + ')}) / ${k}`;
-    else if (r.name === 'mae') terms = `(${y.map((v, j) => `|${v} − ${p[j]}|`).join(' + ')}) / ${k}`;
-    else if (r.name === 'binary_crossentropy' && !r.from_logits) {
-      terms = `−(${y.map((v, j) => `${v}·ln ${p[j]} + ${fmt(1 - v, 4)}·ln ${fmt(1 - p[j], 4)}`).join(' + ')}) / ${k}`;
-    } else if (r.name === 'hinge') terms = `(${y.map((v, j) => `max(0, 1 − ${v === 0 ? -1 : v === 1 ? 1 : v}·${p[j]})`).join(' + ')}) / ${k}`;
-    else terms = r.description;
-    const div = document.createElement('div');
-    div.textContent = `${call} = ${terms} = ${value}`;
-    div.style.color = colorOf.get(r.name);
-    return div;
-  });
-  $formula.replaceChildren(...lines);
 }
 
 function code(request, data) {
@@ -181,8 +51,149 @@ function code(request, data) {
   return lines.join('\n');
 }
 
-makeChart();
-const boxes = await buildChoices();
-$fromLogits.addEventListener('change', onFromLogits);
-wire([...boxes, $yTrue, $yPred, $fromLogits, $target, $start, $stop], compute);
-onLangChange(() => { makeChart(); render(); });
+export default class LossesLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$names = this.$('losses-names');
+    this.$yTrue = this.$('losses-y-true');
+    this.$yPred = this.$('losses-y-pred');
+    this.$fromLogits = this.$('losses-from-logits');
+    this.$target = this.$('losses-target');
+    this.$targetValue = this.$('losses-target-value');
+    this.$start = this.$('losses-start');
+    this.$stop = this.$('losses-stop');
+    this.$numbers = this.$('losses-numbers');
+    this.$formula = this.$('losses-formula');
+    this.$note = this.$('losses-chart-note');
+    this.$playground = this.$('losses-playground');
+    this._chart = null;
+  }
+
+  async start() {
+    const boxes = await this.buildChoices();
+    this.makeChart();
+    this.$fromLogits.addEventListener('change', () => this.onFromLogits());
+    this.listen([...boxes, this.$yTrue, this.$yPred, this.$fromLogits, this.$target, this.$start, this.$stop]);
+  }
+
+  languageChanged() {
+    this.makeChart();
+    this.render();
+  }
+
+  makeChart() {
+    const box = this.$('losses-chart');
+    box.replaceChildren();
+    this._chart = new LineChart(box, { width: 640, height: 340, yLabel: t({ en: 'loss', zh: '损失' }),
+      xLabel: this.$fromLogits.checked ? t({ en: 'prediction (logit z)', zh: '预测值（logit z）' })
+        : t({ en: 'prediction p', zh: '预测值 p' }) });
+  }
+
+  async buildChoices() {
+    const { losses } = await getOptions();
+    losses.forEach((loss, i) => colorOf.set(loss.name, COLORS[i % COLORS.length]));
+    return checkboxList(this.$names, losses, { checked: DEFAULT, colorOf });
+  }
+
+  // Switching from_logits swaps the curve's default range between probabilities and logits.
+  onFromLogits() {
+    const [from, to] = this.$fromLogits.checked ? [PROBABILITY_RANGE, LOGIT_RANGE] : [LOGIT_RANGE, PROBABILITY_RANGE];
+    if (Number(this.$start.value) === from[0] && Number(this.$stop.value) === from[1]) {
+      [this.$start.value, this.$stop.value] = to;
+    }
+    this.makeChart();
+  }
+
+  readRequest() {
+    return {
+      losses: [...this.$names.querySelectorAll('input:checked')].map((b) => b.value),
+      y_true: flat(parseRows(this.$yTrue.value)),
+      y_pred: flat(parseRows(this.$yPred.value)),
+      from_logits: this.$fromLogits.checked,
+      curve: { target: Number(this.$target.value), start: Number(this.$start.value), stop: Number(this.$stop.value), num: POINTS },
+    };
+  }
+
+  async compute() {
+    this.$targetValue.textContent = this.$target.value;
+    const request = this.readRequest();
+    const data = await postConcept('losses', request);
+    this._last = { request, data };
+    this.render();
+  }
+
+  render() {
+    if (!this._last) return;
+    const { request, data } = this._last;
+    const curve = data.curve;
+    this._chart.update({
+      series: curve.series.map((s) => ({ name: s.name, x: curve.y_pred, y: s.values, color: colorOf.get(s.name) })),
+      marks: curve.target > curve.y_pred[0] && curve.target < curve.y_pred.at(-1) && !request.from_logits
+        ? [{ x: curve.target, label: `y_true = ${curve.target}` }] : [],
+    });
+    const twoColumn = curve.series.filter((s) => s.columns === 2).map((s) => s.name);
+    const pair = request.from_logits ? t({ en: 'the logits [0, z]', zh: 'logits [0, z]' }) : '[1 − p, p]';
+    this.$note.textContent = t({
+      en: `One sample with target ${curve.target}.` + (twoColumn.length ? ` Two-class losses (${twoColumn.join(', ')}) use the distributions [1 − t, t] and ${pair}.` : ''),
+      zh: `单个样本，目标为 ${curve.target}。` + (twoColumn.length ? `两类损失（${twoColumn.join('、')}）使用分布 [1 − t, t] 与 ${pair}。` : ''),
+    });
+    this.drawNumbers(request, data);
+    this.drawFormula(request, data);
+    showCode(code(request, data));
+    const trainable = data.results.find((r) => r.name !== 'kl_divergence') ?? data.results[0];
+    this.$playground.href = `/?dataset=circle&loss=${encodeURIComponent(trainable.name)}&hidden_layers=4,2&activation=tanh&learning_rate=0.03`;
+  }
+
+  drawNumbers(request, data) {
+    const table = document.createElement('table');
+    table.createCaption().textContent = t({ en: 'Per-sample loss (the mean is what training minimises)',
+      zh: '每个样本的损失（训练最小化的是平均值）' });
+    const head = table.createTHead().insertRow();
+    for (const h of ['i', 'y_true', 'y_pred', ...data.results.map((r) => r.name + (r.from_logits ? ' (from_logits)' : ''))]) {
+      const th = document.createElement('th');
+      th.textContent = h;
+      head.appendChild(th);
+    }
+    const body = table.createTBody();
+    const yTrue = rowsOf(request.y_true);
+    const yPred = rowsOf(request.y_pred);
+    yTrue.forEach((row, i) => {
+      const tr = body.insertRow();
+      tr.insertCell().textContent = String(i);
+      tr.insertCell().textContent = `[${row.join(', ')}]`;
+      tr.insertCell().textContent = `[${yPred[i].join(', ')}]`;
+      for (const r of data.results) tr.insertCell().textContent = fmt(r.per_sample[i]);
+    });
+    const mean = body.insertRow();
+    mean.className = 'mean';
+    const label = mean.insertCell();
+    label.colSpan = 3;
+    label.className = 'label';
+    label.textContent = t({ en: 'mean (the loss)', zh: '平均值（即损失）' });
+    for (const r of data.results) mean.insertCell().textContent = fmt(r.loss);
+    this.$numbers.replaceChildren(table);
+  }
+
+  // The first sample, written out term by term where the formula is short.
+  drawFormula(request, data) {
+    const y = rowsOf(request.y_true)[0];
+    const p = rowsOf(request.y_pred)[0];
+    const k = y.length;
+    const lines = data.results.map((r) => {
+      const value = fmt(r.per_sample[0]);
+      const call = `${r.name}(y_true=[${y.join(', ')}], y_pred=[${p.join(', ')}])`;
+      let terms = '';
+      if (r.name === 'mse') terms = `(${y.map((v, j) => `(${v} − ${p[j]})²`).join(' + ')}) / ${k}`;
+      else if (r.name === 'mae') terms = `(${y.map((v, j) => `|${v} − ${p[j]}|`).join(' + ')}) / ${k}`;
+      else if (r.name === 'binary_crossentropy' && !r.from_logits) {
+        terms = `−(${y.map((v, j) => `${v}·ln ${p[j]} + ${fmt(1 - v, 4)}·ln ${fmt(1 - p[j], 4)}`).join(' + ')}) / ${k}`;
+      } else if (r.name === 'hinge') terms = `(${y.map((v, j) => `max(0, 1 − ${v === 0 ? -1 : v === 1 ? 1 : v}·${p[j]})`).join(' + ')}) / ${k}`;
+      else terms = r.description;
+      const div = document.createElement('div');
+      div.textContent = `${call} = ${terms} = ${value}`;
+      div.style.color = colorOf.get(r.name);
+      return div;
+    });
+    this.$formula.replaceChildren(...lines);
+  }
+}

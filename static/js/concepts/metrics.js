@@ -1,165 +1,10 @@
 // Metrics lab: labels and predictions -> confusion matrix, precision/recall/F1/AUC and the ROC curve
 // (or regression errors); the threshold slider moves the point along the ROC curve.
 
-import { fmt, parseNumbers, postConcept, py, showCode, wire } from './lab.js';
+import { fmt, parseNumbers, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { onLangChange, t } from '../i18n.js';
-
-const $problem = document.getElementById('metrics-problem');
-const $yTrue = document.getElementById('metrics-y-true');
-const $yPred = document.getElementById('metrics-y-pred');
-const $threshold = document.getElementById('metrics-threshold');
-const $thresholdValue = document.getElementById('metrics-threshold-value');
-const $thresholdBox = document.getElementById('metrics-threshold-box');
-const $confusionBox = document.getElementById('metrics-confusion-box');
-const $confusion = document.getElementById('metrics-confusion');
-const $numbers = document.getElementById('metrics-numbers');
-const $formula = document.getElementById('metrics-formula');
-const $chartBox = document.getElementById('metrics-chart');
-
-// Each problem keeps its own data, so switching back and forth loses nothing.
-const texts = {
-  binary: { y_true: $yTrue.value, y_pred: $yPred.value },
-  regression: { y_true: '3, -0.5, 2, 7, 4.2, 1', y_pred: '2.5, 0, 2, 8, 3.9, 1.6' },
-};
-let problem = $problem.value;
-let chart = null;
-let last = null;
-
-function makeChart(kind) {
-  $chartBox.replaceChildren();
-  chart = kind === 'binary'
-    ? new LineChart($chartBox, { width: 420, height: 300, xLabel: t({ en: 'false positive rate', zh: '假正率 FPR' }),
-      yLabel: t({ en: 'true positive rate (recall)', zh: '真正率 TPR（召回率）' }), yRange: [0, 1] })
-    : new LineChart($chartBox, { width: 420, height: 300, xLabel: t({ en: 'sample', zh: '样本' }), yLabel: 'y' });
-}
-
-function switchProblem() {
-  texts[problem] = { y_true: $yTrue.value, y_pred: $yPred.value };
-  problem = $problem.value;
-  $yTrue.value = texts[problem].y_true;
-  $yPred.value = texts[problem].y_pred;
-  makeChart(problem);
-}
-
-function readRequest() {
-  if ($problem.value !== problem) switchProblem();
-  const request = { problem, y_true: parseNumbers($yTrue.value), y_pred: parseNumbers($yPred.value) };
-  if (problem === 'binary') request.threshold = Number($threshold.value);
-  return request;
-}
-
-async function compute() {
-  $thresholdValue.textContent = $threshold.value;
-  const request = readRequest();
-  const data = await postConcept('metrics', request);
-  last = { request, data };
-  render();
-}
-
-function render() {
-  if (!last) return;
-  const { request, data } = last;
-  const binary = data.problem === 'binary';
-  $thresholdBox.hidden = !binary;
-  $confusionBox.hidden = !binary;
-  document.getElementById('metrics-y-true-hint').textContent = binary
-    ? t({ en: '(labels 0 or 1)', zh: '（标签 0 或 1）' }) : t({ en: '(targets)', zh: '（目标值）' });
-  document.getElementById('metrics-y-pred-hint').textContent = binary
-    ? t({ en: '(probabilities in [0, 1])', zh: '（[0, 1] 内的概率）' }) : t({ en: '(predictions)', zh: '（预测值）' });
-  if (binary) renderBinary(request, data.classification);
-  else renderRegression(request, data.regression);
-  showCode(binary ? binaryCode(request) : regressionCode(request));
-}
-
-function renderBinary(request, m) {
-  chart.update({
-    series: [
-      { name: t({ en: 'ROC curve', zh: 'ROC 曲线' }), x: m.roc.false_positive_rates, y: m.roc.true_positive_rates },
-      { name: t({ en: 'chance', zh: '随机猜测' }), x: [0, 1], y: [0, 1], color: '#999', dashed: true },
-      { name: t({ en: `threshold ${m.threshold}`, zh: `阈值 ${m.threshold}` }), x: [m.false_positive_rate],
-        y: [m.true_positive_rate], color: '#c62828', points: true },
-    ],
-  });
-  const [[tn, fp], [fn, tp]] = m.confusion_matrix;
-  $confusion.replaceChildren();
-  const head = $confusion.insertRow();
-  for (const text of ['', t({ en: 'predicted 0', zh: '预测为 0' }), t({ en: 'predicted 1', zh: '预测为 1' })]) {
-    const th = document.createElement('th');
-    th.textContent = text;
-    head.appendChild(th);
-  }
-  const cells = [[t({ en: 'true 0', zh: '真实为 0' }), [tn, 'TN', 'hit'], [fp, 'FP', 'miss']],
-    [t({ en: 'true 1', zh: '真实为 1' }), [fn, 'FN', 'miss'], [tp, 'TP', 'hit']]];
-  for (const [label, ...row] of cells) {
-    const tr = $confusion.insertRow();
-    const th = document.createElement('th');
-    th.textContent = label;
-    tr.appendChild(th);
-    for (const [count, name, kind] of row) {
-      const td = tr.insertCell();
-      td.className = kind;
-      td.dataset.cell = name;
-      td.textContent = String(count);
-      const small = document.createElement('small');
-      small.textContent = name;
-      td.appendChild(small);
-    }
-  }
-  const n = tn + fp + fn + tp;
-  const lines = [
-    `accuracy = (TP + TN) / n = (${tp} + ${tn}) / ${n} = ${fmt(m.accuracy)}`,
-    `precision = TP / (TP + FP) = ${tp} / (${tp} + ${fp}) = ${fmt(m.precision)}`,
-    `recall = TP / (TP + FN) = ${tp} / (${tp} + ${fn}) = ${fmt(m.recall)}`,
-    `F1 = 2 · precision · recall / (precision + recall) = 2 · ${fmt(m.precision)} · ${fmt(m.recall)} / (${fmt(m.precision)} + ${fmt(m.recall)}) = ${fmt(m.f1)}`,
-    `AUC = ${fmt(m.auc)}   (${t({ en: 'ROC point at this threshold', zh: '此阈值的 ROC 点' })}: FPR = ${fp} / ${fp + tn} = ${fmt(m.false_positive_rate)}, TPR = ${fmt(m.true_positive_rate)})`,
-  ];
-  setFormula(lines);
-  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
-    [['accuracy', m.accuracy], ['precision', m.precision], ['recall', m.recall], ['F1', m.f1], ['AUC', m.auc]]
-      .map(([k, v]) => [k, fmt(v)]));
-  const samples = table(t({ en: `Each sample at threshold ${m.threshold}`, zh: `阈值 ${m.threshold} 下的每个样本` }),
-    ['i', 'y_true', 'y_pred', t({ en: 'predicted', zh: '预测类别' }), t({ en: 'outcome', zh: '结果' })],
-    request.y_true.map((y, i) => {
-      const predicted = request.y_pred[i] > m.threshold ? 1 : 0;
-      const outcome = `${predicted === y ? 'T' : 'F'}${predicted ? 'P' : 'N'}`;
-      return [i, y, request.y_pred[i], predicted, outcome];
-    }));
-  $numbers.replaceChildren(summary, samples);
-}
-
-function renderRegression(request, m) {
-  const index = request.y_true.map((_, i) => i);
-  chart.update({
-    series: [
-      { name: 'y_true', x: index, y: request.y_true, points: true },
-      { name: 'y_pred', x: index, y: request.y_pred, points: true, dashed: true },
-    ],
-  });
-  const n = request.y_true.length;
-  const errors = request.y_true.map((y, i) => y - request.y_pred[i]);
-  const mean = request.y_true.reduce((a, b) => a + b, 0) / n;
-  setFormula([
-    `MAE = Σ|y − ŷ| / n = (${errors.map((e) => fmt(Math.abs(e), 3)).join(' + ')}) / ${n} = ${fmt(m.mean_absolute_error)}`,
-    `MSE = Σ(y − ŷ)² / n = (${errors.map((e) => `${fmt(e, 3)}²`).join(' + ')}) / ${n} = ${fmt(m.mean_squared_error)}`,
-    `RMSE = √MSE = ${fmt(m.root_mean_squared_error)}`,
-    `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²,  ȳ = ${fmt(mean)}  →  R² = ${fmt(m.r2)}`,
-  ]);
-  const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
-    [['MAE', m.mean_absolute_error], ['MSE', m.mean_squared_error], ['RMSE', m.root_mean_squared_error], ['R²', m.r2]]
-      .map(([k, v]) => [k, fmt(v)]));
-  const samples = table(t({ en: 'Each sample', zh: '每个样本' }), ['i', 'y_true', 'y_pred', 'y − ŷ'],
-    request.y_true.map((y, i) => [i, y, request.y_pred[i], fmt(errors[i])]));
-  $numbers.replaceChildren(summary, samples);
-}
-
-function setFormula(lines) {
-  $formula.replaceChildren(...lines.map((text) => {
-    const div = document.createElement('div');
-    div.textContent = text;
-    return div;
-  }));
-}
+import { t } from '../i18n.js';
+import { LabWidget } from './widget.js';
 
 function table(title, headings, rows) {
   const el = document.createElement('table');
@@ -222,6 +67,170 @@ function regressionCode({ y_true: yTrue, y_pred: yPred }) {
   ].join('\n');
 }
 
-makeChart(problem);
-wire([$problem, $yTrue, $yPred, $threshold], compute);
-onLangChange(() => { makeChart(problem); render(); });
+export default class MetricsLab extends LabWidget {
+  constructor(container, options) {
+    super(container, options);
+    this.$problem = this.$('metrics-problem');
+    this.$yTrue = this.$('metrics-y-true');
+    this.$yPred = this.$('metrics-y-pred');
+    this.$threshold = this.$('metrics-threshold');
+    this.$thresholdValue = this.$('metrics-threshold-value');
+    this.$thresholdBox = this.$('metrics-threshold-box');
+    this.$confusionBox = this.$('metrics-confusion-box');
+    this.$confusion = this.$('metrics-confusion');
+    this.$numbers = this.$('metrics-numbers');
+    this.$formula = this.$('metrics-formula');
+    this.$chartBox = this.$('metrics-chart');
+    this.texts = {
+      binary: { y_true: this.$yTrue.value, y_pred: this.$yPred.value },
+      regression: { y_true: '3, -0.5, 2, 7, 4.2, 1', y_pred: '2.5, 0, 2, 8, 3.9, 1.6' },
+    };
+    this._problem = this.$problem.value;
+    this._chart = null;
+  }
+
+  async start() {
+    this.makeChart(this._problem);
+    this.listen([this.$problem, this.$yTrue, this.$yPred, this.$threshold]);
+  }
+
+  languageChanged() {
+    this.makeChart(this._problem);
+    this.render();
+  }
+
+  makeChart(kind) {
+    this.$chartBox.replaceChildren();
+    this._chart = kind === 'binary'
+      ? new LineChart(this.$chartBox, { width: 420, height: 300, xLabel: t({ en: 'false positive rate', zh: '假正率 FPR' }),
+        yLabel: t({ en: 'true positive rate (recall)', zh: '真正率 TPR（召回率）' }), yRange: [0, 1] })
+      : new LineChart(this.$chartBox, { width: 420, height: 300, xLabel: t({ en: 'sample', zh: '样本' }), yLabel: 'y' });
+  }
+
+  switchProblem() {
+    this.texts[this._problem] = { y_true: this.$yTrue.value, y_pred: this.$yPred.value };
+    this._problem = this.$problem.value;
+    this.$yTrue.value = this.texts[this._problem].y_true;
+    this.$yPred.value = this.texts[this._problem].y_pred;
+    this.makeChart(this._problem);
+  }
+
+  readRequest() {
+    if (this.$problem.value !== this._problem) this.switchProblem();
+    const request = { problem: this._problem, y_true: parseNumbers(this.$yTrue.value), y_pred: parseNumbers(this.$yPred.value) };
+    if (this._problem === 'binary') request.threshold = Number(this.$threshold.value);
+    return request;
+  }
+
+  async compute() {
+    this.$thresholdValue.textContent = this.$threshold.value;
+    const request = this.readRequest();
+    const data = await postConcept('metrics', request);
+    this._last = { request, data };
+    this.render();
+  }
+
+  render() {
+    if (!this._last) return;
+    const { request, data } = this._last;
+    const binary = data.problem === 'binary';
+    this.$thresholdBox.hidden = !binary;
+    this.$confusionBox.hidden = !binary;
+    this.$('metrics-y-true-hint').textContent = binary
+      ? t({ en: '(labels 0 or 1)', zh: '（标签 0 或 1）' }) : t({ en: '(targets)', zh: '（目标值）' });
+    this.$('metrics-y-pred-hint').textContent = binary
+      ? t({ en: '(probabilities in [0, 1])', zh: '（[0, 1] 内的概率）' }) : t({ en: '(predictions)', zh: '（预测值）' });
+    if (binary) this.renderBinary(request, data.classification);
+    else this.renderRegression(request, data.regression);
+    showCode(binary ? binaryCode(request) : regressionCode(request));
+  }
+
+  renderBinary(request, m) {
+    this._chart.update({
+      series: [
+        { name: t({ en: 'ROC curve', zh: 'ROC 曲线' }), x: m.roc.false_positive_rates, y: m.roc.true_positive_rates },
+        { name: t({ en: 'chance', zh: '随机猜测' }), x: [0, 1], y: [0, 1], color: '#999', dashed: true },
+        { name: t({ en: `threshold ${m.threshold}`, zh: `阈值 ${m.threshold}` }), x: [m.false_positive_rate],
+          y: [m.true_positive_rate], color: '#c62828', points: true },
+      ],
+    });
+    const [[tn, fp], [fn, tp]] = m.confusion_matrix;
+    this.$confusion.replaceChildren();
+    const head = this.$confusion.insertRow();
+    for (const text of ['', t({ en: 'predicted 0', zh: '预测为 0' }), t({ en: 'predicted 1', zh: '预测为 1' })]) {
+      const th = document.createElement('th');
+      th.textContent = text;
+      head.appendChild(th);
+    }
+    const cells = [[t({ en: 'true 0', zh: '真实为 0' }), [tn, 'TN', 'hit'], [fp, 'FP', 'miss']],
+      [t({ en: 'true 1', zh: '真实为 1' }), [fn, 'FN', 'miss'], [tp, 'TP', 'hit']]];
+    for (const [label, ...row] of cells) {
+      const tr = this.$confusion.insertRow();
+      const th = document.createElement('th');
+      th.textContent = label;
+      tr.appendChild(th);
+      for (const [count, name, kind] of row) {
+        const td = tr.insertCell();
+        td.className = kind;
+        td.dataset.cell = name;
+        td.textContent = String(count);
+        const small = document.createElement('small');
+        small.textContent = name;
+        td.appendChild(small);
+      }
+    }
+    const n = tn + fp + fn + tp;
+    const lines = [
+      `accuracy = (TP + TN) / n = (${tp} + ${tn}) / ${n} = ${fmt(m.accuracy)}`,
+      `precision = TP / (TP + FP) = ${tp} / (${tp} + ${fp}) = ${fmt(m.precision)}`,
+      `recall = TP / (TP + FN) = ${tp} / (${tp} + ${fn}) = ${fmt(m.recall)}`,
+      `F1 = 2 · precision · recall / (precision + recall) = 2 · ${fmt(m.precision)} · ${fmt(m.recall)} / (${fmt(m.precision)} + ${fmt(m.recall)}) = ${fmt(m.f1)}`,
+      `AUC = ${fmt(m.auc)}   (${t({ en: 'ROC point at this threshold', zh: '此阈值的 ROC 点' })}: FPR = ${fp} / ${fp + tn} = ${fmt(m.false_positive_rate)}, TPR = ${fmt(m.true_positive_rate)})`,
+    ];
+    this.setFormula(lines);
+    const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
+      [['accuracy', m.accuracy], ['precision', m.precision], ['recall', m.recall], ['F1', m.f1], ['AUC', m.auc]]
+        .map(([k, v]) => [k, fmt(v)]));
+    const samples = table(t({ en: `Each sample at threshold ${m.threshold}`, zh: `阈值 ${m.threshold} 下的每个样本` }),
+      ['i', 'y_true', 'y_pred', t({ en: 'predicted', zh: '预测类别' }), t({ en: 'outcome', zh: '结果' })],
+      request.y_true.map((y, i) => {
+        const predicted = request.y_pred[i] > m.threshold ? 1 : 0;
+        const outcome = `${predicted === y ? 'T' : 'F'}${predicted ? 'P' : 'N'}`;
+        return [i, y, request.y_pred[i], predicted, outcome];
+      }));
+    this.$numbers.replaceChildren(summary, samples);
+  }
+
+  renderRegression(request, m) {
+    const index = request.y_true.map((_, i) => i);
+    this._chart.update({
+      series: [
+        { name: 'y_true', x: index, y: request.y_true, points: true },
+        { name: 'y_pred', x: index, y: request.y_pred, points: true, dashed: true },
+      ],
+    });
+    const n = request.y_true.length;
+    const errors = request.y_true.map((y, i) => y - request.y_pred[i]);
+    const mean = request.y_true.reduce((a, b) => a + b, 0) / n;
+    this.setFormula([
+      `MAE = Σ|y − ŷ| / n = (${errors.map((e) => fmt(Math.abs(e), 3)).join(' + ')}) / ${n} = ${fmt(m.mean_absolute_error)}`,
+      `MSE = Σ(y − ŷ)² / n = (${errors.map((e) => `${fmt(e, 3)}²`).join(' + ')}) / ${n} = ${fmt(m.mean_squared_error)}`,
+      `RMSE = √MSE = ${fmt(m.root_mean_squared_error)}`,
+      `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²,  ȳ = ${fmt(mean)}  →  R² = ${fmt(m.r2)}`,
+    ]);
+    const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
+      [['MAE', m.mean_absolute_error], ['MSE', m.mean_squared_error], ['RMSE', m.root_mean_squared_error], ['R²', m.r2]]
+        .map(([k, v]) => [k, fmt(v)]));
+    const samples = table(t({ en: 'Each sample', zh: '每个样本' }), ['i', 'y_true', 'y_pred', 'y − ŷ'],
+      request.y_true.map((y, i) => [i, y, request.y_pred[i], fmt(errors[i])]));
+    this.$numbers.replaceChildren(summary, samples);
+  }
+
+  setFormula(lines) {
+    this.$formula.replaceChildren(...lines.map((text) => {
+      const div = document.createElement('div');
+      div.textContent = text;
+      return div;
+    }));
+  }
+}

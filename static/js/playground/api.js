@@ -1,24 +1,6 @@
 // The server: REST calls and the live stream (WebSocket) of one session.
 
-async function request(method, url, body) {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`;
-    try {
-      const data = await response.json();
-      detail = typeof data.detail === 'string' ? data.detail
-        : Array.isArray(data.detail) ? data.detail.map((d) => d.msg ?? String(d)).join('; ') : detail;
-    } catch { /* not JSON: keep the status line */ }
-    throw new Error(detail);
-  }
-  if (response.status === 204) return null;
-  const type = response.headers.get('Content-Type') ?? '';
-  return type.includes('json') ? response.json() : response.text();
-}
+import { request } from '../api.js';
 
 export const api = {
   options: () => request('GET', '/api/options'),

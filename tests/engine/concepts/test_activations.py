@@ -4,7 +4,7 @@ import pytest
 import tensorflow as tf
 
 from app.engine.activations import ACTIVATIONS
-from app.engine.concepts.activations import evaluate, linspace, saturated_ends
+from app.engine.concepts.activations import curves, evaluate, linspace, saturated_ends
 
 # Points away from kinks (ReLU-like functions at 0, hard sigmoid at ±3), where finite differences hold.
 X = [-4.3, -2.1, -0.7, -0.2, 0.3, 0.9, 1.7, 3.6]
@@ -99,3 +99,11 @@ def test_bad_input_says_what_was_expected(kwargs, message):
     names = kwargs.pop("names")
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         evaluate(names, **kwargs)
+
+
+def test_the_lab_entry_takes_maxout_as_one_object_of_weights_and_biases():
+    r = curves(activations=["relu"], start=-2.0, stop=2.0, num=5, maxout={"weights": [1.0, -1.0], "biases": [0.0, 0.5]})
+    x = np.linspace(-2.0, 2.0, 5)
+    np.testing.assert_allclose(r.maxout.values, np.maximum(x, 0.5 - x), rtol=1e-6)
+    np.testing.assert_allclose(r.curves[0].values, np.maximum(x, 0.0), rtol=1e-6)
+    assert curves(activations=["relu"], num=3, start=-1.0, stop=1.0).maxout is None

@@ -17,20 +17,20 @@ TARGET = [0.01, 0.99]
 
 def test_worked_example_loss_gradient_and_updated_weights():
     r = backprop(x=X, layers=LAYERS, y_true=TARGET, loss="mse", learning_rate=0.5)
-    assert r["loss"] == pytest.approx(0.298371109, abs=1e-9)
-    assert r["keras_loss"] == "keras.losses.mean_squared_error"
-    assert r["y_pred"] == pytest.approx([0.75136507, 0.772928465], abs=1e-8)
-    assert r["layers"][0]["output"] == pytest.approx([0.593269992, 0.596884378], abs=1e-9)
-    assert r["layers"][1]["gradients"]["kernel"][0][0] == pytest.approx(0.082167041, abs=1e-9)  # ∂E/∂w5
-    np.testing.assert_allclose(r["layers"][1]["updated"]["kernel"], [[0.35891648, 0.511301270],
+    assert r.loss == pytest.approx(0.298371109, abs=1e-9)
+    assert r.keras_loss == "keras.losses.mean_squared_error"
+    assert r.y_pred == pytest.approx([0.75136507, 0.772928465], abs=1e-8)
+    assert r.layers[0]["output"] == pytest.approx([0.593269992, 0.596884378], abs=1e-9)
+    assert r.layers[1]["gradients"]["kernel"][0][0] == pytest.approx(0.082167041, abs=1e-9)  # ∂E/∂w5
+    np.testing.assert_allclose(r.layers[1]["updated"]["kernel"], [[0.35891648, 0.511301270],
                                                                      [0.408666186, 0.561370121]], atol=1e-8)
-    np.testing.assert_allclose(r["layers"][0]["updated"]["kernel"], [[0.149780716, 0.24975114],
+    np.testing.assert_allclose(r.layers[0]["updated"]["kernel"], [[0.149780716, 0.24975114],
                                                                      [0.19956143, 0.29950229]], atol=1e-8)
 
 
 def test_chain_rule_factors_multiply_to_the_tape_gradients():
     r = backprop(x=X, layers=LAYERS, y_true=TARGET, loss="mse", learning_rate=0.5)
-    for i, layer in enumerate(r["layers"]):
+    for i, layer in enumerate(r.layers):
         dz = np.array(layer["dloss_dz"])
         np.testing.assert_allclose(dz, np.array(layer["dloss_da"]) * np.array(layer["da_dz"]), rtol=1e-12)
         a = np.array(layer["output"])
@@ -38,9 +38,9 @@ def test_chain_rule_factors_multiply_to_the_tape_gradients():
         np.testing.assert_allclose(layer["gradients"]["kernel"], np.outer(layer["inputs"], dz), rtol=1e-12)
         np.testing.assert_allclose(layer["gradients"]["bias"], dz, rtol=1e-12)
         if i > 0:  # what a layer passes back is the previous layer's ∂L/∂a
-            np.testing.assert_allclose(r["layers"][i - 1]["dloss_da"], np.array(layer["kernel"]) @ dz, rtol=1e-12)
-    out = r["layers"][-1]
-    np.testing.assert_allclose(out["dloss_da"], (np.array(r["y_pred"]) - TARGET), rtol=1e-12)  # ∂(½Σ(o − t)²)/∂o
+            np.testing.assert_allclose(r.layers[i - 1]["dloss_da"], np.array(layer["kernel"]) @ dz, rtol=1e-12)
+    out = r.layers[-1]
+    np.testing.assert_allclose(out["dloss_da"], (np.array(r.y_pred) - TARGET), rtol=1e-12)  # ∂(½Σ(o − t)²)/∂o
 
 
 def network(width, depth, activation, seed):
@@ -62,8 +62,8 @@ def test_tape_gradients_equal_a_keras_model_with_the_same_weights():
         loss = keras.losses.categorical_crossentropy(tf.constant([target], tf.float64),
                                                       model(tf.constant([x], tf.float64)))[0]
     grads = tape.gradient(loss, model.trainable_variables)
-    assert r["loss"] == pytest.approx(float(loss), rel=1e-12)
-    for i, layer in enumerate(r["layers"]):
+    assert r.loss == pytest.approx(float(loss), rel=1e-12)
+    for i, layer in enumerate(r.layers):
         np.testing.assert_allclose(layer["gradients"]["kernel"], grads[2 * i].numpy(), rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(layer["gradients"]["bias"], grads[2 * i + 1].numpy(), rtol=1e-10, atol=1e-14)
 
@@ -72,8 +72,8 @@ def test_tape_gradients_equal_a_keras_model_with_the_same_weights():
 def test_finite_differences_agree_with_the_tape_for_every_activation(activation):
     r = backprop(x=[0.4, -0.9], layers=network(2, 2, activation, seed=2), y_true=[0.2, 0.7], loss="mse",
                  learning_rate=0.1)
-    assert r["gradients_agree"] is True
-    for layer in r["layers"]:
+    assert r.gradients_agree is True
+    for layer in r.layers:
         for key in ("kernel", "bias"):
             np.testing.assert_allclose(layer["finite_differences"][key], layer["gradients"][key],
                                        rtol=1e-5, atol=1e-8)
@@ -83,18 +83,18 @@ def test_finite_differences_agree_with_the_tape_for_every_activation(activation)
 def test_finite_differences_agree_with_the_tape_for_every_loss(loss):
     layers = network(3, 2, "sigmoid", seed=3)
     r = backprop(x=[0.5, 0.1, -0.4], layers=layers, y_true=[0.0, 1.0, 0.0], loss=loss, learning_rate=0.1)
-    assert r["gradients_agree"] is True
-    assert r["max_abs_difference"] < 1e-7
+    assert r.gradients_agree is True
+    assert r.max_abs_difference < 1e-7
 
 
 def test_one_update_is_weights_minus_learning_rate_times_gradient_and_lowers_the_loss():
     r = backprop(x=[1.0, 2.0], layers=network(2, 3, "tanh", seed=4), y_true=[0.5, -0.5], loss="mse",
                  learning_rate=0.05)
-    for layer in r["layers"]:
+    for layer in r.layers:
         for key in ("kernel", "bias"):
             np.testing.assert_allclose(layer["updated"][key],
                                        np.array(layer[key]) - 0.05 * np.array(layer["gradients"][key]), rtol=1e-6)
-    assert r["loss_after_update"] < r["loss"]
+    assert r.loss_after_update < r.loss
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -1,5 +1,6 @@
 import json
 import math
+from dataclasses import asdict
 
 import keras
 import numpy as np
@@ -22,8 +23,8 @@ def xs(run):
 
 def test_worked_example_x_squared_from_5_with_learning_rate_0_3():
     r = descend(function="square", x=[5.0], learning_rate=0.3, steps=5, optimizers=["sgd"])
-    assert xs(r["runs"][0]) == pytest.approx([5, 2, 0.8, 0.32, 0.128, 0.0512], rel=1e-6)
-    run = r["runs"][0]["trajectory"]
+    assert xs(r.runs[0]) == pytest.approx([5, 2, 0.8, 0.32, 0.128, 0.0512], rel=1e-6)
+    run = r.runs[0]["trajectory"]
     assert [p["loss"] for p in run] == pytest.approx([x * x for x in [5, 2, 0.8, 0.32, 0.128, 0.0512]], rel=1e-5)
     assert [p["gradient"][0] for p in run] == pytest.approx([2 * x for x in [5, 2, 0.8, 0.32, 0.128, 0.0512]],
                                                             rel=1e-6)
@@ -34,32 +35,32 @@ def test_worked_example_x_squared_from_5_with_learning_rate_0_3():
 def test_x_squared_follows_one_minus_two_eta_to_the_t_and_gets_the_verdict_of_its_band(learning_rate, verdict):
     r = descend(function="square", x=[5.0], learning_rate=learning_rate, steps=30, optimizers=["sgd"])
     expected = 5.0 * (1 - 2 * learning_rate) ** np.arange(31)
-    np.testing.assert_allclose(xs(r["runs"][0]), expected, rtol=1e-4, atol=1e-6)
-    assert r["runs"][0]["verdict"] == verdict
-    assert r["regime"] == verdict
+    np.testing.assert_allclose(xs(r.runs[0]), expected, rtol=1e-4, atol=1e-6)
+    assert r.runs[0]["verdict"] == verdict
+    assert r.regime == verdict
 
 
 def test_learning_rate_1_bounces_between_plus_and_minus_x0_forever():
     r = descend(function="square", x=[5.0], learning_rate=1.0, steps=1000, optimizers=["sgd"])
-    assert xs(r["runs"][0]) == [5.0 * (-1) ** t for t in range(1001)]
+    assert xs(r.runs[0]) == [5.0 * (-1) ** t for t in range(1001)]
 
 
 def test_bands_follow_the_curvature_of_the_quadratic():
     r = descend(function="elongated_bowl", x=[1.0, 1.0], learning_rate=0.01, steps=1, optimizers=["sgd"])
-    bands = {b["regime"]: (b["low"], b["high"]) for b in r["learning_rate_bands"]}
+    bands = {b["regime"]: (b["low"], b["high"]) for b in r.learning_rate_bands}
     assert bands["converging"] == (0.0, pytest.approx(1 / 20))  # J = x² + 10 y²: curvature 20 along y
     assert bands["diverging"] == (pytest.approx(2 / 20), None)
     assert descend(function="rosenbrock", x=[0.0, 0.0], learning_rate=0.001, steps=1,
-                   optimizers=["sgd"])["learning_rate_bands"] is None
+                   optimizers=["sgd"]).learning_rate_bands is None
 
 
 def test_diverging_run_overflows_into_nulls_never_nan():
     r = descend(function="square", x=[5.0], learning_rate=1.5, steps=1000, optimizers=["sgd"])
-    run = r["runs"][0]
-    assert r["overflow"] is True and run["overflow"] is True and run["verdict"] == "diverging"
+    run = r.runs[0]
+    assert r.overflow is True and run["overflow"] is True and run["verdict"] == "diverging"
     assert run["steps_run"] < 1000
     assert run["trajectory"][-1]["loss"] is None
-    json.dumps(r, allow_nan=False)
+    json.dumps(asdict(r), allow_nan=False)
 
 
 def keras_reference(function, optimizer, start, learning_rate, steps):
@@ -78,7 +79,7 @@ def keras_reference(function, optimizer, start, learning_rate, steps):
 @pytest.mark.parametrize("optimizer", OPTIMIZERS.names())
 def test_each_optimizer_matches_an_eager_keras_loop(optimizer):
     r = descend(function="himmelblau", x=[0.5, -0.5], learning_rate=0.01, steps=25, optimizers=[optimizer])
-    points = np.array([p["x"] for p in r["runs"][0]["trajectory"]])
+    points = np.array([p["x"] for p in r.runs[0]["trajectory"]])
     np.testing.assert_allclose(points, keras_reference("himmelblau", optimizer, [0.5, -0.5], 0.01, 25),
                                rtol=1e-5, atol=1e-6)
 
@@ -110,13 +111,13 @@ def test_function_values_gradients_and_plot_match_numpy(name):
     r = descend(function=name, x=start, learning_rate=1e-3, steps=1, optimizers=["sgd"], resolution=16)
     reference = NUMPY_FUNCTIONS[name]
     args = (*start, 0.0)[:2]
-    first = r["runs"][0]["trajectory"][0]
+    first = r.runs[0]["trajectory"][0]
     assert first["loss"] == pytest.approx(reference(*args), rel=1e-5, abs=1e-6)
     h = 1e-6
     numeric = [(reference(*np.add(args, d)) - reference(*np.subtract(args, d))) / (2 * h)
                for d in np.eye(2)[:f.dimensions] * h]
     np.testing.assert_allclose(first["gradient"], numeric, rtol=1e-3, atol=1e-3)
-    plot = r["plot"]
+    plot = r.plot
     if f.dimensions == 1:
         np.testing.assert_allclose(plot["loss"], reference(np.array(plot["x"]), 0), rtol=1e-5, atol=1e-5)
     else:
@@ -132,15 +133,15 @@ def test_function_values_gradients_and_plot_match_numpy(name):
 def test_without_a_start_each_function_starts_from_its_own():
     for name in FUNCTIONS.names():
         r = descend(function=name, learning_rate=1e-3, steps=1, optimizers=["sgd"], resolution=4)
-        assert r["start"] == list(FUNCTIONS.get(name).start)
-        assert r["runs"][0]["trajectory"][0]["x"] == pytest.approx(r["start"], rel=1e-7)  # float32
+        assert r.start == list(FUNCTIONS.get(name).start)
+        assert r.runs[0]["trajectory"][0]["x"] == pytest.approx(r.start, rel=1e-7)  # float32
 
 
 def test_saddle_runs_away_and_elongated_bowl_zig_zags():
     saddle = descend(function="saddle", x=[2.5, 0.05], learning_rate=0.1, steps=100, optimizers=["sgd"])
-    assert saddle["runs"][0]["verdict"] == "diverging"
+    assert saddle.runs[0]["verdict"] == "diverging"
     bowl = descend(function="elongated_bowl", x=[2.5, 1.5], learning_rate=0.08, steps=20, optimizers=["sgd"])
-    ys = [p["x"][1] for p in bowl["runs"][0]["trajectory"]]
+    ys = [p["x"][1] for p in bowl.runs[0]["trajectory"]]
     assert all(a * b < 0 for a, b in zip(ys, ys[1:]))  # y flips sign every step: 1 − 20·0.08 < 0
 
 
@@ -179,7 +180,7 @@ def test_each_batch_mode_matches_numpy_gradient_descent():
     x, y = regression_data(samples=30, noise=0.3, seed=5)
     for mode, size in (("full_batch", 30), ("stochastic", 1), ("mini_batch", 7)):
         w, b, losses = numpy_sgd(x, y, batch_size=size, epochs=4, learning_rate=0.1, seed=5)
-        run = r[mode]
+        run = getattr(r, mode)
         assert run["batch_size"] == size and run["updates_per_epoch"] == math.ceil(30 / size)
         assert len(run["update_losses"]) == 4 * math.ceil(30 / size) and len(run["epoch_losses"]) == 5
         np.testing.assert_allclose(run["update_losses"], losses, rtol=1e-4, atol=1e-6)
@@ -189,17 +190,17 @@ def test_each_batch_mode_matches_numpy_gradient_descent():
 
 def test_least_squares_is_numpy_polyfit_and_the_data_is_seeded():
     r = compare_batch_sizes(samples=50, noise=0.5, batch_size=5, epochs=1, learning_rate=0.1, seed=1)
-    w, b = np.polyfit(r["x"], r["y"], 1)
-    assert (r["least_squares"]["w"], r["least_squares"]["b"]) == (pytest.approx(w), pytest.approx(b))
+    w, b = np.polyfit(r.x, r.y, 1)
+    assert (r.least_squares["w"], r.least_squares["b"]) == (pytest.approx(w), pytest.approx(b))
     assert r == compare_batch_sizes(samples=50, noise=0.5, batch_size=5, epochs=1, learning_rate=0.1, seed=1)
-    assert r["x"] != compare_batch_sizes(samples=50, noise=0.5, batch_size=5, epochs=1, learning_rate=0.1,
-                                         seed=2)["x"]
+    assert r.x != compare_batch_sizes(samples=50, noise=0.5, batch_size=5, epochs=1, learning_rate=0.1,
+                                         seed=2).x
 
 
 def test_stochastic_descent_gets_closer_in_one_epoch_than_full_batch():
     r = compare_batch_sizes(samples=100, noise=0.2, batch_size=10, epochs=1, learning_rate=0.05, seed=0)
-    assert r["stochastic"]["epoch_losses"][-1] < r["mini_batch"]["epoch_losses"][-1] < \
-        r["full_batch"]["epoch_losses"][-1]
+    assert r.stochastic["epoch_losses"][-1] < r.mini_batch["epoch_losses"][-1] < \
+        r.full_batch["epoch_losses"][-1]
 
 
 def test_batch_size_larger_than_samples_is_refused():

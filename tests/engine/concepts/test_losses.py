@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from app.engine.concepts.losses import curves, evaluate
+from app.engine.concepts.losses import compare, curves, evaluate
 from app.engine.losses import LOSSES
 
 EPS = 1e-7  # Keras clips probabilities to [eps, 1 - eps] before taking logs
@@ -118,3 +118,14 @@ def test_curves_from_logits_use_the_sigmoid_of_the_logit():
 def test_bad_input_says_what_was_expected(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_the_lab_entry_gives_the_batch_values_and_curves_only_when_asked():
+    y_true, y_pred = [1.0, 0.0, 1.0], [0.9, 0.2, 0.3]
+    plain = compare(losses=["mse"], y_true=y_true, y_pred=y_pred)
+    assert plain.curves is None
+    assert plain.results[0].loss == pytest.approx(float(keras.losses.MeanSquaredError()(np.array(y_true)[:, None],
+                                                                                       np.array(y_pred)[:, None])))
+    traced = compare(losses=["mse"], y_true=y_true, y_pred=y_pred,
+                     curve={"target": 1.0, "start": 0.0, "stop": 1.0, "num": 5})
+    np.testing.assert_allclose(traced.curves.series[0].values, (1 - np.linspace(0, 1, 5)) ** 2, rtol=1e-6)

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from app.engine.concepts import metrics
 from app.engine.concepts.metrics import classification, regression
 
 Y_TRUE = [0, 0, 1, 1, 1, 0, 1, 0, 1, 0]
@@ -94,3 +95,13 @@ def test_regression_metrics_match_numpy():
 def test_bad_input_says_what_was_expected(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_the_lab_entry_picks_classification_or_regression_by_problem():
+    y_true, y_pred = [0, 1, 1, 0], [0.2, 0.7, 0.4, 0.9]
+    binary = metrics.evaluate(problem="binary", y_true=y_true, y_pred=y_pred, threshold=0.5)
+    assert binary.accuracy == pytest.approx(np.mean((np.array(y_pred) > 0.5) == np.array(y_true)))
+    fitted = metrics.evaluate(problem="regression", y_true=[3.0, -0.5, 2.0], y_pred=[2.5, 0.0, 2.0])
+    assert fitted.mean_absolute_error == pytest.approx(np.mean(np.abs([0.5, -0.5, 0.0])))
+    with pytest.raises(ValueError, match="Unknown problem 'ranking'. Expected one of: binary, regression"):
+        metrics.evaluate(problem="ranking", y_true=y_true, y_pred=y_pred)

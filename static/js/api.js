@@ -1,0 +1,44 @@
+// The one fetch helper every page uses: JSON in, JSON (or text) out, and a 4xx/5xx turned into an
+// Error whose message is the server's `detail` (FastAPI's list of field errors as "field: message").
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// FastAPI's 422 detail is a list of {loc, msg}; our own errors are a string.
+export function describeDetail(detail) {
+  if (Array.isArray(detail)) {
+    return detail.map((d) => {
+      const field = (d.loc ?? []).slice(1).join('.');
+      return field ? `${field}: ${d.msg ?? String(d)}` : d.msg ?? String(d);
+    }).join('; ');
+  }
+  return String(detail ?? 'Request failed');
+}
+
+export async function request(method, url, body) {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`;
+    try {
+      const data = await response.json();
+      if (data.detail !== undefined) detail = describeDetail(data.detail);
+    } catch { /* not JSON: keep the status line */ }
+    throw new ApiError(detail, response.status);
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') ?? '';
+  return type.includes('json') ? response.json() : response.text();
+}
+
+// Every registry with its labels and the server's limits: what a page builds its choices from.
+export function getOptions() {
+  return request('GET', '/api/options');
+}

@@ -1,0 +1,64 @@
+// The base of every concept lab's widget. A lab finds its elements inside its own container (never in
+// the whole document at import time), asks its endpoint when an input changes and redraws its last
+// answer when the language changes. A lab defines readRequest(), render() (draws this._last) and
+// start() (what it builds or loads before it listens to its inputs).
+
+import { onLangChange } from '../i18n.js';
+import { postConcept, showError, wire } from './lab.js';
+
+export class LabWidget {
+  constructor(container, { name = container.dataset.concept } = {}) {
+    this.$container = container;
+    this.name = name;
+    this._last = null; // {request, data}: the answer shown and the request it answers
+    onLangChange(() => this.languageChanged());
+  }
+
+  // The element with this id inside the lab's container.
+  $(id) {
+    return this.$container.querySelector(`#${id}`);
+  }
+
+  // Recomputes now and whenever one of `inputs` changes; errors are shown in the page, not thrown.
+  listen(inputs) {
+    this._run = wire(inputs, () => this.compute());
+    return this;
+  }
+
+  async compute() {
+    const request = this.readRequest();
+    this._last = { request, data: await postConcept(this.name, request) };
+    this.render();
+  }
+
+  // Shows an answer of this lab's endpoint (to the request last sent, else to the inputs as they are).
+  update(data) {
+    this._last = { request: this._last?.request ?? this.readRequest(), data };
+    this.render();
+    return this;
+  }
+
+  // Forgets the answer shown and asks again for the inputs as they are.
+  reset() {
+    this._last = null;
+    showError(null);
+    this._run?.();
+    return this;
+  }
+
+  languageChanged() {
+    this.render();
+  }
+
+  async start() {
+    throw new Error(`${this.constructor.name} must define start(); it calls listen(inputs)`);
+  }
+
+  readRequest() {
+    throw new Error(`${this.constructor.name} must define readRequest()`);
+  }
+
+  render() {
+    throw new Error(`${this.constructor.name} must define render()`);
+  }
+}
