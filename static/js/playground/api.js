@@ -1,6 +1,7 @@
 // The server: REST calls and the live stream (WebSocket) of one session.
 
-async function request(method, url, body) {
+// The response, once it is known to be a success; a failure throws the server's detail.
+async function send(method, url, body) {
   const response = await fetch(url, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -15,6 +16,11 @@ async function request(method, url, body) {
     } catch { /* not JSON: keep the status line */ }
     throw new Error(detail);
   }
+  return response;
+}
+
+async function request(method, url, body) {
+  const response = await send(method, url, body);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';
   return type.includes('json') ? response.json() : response.text();
@@ -27,8 +33,17 @@ export const api = {
   session: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}`),
   history: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}/history`),
   deleteSession: (id) => request('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
-  script: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}/export/script.py`),
-  scriptUrl: (id) => `/api/sessions/${encodeURIComponent(id)}/export/script.py`,
+  // The Keras script, the epochs it trains and the most it may be asked to (both from the server).
+  script: async (id, epochs = null) => {
+    const response = await send('GET', api.scriptUrl(id, epochs));
+    return {
+      text: await response.text(),
+      epochs: Number(response.headers.get('X-Export-Epochs')),
+      maxEpochs: Number(response.headers.get('X-Export-Max-Epochs')),
+    };
+  },
+  scriptUrl: (id, epochs = null) => `/api/sessions/${encodeURIComponent(id)}/export/script.py`
+    + (epochs === null ? '' : `?epochs=${encodeURIComponent(epochs)}`),
   modelUrl: (id) => `/api/sessions/${encodeURIComponent(id)}/export/model.keras`,
 };
 
