@@ -1,5 +1,5 @@
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,3 +39,25 @@ def live_server():
     limit = str(MANY_CLIENTS["max_sessions_per_client_per_minute"])
     with devserver.serve({"TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": limit}) as url:
         yield url
+
+
+@pytest.fixture
+def focal_loss() -> Iterator[str]:
+    """A loss the app does not ship, registered for one test and removed afterwards: Keras's binary focal cross
+    entropy with a gamma of its own, fed logits as binary cross entropy is. Only sessions in the test's own
+    process (the engine, the in-process app) see it."""
+    import keras
+
+    from app.engine.losses import LOGITS, LOSSES, Loss
+    from app.engine.problems import Problem
+
+    name = "binary_focal_crossentropy"
+    LOSSES.register(name, Loss(keras.losses.binary_focal_crossentropy, "BinaryFocalCrossentropy",
+                               {Problem.BINARY: LOGITS, Problem.MULTICLASS: LOGITS}, args={"gamma": 3.0},
+                               probabilities=True),
+                    label="Binary focal cross entropy", label_zh="二元焦点交叉熵",
+                    description="(1 - p_t)^gamma * binary cross entropy")
+    try:
+        yield name
+    finally:
+        LOSSES.unregister(name)

@@ -38,6 +38,11 @@ class Registry(Generic[T]):
         self._entries[name] = Entry(name, value, label, label_zh or label, description, dict(meta))
         return value
 
+    def unregister(self, name: str) -> None:
+        """Forget ``name``: for tests that register an entry of their own and must leave the registry as found."""
+        self.entry(name)
+        del self._entries[name]
+
     def entry(self, name: str) -> Entry[T]:
         try:
             return self._entries[name]

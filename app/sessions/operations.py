@@ -99,8 +99,10 @@ def weights(session: TrainingSession) -> list[np.ndarray]:
     return session.parameters()
 
 
-def export_script(session: TrainingSession) -> str:
-    return export.script(session)
+def export_script(session: TrainingSession, *, epochs: int | None = None) -> dict[str, Any]:
+    """The Keras script (``text``) and the ``epochs`` it trains (``None``: the export's default for the session)."""
+    epochs = epochs or export.default_epochs(session.epoch)
+    return {"text": export.script(session, epochs), "epochs": epochs}
 
 
 def export_keras(session: TrainingSession) -> bytes:

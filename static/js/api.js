@@ -19,7 +19,9 @@ export function describeDetail(detail) {
   return String(detail ?? 'Request failed');
 }
 
-export async function request(method, url, body) {
+// The response, once it is known to be a success (for callers that read its headers too); a failure throws
+// an ApiError with the server's detail.
+export async function send(method, url, body) {
   const response = await fetch(url, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -33,6 +35,11 @@ export async function request(method, url, body) {
     } catch { /* not JSON: keep the status line */ }
     throw new ApiError(detail, response.status);
   }
+  return response;
+}
+
+export async function request(method, url, body) {
+  const response = await send(method, url, body);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';
   return type.includes('json') ? response.json() : response.text();

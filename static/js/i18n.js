@@ -40,3 +40,23 @@ if (typeof document !== 'undefined') {
     setLang(currentLang() === 'en' ? 'zh' : 'en');
   });
 }
+
+// The language catalogue: strings the pages build in JavaScript, by key, in every language. say(key)
+// reads one in the current language; a widget that keeps both (bilingual spans) takes the entry itself.
+export const CATALOGUE = {
+  'code.epochs': { en: 'Epochs', zh: '训练轮数' },
+  'code.epochs-hint': {
+    en: "By default the session's epochs, capped (the script says so)",
+    zh: '默认与本会话已训练的轮数相同，但有上限（见脚本注释）',
+  },
+  'code.copy': { en: 'Copy', zh: '复制' },
+  'code.copied': { en: 'Copied', zh: '已复制' },
+  'code.copy-failed': { en: 'Could not copy: select the text and copy it', zh: '无法复制：请选中文本后手动复制' },
+  'code.load-failed': { en: 'Could not load the script:', zh: '无法加载脚本：' },
+};
+
+export function say(key) {
+  const entry = CATALOGUE[key];
+  if (!entry) throw new Error(`No catalogue entry ${key}; expected one of ${Object.keys(CATALOGUE).join(', ')}`);
+  return t(entry);
+}

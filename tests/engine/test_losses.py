@@ -72,3 +72,46 @@ def test_every_fitting_loss_gives_one_finite_value_per_sample(name, problem):
             Problem.REGRESSION: (LABELS_1, LOGITS_1)}[problem]
     values = training_loss(name, problem)(tf.constant(y), tf.constant(z)).numpy()
     assert values.shape == (6,) and np.isfinite(values).all()
+
+
+def focal(t, p, gamma):
+    """Keras's binary focal cross entropy (no class balancing) in NumPy: (1 - p_t)^gamma times cross entropy."""
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    p_t = t * p + (1 - t) * (1 - p)
+    return np.mean((1 - p_t) ** gamma * -(t * np.log(p) + (1 - t) * np.log(1 - p)), axis=-1)
+
+
+def test_a_registered_loss_trains_evaluates_exports_and_is_computed_by_the_lab(focal_loss, tmp_path):
+    from app.engine import export
+    from app.engine.concepts.losses import evaluate
+    from app.engine.features import transform
+    from app.engine.session import TrainingSession
+    from app.engine.spec import TrainingSpec
+    from tests.engine.exported import run_with_python
+
+    session = TrainingSession(TrainingSpec(dataset="circle", num_samples=120, hidden_layers=(5,), loss=focal_loss,
+                                           learning_rate=0.3))
+    x_test = transform(session.split.test_points, session.spec.features)
+    t_test = session.split.test_labels[:, None].astype(np.float64)
+
+    def reference_test_loss():
+        return focal(t_test, session.predict(x_test)[0].astype(np.float64), 3.0).mean()
+
+    start = session.state()["test_loss"]
+    assert start == pytest.approx(reference_test_loss(), rel=1e-5)
+    printed = run_with_python(export.script(session, 2), tmp_path)
+    assert [r.epoch for r in printed] == [0, 1, 2]
+    assert printed[0].test_loss == pytest.approx(start, abs=1e-4)  # Keras's focal loss on the same start
+
+    session.train(30)
+    trained = session.state()["test_loss"]
+    assert trained == pytest.approx(reference_test_loss(), rel=1e-5) and trained < start
+
+    t, p = np.array([[1.0], [0.0], [1.0]]), np.array([[0.9], [0.3], [0.2]])
+    (lab,) = evaluate([focal_loss], t.tolist(), p.tolist())
+    np.testing.assert_allclose(lab.per_sample, focal(t, p, 3.0), rtol=1e-5)
+    assert lab.function == "keras.losses.binary_focal_crossentropy"
+    (from_logits,) = evaluate([focal_loss], t.tolist(), [[2.0], [-1.0], [0.5]], from_logits=True)
+    assert from_logits.from_logits
+    np.testing.assert_allclose(from_logits.per_sample, focal(t, 1 / (1 + np.exp(-np.array([[2.0], [-1.0], [0.5]]))),
+                                                             3.0), rtol=1e-5)

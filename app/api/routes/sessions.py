@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
+from app.engine import export
 from app.engine.session import Diverged
 from app.schemas.sessions import (
     Boundary, History, Layer, ResetRequest, SessionConfig, SessionPatch, SessionState, TrainRequest, WeightEdit,
@@ -163,13 +164,25 @@ async def edit_weight(manager: ManagerDep, session_id: SessionId, edit: WeightEd
                                             index=tuple(edit.index), value=edit.value))
 
 
+ExportEpochs = Annotated[int | None, Query(
+    ge=1, le=export.MAX_EPOCHS,
+    description=f"Epochs the script trains. Default: as many as the session has trained, at most "
+                f"{export.DEFAULT_EPOCHS_CAP:,} ({export.UNTRAINED_EPOCHS} for a session not trained yet)")]
+EXPORT_HEADERS = {
+    "X-Export-Epochs": {"description": "The epochs this script trains", "schema": {"type": "integer"}},
+    "X-Export-Max-Epochs": {"description": "The largest epochs the export accepts", "schema": {"type": "integer"}},
+}
+
+
 @router.get("/{session_id}/export/script.py", response_class=Response, responses={
-    **MISSING, 200: {"content": {"text/x-python": {}}, "description": "A runnable Keras script"}})
-async def export_script(manager: ManagerDep, session_id: SessionId) -> Response:
+    **MISSING, **INVALID,
+    200: {"content": {"text/x-python": {}}, "description": "A runnable Keras script", "headers": EXPORT_HEADERS}})
+async def export_script(manager: ManagerDep, session_id: SessionId, epochs: ExportEpochs = None) -> Response:
     """A self-contained Python script that rebuilds the data, model and training with plain Keras."""
-    text = await _call(manager, session_id, "export_script")
-    return Response(text, media_type="text/x-python",
-                    headers={"Content-Disposition": 'attachment; filename="tensor_playground.py"'})
+    script = await _call(manager, session_id, "export_script", epochs=epochs)
+    return Response(script["text"], media_type="text/x-python", headers={
+        "Content-Disposition": 'attachment; filename="tensor_playground.py"',
+        "X-Export-Epochs": str(script["epochs"]), "X-Export-Max-Epochs": str(export.MAX_EPOCHS)})
 
 
 @router.get("/{session_id}/export/model.keras", response_class=Response, responses={

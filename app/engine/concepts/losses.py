@@ -19,10 +19,6 @@ import tensorflow as tf
 from app.engine.losses import LOSSES
 from app.engine.numeric import float32_array
 
-TWO_CLASS_LOSSES = frozenset({"categorical_crossentropy", "kl_divergence"})
-PROBABILITY_LOSSES = frozenset({"binary_crossentropy", "categorical_crossentropy", "kl_divergence"})
-
-
 @dataclass(frozen=True)
 class LossValues:
     name: str
@@ -56,17 +52,17 @@ def _batch(values: Sequence, name: str) -> np.ndarray:
 
 
 def _call(name: str, y_true: np.ndarray, y_pred: np.ndarray, from_logits: bool) -> tuple[np.ndarray, bool]:
-    entry = LOSSES.entry(name)
-    uses_logits = from_logits and entry.value.accepts_from_logits
-    if name in PROBABILITY_LOSSES and not uses_logits and not ((y_pred >= 0) & (y_pred <= 1)).all():
+    loss = LOSSES.get(name)
+    uses_logits = from_logits and loss.accepts_from_logits
+    if loss.probabilities and not uses_logits and not ((y_pred >= 0) & (y_pred <= 1)).all():
         bad = y_pred[(y_pred < 0) | (y_pred > 1)][0]
-        hint = "set from_logits to true for logits" if entry.value.accepts_from_logits else "apply a softmax first"
+        hint = "set from_logits to true for logits" if loss.accepts_from_logits else "apply a softmax first"
         raise ValueError(f"{name} expects y_pred to hold probabilities in [0, 1]; received {bad:g} ({hint})")
-    if name == "categorical_crossentropy" and y_pred.shape[-1] < 2:
-        raise ValueError("categorical_crossentropy needs y_pred of shape (batch, num_classes) with num_classes >= 2; "
+    if y_pred.shape[-1] < loss.min_classes:
+        raise ValueError(f"{name} needs y_pred of shape (batch, num_classes) with num_classes >= {loss.min_classes}; "
                          f"received shape {list(y_pred.shape)} (use binary_crossentropy for one output)")
-    kwargs = {"from_logits": True} if uses_logits else {}
-    return np.asarray(entry.value.keras_fn(tf.constant(y_true), tf.constant(y_pred), **kwargs)), uses_logits
+    kwargs = {**loss.args, **({"from_logits": True} if uses_logits else {})}
+    return np.asarray(loss.keras_fn(tf.constant(y_true), tf.constant(y_pred), **kwargs)), uses_logits
 
 
 def evaluate(names: Sequence[str], y_true: Sequence, y_pred: Sequence, *, from_logits: bool = False) -> list[LossValues]:
@@ -97,7 +93,7 @@ def curves(names: Sequence[str], *, target: float, start: float, stop: float, nu
     series = []
     for name in names:
         entry = LOSSES.entry(name)
-        if name in TWO_CLASS_LOSSES:
+        if entry.value.distribution:
             t2 = np.tile(np.float32([1 - target, target]), (p.size, 1))
             logits = from_logits and entry.value.accepts_from_logits
             p2 = np.stack([np.zeros_like(p), p] if logits else [1 - p, p], axis=1)

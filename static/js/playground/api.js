@@ -1,6 +1,6 @@
 // The server: REST calls and the live stream (WebSocket) of one session.
 
-import { request } from '../api.js';
+import { request, send } from '../api.js';
 
 export const api = {
   options: () => request('GET', '/api/options'),
@@ -9,8 +9,17 @@ export const api = {
   session: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}`),
   history: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}/history`),
   deleteSession: (id) => request('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
-  script: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}/export/script.py`),
-  scriptUrl: (id) => `/api/sessions/${encodeURIComponent(id)}/export/script.py`,
+  // The Keras script, the epochs it trains and the most it may be asked to (both from the server).
+  script: async (id, epochs = null) => {
+    const response = await send('GET', api.scriptUrl(id, epochs));
+    return {
+      text: await response.text(),
+      epochs: Number(response.headers.get('X-Export-Epochs')),
+      maxEpochs: Number(response.headers.get('X-Export-Max-Epochs')),
+    };
+  },
+  scriptUrl: (id, epochs = null) => `/api/sessions/${encodeURIComponent(id)}/export/script.py`
+    + (epochs === null ? '' : `?epochs=${encodeURIComponent(epochs)}`),
   modelUrl: (id) => `/api/sessions/${encodeURIComponent(id)}/export/model.keras`,
 };
 

@@ -1,9 +1,32 @@
-// "Code": the runnable Keras script for the current setup (shown and downloadable) and the trained model.
+// "Code": the runnable Keras script for the current setup (shown, copied, downloaded) and the trained model.
 
+import { CATALOGUE, say } from '../i18n.js';
 import { Widget, bilingual, el } from './dom.js';
 
+const CONFIRM_MS = 2500; // how long "Copied" stays up
+
+function catalogued(parent, key) {
+  return bilingual(parent, CATALOGUE[key].en, CATALOGUE[key].zh);
+}
+
+// Copies text through the Clipboard API, or (an insecure origin, an old browser) through a selected textarea.
+async function copyText(text) {
+  if (navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return;
+    } catch { /* denied: try the old way */ }
+  }
+  const area = el('textarea', { readonly: true, class: 'pg-visually-hidden' }, document.body);
+  area.value = text;
+  area.select();
+  const copied = document.execCommand('copy');
+  area.remove();
+  if (!copied) throw new Error('copy refused');
+}
+
 export class CodeExport extends Widget {
-  // options: {loadScript(id) → Promise<string>, scriptUrl(id), modelUrl(id)}
+  // options: {loadScript(id, epochs) → Promise<{text, epochs, maxEpochs}>, scriptUrl(id, epochs), modelUrl(id)}
   constructor(container, options) {
     super(container, options);
     this.$show = el('button', { type: 'button', id: 'pg-code', class: 'pg-text-button' }, container);
@@ -13,14 +36,28 @@ export class CodeExport extends Widget {
     this.$dialog = el('dialog', { class: 'pg-code-dialog', 'aria-labelledby': 'pg-code-title' }, document.body);
     const head = el('div', { class: 'pg-dialog-head' }, this.$dialog);
     bilingual(el('h2', { id: 'pg-code-title' }, head), 'Keras script for this setup', '当前设置的 Keras 脚本');
-    this.$download = el('a', { class: 'pg-text-button', download: 'tensor_playground.py', href: '#' }, head);
+    this.$download = el('a', { id: 'pg-code-download', class: 'pg-text-button', download: 'tensor_playground.py', href: '#' }, head);
     bilingual(this.$download, 'Download script', '下载脚本');
+    this.$copy = el('button', { type: 'button', id: 'pg-code-copy', class: 'pg-text-button' }, head);
+    catalogued(this.$copy, 'code.copy');
     const close = el('button', { type: 'button', class: 'pg-text-button' }, head);
     bilingual(close, 'Close', '关闭');
+
+    const tools = el('div', { class: 'pg-dialog-tools' }, this.$dialog);
+    catalogued(el('label', { for: 'pg-code-epochs' }, tools), 'code.epochs');
+    this.$epochs = el('input', { id: 'pg-code-epochs', type: 'number', min: '1', step: '1', inputmode: 'numeric',
+      'aria-describedby': 'pg-code-epochs-hint' }, tools);
+    catalogued(el('span', { id: 'pg-code-epochs-hint', class: 'muted' }, tools), 'code.epochs-hint');
+    this.$notice = el('span', { id: 'pg-code-notice', class: 'pg-code-notice', role: 'status' }, tools);
     this.$code = el('pre', { class: 'pg-code-text', tabindex: '0' }, this.$dialog);
+
     close.addEventListener('click', () => this.$dialog.close());
     this.$show.addEventListener('click', () => this._open());
+    this.$epochs.addEventListener('change', () => this._load(this.$epochs.value));
+    this.$copy.addEventListener('click', () => this._copy());
     this._id = null;
+    this._loading = 0;
+    this._noticeTimer = null;
   }
 
   // data: {sessionId}
@@ -31,14 +68,46 @@ export class CodeExport extends Widget {
     return this;
   }
 
+  // Each opening starts from the server's default: the session may have trained since.
   async _open() {
     if (!this._id) return;
     this.$code.textContent = '…';
+    this.$epochs.value = '';
+    this._say('');
     this.$dialog.showModal();
+    await this._load(null);
+  }
+
+  async _load(epochs) {
+    const load = ++this._loading; // a slower earlier answer must not overwrite a later one
     try {
-      this.$code.textContent = await this.options.loadScript(this._id);
+      const script = await this.options.loadScript(this._id, epochs);
+      if (load !== this._loading) return;
+      this.$code.textContent = script.text;
+      this.$epochs.value = String(script.epochs);
+      this.$epochs.max = String(script.maxEpochs);
+      this.$download.href = this.options.scriptUrl(this._id, script.epochs);
+      this._say('');
     } catch (e) {
-      this.$code.textContent = `Could not load the script: ${e.message}`;
+      if (load !== this._loading) return;
+      if (epochs === null) this.$code.textContent = '';
+      this._say(`${say('code.load-failed')} ${e.message}`);
     }
+  }
+
+  async _copy() {
+    try {
+      await copyText(this.$code.textContent);
+      this._say(say('code.copied'));
+      clearTimeout(this._noticeTimer);
+      this._noticeTimer = setTimeout(() => this._say(''), CONFIRM_MS);
+    } catch {
+      this._say(say('code.copy-failed'));
+    }
+  }
+
+  _say(text) {
+    this.$notice.textContent = text;
+    return this;
   }
 }

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from app.config import get_settings
+from app.engine import export
 from app.engine.snapshot import grid_inputs
 from app.schemas.sessions import Boundary
 
@@ -180,6 +181,43 @@ def test_exported_script_is_python_that_rebuilds_the_setup(client):
     for expected in ("keras.layers.Dense(8, activation='tanh'", "np.sin(x1)", "keras.optimizers.Adam(",
                      "ExponentialDecay(0.03, decay_steps=50", "keras.regularizers.L2(0.001)", "batch_size=10"):
         assert expected in text
+
+
+def test_exported_script_trains_the_epochs_asked_and_says_how_many(client):
+    sid = create(client)["id"]
+    untrained = client.get(f"/api/sessions/{sid}/export/script.py")
+    assert untrained.headers["x-export-epochs"] == str(export.UNTRAINED_EPOCHS)
+    assert int(untrained.headers["x-export-max-epochs"]) == export.MAX_EPOCHS
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 5})
+    assert client.get(f"/api/sessions/{sid}/export/script.py").headers["x-export-epochs"] == "5"
+    asked = client.get(f"/api/sessions/{sid}/export/script.py", params={"epochs": 12})
+    assert asked.headers["x-export-epochs"] == "12" and "EPOCHS = 12  #" in asked.text
+
+
+@pytest.mark.parametrize("epochs", ["0", "-3", "ten", "1.5", str(export.MAX_EPOCHS + 1)])
+def test_export_refuses_bad_epochs_saying_what_it_expects(client, epochs):
+    sid = create(client)["id"]
+    r = client.get(f"/api/sessions/{sid}/export/script.py", params={"epochs": epochs})
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    assert error["loc"] == ["query", "epochs"] and error["input"] == epochs
+
+
+def test_openapi_documents_the_export_epochs_and_their_bounds(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/sessions/{session_id}/export/script.py"]["get"]
+    (epochs,) = [p for p in operation["parameters"] if p["name"] == "epochs"]
+    bounds = next(s for s in epochs["schema"]["anyOf"] if s.get("type") == "integer")
+    assert (bounds["minimum"], bounds["maximum"]) == (1, export.MAX_EPOCHS)
+    assert "422" in operation["responses"] and "X-Export-Epochs" in operation["responses"]["200"]["headers"]
+
+
+def test_a_registered_loss_is_accepted_offered_and_exported(client, focal_loss):
+    assert focal_loss in [e["name"] for e in client.get("/api/options").json()["losses"]]
+    sid = create(client, loss=focal_loss)["id"]
+    assert client.post(f"/api/sessions/{sid}/train", json={"epochs": 3}).json()["epoch"] == 3
+    text = client.get(f"/api/sessions/{sid}/export/script.py").text
+    assert "keras.losses.BinaryFocalCrossentropy(gamma=3.0, from_logits=True)" in text
+    compile(text, "script.py", "exec")
 
 
 def test_delete_removes_the_session(client):
