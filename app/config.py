@@ -64,6 +64,7 @@ class Settings(BaseSettings):
 
     # Live stream: browsers may open it from the app's own origin, or from these (e.g. "https://class.example").
     ws_allowed_origins: Annotated[list[str], NoDecode] = []
+    # A client message; python -m app hands it to the server too, which refuses bigger ones as they arrive.
     ws_max_message_bytes: int = Field(65_536, ge=1024)
 
     # Where sessions train: "processes" (a pool of worker processes, each hosting many sessions; the web
