@@ -14,10 +14,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     memory = parsed.database in (None, "", ":memory:")
-    if not memory:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, poolclass=StaticPool if memory else None,
                            connect_args={"check_same_thread": False})
+    if not memory:
+        # made on the first connection, not here: building an app must not create directories
+        directory = Path(parsed.database).parent
+        event.listen(engine, "do_connect", lambda *_: directory.mkdir(parents=True, exist_ok=True))
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
