@@ -18,10 +18,16 @@ def make_engine(url: str) -> Engine:
                            connect_args={"check_same_thread": False})
     if not memory:
         # made on the first connection, not here: building an app must not create directories
-        directory = Path(parsed.database).parent
-        event.listen(engine, "do_connect", lambda *_: directory.mkdir(parents=True, exist_ok=True))
+        event.listen(engine, "do_connect", lambda *_: _make_directory(Path(parsed.database).parent))
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _make_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # SQLite's own error when it opens the file says what is wrong, as an OperationalError
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -6,11 +6,13 @@ event loop keeps serving streams meanwhile. Sessions are reached only through th
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response, status
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import ClientDep, ManagerDep
@@ -24,7 +26,9 @@ from app.sessions.manager import SessionLost, SessionManager, SessionNotFound, T
 from app.store import records
 from app.store.runs import NewRun, Run, RunNotFound, RunStore, RunTooLarge, TooManyRuns
 
-router = APIRouter(prefix="/runs", tags=["runs"])
+router = APIRouter(prefix="/runs", tags=["runs"], responses={
+    503: {"description": "The database of saved runs cannot be reached", "headers": {
+        "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}}})
 
 MAX_PAGE = 100
 RunId = Annotated[str, Path(min_length=1, max_length=64, description="The id returned on saving")]
@@ -44,6 +48,15 @@ def _store(request: Request) -> RunStore:
     return request.app.state.runs
 
 
+async def _db(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a store call in a worker thread; a database that cannot be reached answers 503, not 500."""
+    try:
+        return await run_in_threadpool(call, *args, **kwargs)
+    except OperationalError:
+        raise HTTPException(503, detail="The database of saved runs cannot be reached; try again shortly",
+                            headers={"Retry-After": "5"}) from None
+
+
 def owner_hash(token: str) -> str:
     """What the database keeps of an owner token: its SHA-256, so a leaked database deletes nothing."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -58,7 +71,7 @@ def _summary(run: Run) -> dict[str, Any]:
 
 async def _get(request: Request, run_id: str, *, with_state: bool = False) -> Run:
     try:
-        return await run_in_threadpool(_store(request).get, run_id, with_state=with_state)
+        return await _db(_store(request).get, run_id, with_state=with_state)
     except RunNotFound:
         raise HTTPException(404, detail=NOT_FOUND) from None
 
@@ -83,7 +96,7 @@ async def save_run(request: Request, manager: ManagerDep, body: SaveRunRequest, 
                  metrics={"train": train, "test": test, "message": saved["message"]},
                  state=records.encode(saved))
     try:
-        run = await run_in_threadpool(_store(request).save, new, secrets.token_urlsafe(16))  # 128 random bits
+        run = await _db(_store(request).save, new, secrets.token_urlsafe(16))  # 128 random bits
     except RunTooLarge as e:
         raise HTTPException(413, detail=str(e)) from None
     except TooManyRuns as e:
@@ -95,7 +108,7 @@ async def save_run(request: Request, manager: ManagerDep, body: SaveRunRequest, 
 async def list_runs(request: Request, offset: Annotated[int, Query(ge=0)] = 0,
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> RunList:
     """Saved runs, newest first, one page at a time."""
-    total, runs = await run_in_threadpool(_store(request).list, offset=offset, limit=limit)
+    total, runs = await _db(_store(request).list, offset=offset, limit=limit)
     return RunList(total=total, offset=offset, limit=limit, runs=[RunSummary(**_summary(r)) for r in runs])
 
 
@@ -133,7 +146,7 @@ async def read_run_weights(request: Request, run_id: RunId) -> Weights:
 async def delete_run(request: Request, run_id: RunId, owner: OwnerToken) -> Response:
     """Delete a run saved with this owner token."""
     try:
-        await run_in_threadpool(_store(request).delete, run_id, owner_hash(owner))
+        await _db(_store(request).delete, run_id, owner_hash(owner))
     except RunNotFound:
         raise HTTPException(404, detail=NOT_FOUND) from None
     return Response(status_code=204)

@@ -161,3 +161,11 @@ def test_the_owner_cap_the_server_cap_and_the_size_cap_answer_with_what_was_exce
 def test_an_owner_token_that_is_too_short_is_refused(client):
     r = client.post("/api/runs", json={"session_id": create(client)}, headers={"X-Owner-Token": "short"})
     assert r.status_code == 422 and "X-Owner-Token" in r.text
+
+
+def test_a_database_that_cannot_be_opened_answers_503_not_500(tmp_path):
+    (tmp_path / "not-a-directory").write_text("")
+    app = in_process_app(prewarm=False, database_url=f"sqlite:///{tmp_path / 'not-a-directory' / 'runs.db'}")
+    r = TestClient(app).get("/api/runs")  # no lifespan: the migration that would fail first is not run
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+    assert r.json() == {"detail": "The database of saved runs cannot be reached; try again shortly"}
