@@ -57,7 +57,8 @@ class Playground {
     window.addEventListener('pagehide', () => this.live.close());
     const runId = $('playground').dataset.run; // /runs/{id}: open that saved run instead
     if (runId) {
-      const opened = await openRun(runId).catch((e) => this.transport.showMessage(t(RUN_TEXT.openFailed) + e.message, null, 'error'));
+      const failed = (e) => this.transport.showMessage(t(RUN_TEXT.openFailed) + e.message, null, 'error');
+      const opened = await openRun(runId).catch(failed);
       if (opened) {
         this.state = normalise(options, opened.state);
         this._render();

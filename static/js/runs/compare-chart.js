@@ -42,7 +42,9 @@ export class CompareChart extends Widget {
 
   reset() { return this.update([]); }
 
-  _sx(epoch) { return PAD.l + ((epoch - this._x[0]) / (this._x[1] - this._x[0])) * (this.$canvas.width - PAD.l - PAD.r); }
+  _sx(epoch) {
+    return PAD.l + ((epoch - this._x[0]) / (this._x[1] - this._x[0])) * (this.$canvas.width - PAD.l - PAD.r);
+  }
   _sy(loss) { return this.$canvas.height - PAD.b - (loss / this._y[1]) * (this.$canvas.height - PAD.t - PAD.b); }
 
   _draw(epoch) {

@@ -54,7 +54,8 @@ class RunsPage {
     this.table.say({ en: '', zh: '' });
     const runs = await Promise.all(ids.map((id) => this._fetch(id)));
     if (this._shown !== ids.join()) return; // the ticks changed meanwhile
-    const named = runs.map(({ run, boundary }) => ({ ...run, name: run.name || `${t(RUN_TEXT.untitled)} ${run.id.slice(0, 6)}`, boundary }));
+    const label = (run) => run.name || `${t(RUN_TEXT.untitled)} ${run.id.slice(0, 6)}`;
+    const named = runs.map(({ run, boundary }) => ({ ...run, name: label(run), boundary }));
     this.chart.update(named);
     this.boundaries.update(named);
     this.diff.update(named);

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.engine.snapshot import grid_inputs
 from tests.apps import MANY_CLIENTS, in_process_app
+from tests.store.databases import NO_POSTGRES, POSTGRES_URL, emptied
 
 ALICE = {"X-Owner-Token": "alice-" + "a" * 32}
 BOB = {"X-Owner-Token": "bob-" + "b" * 32}
@@ -14,9 +15,15 @@ SPIRAL = {"dataset": "spiral", "hidden_layers": [6, 4], "optimizer": "adam", "le
           "batch_size": 16, "seed": 3, "init_seed": 5, "num_samples": 200}
 
 
-@pytest.fixture(scope="module")
-def client():
-    with TestClient(in_process_app(**MANY_CLIENTS, prewarm=False, max_runs_per_owner=50)) as c:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def client(request):
+    """The app on its own SQLite file, and (when CI provides one) on PostgreSQL."""
+    url = None
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip(NO_POSTGRES)
+        url = emptied(POSTGRES_URL)
+    with TestClient(in_process_app(**MANY_CLIENTS, prewarm=False, max_runs_per_owner=50, database_url=url)) as c:
         yield c
 
 
