@@ -15,7 +15,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     TP_HOST=0.0.0.0 TP_PORT=8000
 
 # The server runs as this unprivileged user; the code stays owned by root, so it cannot rewrite itself.
-RUN useradd --no-log-init --create-home --user-group --uid 10001 playground
+# Saved runs live in /data (SQLite; TP_DATABASE_URL may name PostgreSQL instead), the one place it writes.
+RUN useradd --no-log-init --create-home --user-group --uid 10001 playground \
+    && mkdir /data && chown playground:playground /data
+ENV TP_DATA_DIR=/data
+VOLUME ["/data"]
 
 WORKDIR /app
 

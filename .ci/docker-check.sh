@@ -303,6 +303,17 @@ assert headers.get("content-type", "").startswith("text/html"), headers.get("con
 assert "<title>Playground · Tensor Playground</title>" in page, page[:500]
 print(f"  / is the playground page ({len(body)} bytes of HTML)")
 
+# A saved run: the database on the image's /data volume is writable by the server's user.
+request = urllib.request.Request(base + "/api/runs", method="POST",
+                                 data=json.dumps({"session_id": session["id"], "name": "docker"}).encode(),
+                                 headers={"content-type": "application/json", "X-Owner-Token": "docker-check-" + "0" * 20})
+with urllib.request.urlopen(request, timeout=60) as response:
+    assert response.status == 201, response.status
+    run = json.loads(response.read())
+status, _, body = call("GET", f"/api/runs/{run['id']}")
+assert status == 200 and json.loads(body)["epoch"] == 20, (status, body)
+print(f"  run {run['id']} saved on the /data volume and read back")
+
 status, _, body = call("DELETE", f"/api/sessions/{session['id']}")
 assert status in (200, 204), (status, body)
 PY

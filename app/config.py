@@ -2,6 +2,7 @@
 
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
@@ -82,6 +83,19 @@ class Settings(BaseSettings):
     jit_compile: bool = True
     # Compile the default network at start-up, in the background.
     prewarm: bool = True
+
+    # Saved runs: a database under ``data_dir`` (SQLite, runs.db) unless ``database_url`` names another,
+    # e.g. ``postgresql+psycopg://user@host/db``.
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    max_runs: int = Field(10_000, ge=1)  # every owner together
+    max_runs_per_owner: int = Field(200, ge=1)
+    # A run holds its weights, optimizer state, points and whole loss history (24 bytes per training call).
+    max_run_bytes: int = Field(4_000_000, ge=1024)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'runs.db').as_posix()}"
 
     def trusted_hosts(self) -> list[str]:
         """The host names requests may name: loopback (a rebinding page never sends them), ``host`` and

@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.sessions.backend import InProcessBackend, SessionBackend
 from app.sessions.manager import SessionManager
 from app.sessions.processes import ProcessBackend
+from app.store.runs import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +33,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await asyncio.sleep(interval)
             manager.reap()
 
-    reaper = asyncio.create_task(reap_forever())
     settings = app.state.settings
+    await asyncio.to_thread(app.state.runs.migrate)  # saved runs: the schema at its newest revision
+    reaper = asyncio.create_task(reap_forever())
     await manager.backend.ready()  # serve once sessions can be built
     if settings.prewarm:
         # Compile the default network's functions while nobody waits, so the first "play" is instant.
@@ -43,6 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         reaper.cancel()
         manager.clear()
+        app.state.runs.close()
 
 
 def build_backend(settings: Settings) -> SessionBackend:
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         creations_per_minute=settings.max_sessions_per_client_per_minute,
         max_tracked_clients=settings.max_tracked_clients,
         train_seconds_per_minute=settings.max_train_seconds_per_minute)
+    app.state.runs = RunStore.from_url(settings.resolved_database_url, max_runs=settings.max_runs,
+                                       max_runs_per_owner=settings.max_runs_per_owner,
+                                       max_run_bytes=settings.max_run_bytes)
     install_error_handlers(app)
     # The last added runs first: security headers go on every answer, CORS preflights and 500s included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -2,6 +2,8 @@
 in-process backend), so a test sees its own engine. The served app that browser, fault and load tests
 talk to (``live_server``) runs on the defaults, worker processes included."""
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,4 +18,7 @@ TEST_HOST = {"allowed_hosts": ["testserver"]}
 
 
 def in_process_app(**settings: Any) -> FastAPI:
-    return create_app(get_settings().model_copy(update={"backend": "inprocess", **TEST_HOST, **settings}))
+    # saved runs go to a database of the app's own, not to the worktree's data directory
+    data_dir = Path(tempfile.mkdtemp(prefix="tp-test-data-"))
+    return create_app(get_settings().model_copy(
+        update={"backend": "inprocess", "data_dir": data_dir, **TEST_HOST, **settings}))

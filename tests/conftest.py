@@ -34,10 +34,11 @@ def run_async() -> Callable[[Coroutine[Any, Any, Any]], Any]:
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def live_server(tmp_path_factory):
     """The app served by uvicorn on 127.0.0.1 (shared by the browser, fault and load tests)."""
     limit = str(MANY_CLIENTS["max_sessions_per_client_per_minute"])
-    with devserver.serve({"TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": limit}) as url:
+    data_dir = str(tmp_path_factory.mktemp("live-server-data"))  # its saved runs: not the worktree's
+    with devserver.serve({"TP_MAX_SESSIONS_PER_CLIENT_PER_MINUTE": limit, "TP_DATA_DIR": data_dir}) as url:
         yield url
 
 

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import concepts, datasets, meta, sessions, stream
+from app.api.routes import concepts, datasets, meta, runs, sessions, stream
 from app.schemas.common import ErrorResponse
 
 # Answers any operation may give, whatever its own handler does.
@@ -18,3 +18,4 @@ api_router.include_router(datasets.router)
 api_router.include_router(sessions.router)
 api_router.include_router(stream.router)
 api_router.include_router(concepts.router)
+api_router.include_router(runs.router)

@@ -142,6 +142,18 @@ def export_state(session: TrainingSession) -> dict[str, Any]:
     return session.export_state()
 
 
+def saved_run(session: TrainingSession, *, resolution: int) -> dict[str, Any]:
+    """What a saved run keeps: ``export_state``, the data's points and the output over a ``resolution``² grid,
+    all from the same settled moment."""
+    state = session.export_state()
+    # drawn from a copy of the exported state: live play may train the session itself meanwhile
+    copy = TrainingSession.from_state(state, jit_compile=False)
+    split = copy.split
+    return {**state, "problem": copy.spec.problem.value, "boundary": snapshot(copy, resolution, 2).output,
+            "points": {"train_points": split.train_points, "train_labels": split.train_labels,
+                       "test_points": split.test_points, "test_labels": split.test_labels}}
+
+
 def load_state(session: TrainingSession, *, state: dict[str, Any]) -> None:
     session.load_state(state)
 
@@ -153,7 +165,7 @@ def warm(session: TrainingSession, *, resolution: int, neuron_resolution: int) -
 
 OPERATIONS: dict[str, Callable[..., Any]] = {op.__name__: op for op in (
     describe, train, update, reset, set_parameter, boundary, history, weights, export_script, export_keras,
-    frame, export_state, load_state, warm)}
+    frame, export_state, saved_run, load_state, warm)}
 
 
 def get(name: str) -> Callable[..., Any]:

@@ -60,3 +60,39 @@ export function say(key) {
   if (!entry) throw new Error(`No catalogue entry ${key}; expected one of ${Object.keys(CATALOGUE).join(', ')}`);
   return t(entry);
 }
+
+// Saved runs (the playground's Save button and the /runs page): every string in both languages.
+export const RUN_TEXT = {
+  save: { en: 'Save run', zh: '保存运行' },
+  saving: { en: 'Saving…', zh: '正在保存…' },
+  saved: { en: 'Saved: ', zh: '已保存：' },
+  nameLabel: { en: 'Name', zh: '名称' },
+  noteLabel: { en: 'Note (optional)', zh: '备注（可选）' },
+  saveFailed: { en: 'Could not save: ', zh: '无法保存：' },
+  openFailed: { en: 'Could not open the saved run: ', zh: '无法打开保存的运行：' },
+  opened: { en: 'Saved run opened; training continues from its epoch as a new session.', zh: '已打开保存的运行；训练将从该轮次以新会话继续。' },
+  title: { en: 'Saved runs', zh: '保存的运行' },
+  intro: { en: 'Tick two to six runs to compare their loss curves, decision boundaries and settings.', zh: '勾选两到六个运行，比较它们的损失曲线、决策边界和设置。' },
+  none: { en: 'No saved runs yet: press "Save run" in the playground.', zh: '还没有保存的运行：在游乐场中点击“保存运行”。' },
+  compare: { en: 'Compare', zh: '比较' },
+  pickMore: { en: 'Tick at least two runs.', zh: '请至少勾选两个运行。' },
+  pickFewer: { en: 'Six runs at most.', zh: '最多六个运行。' },
+  colName: { en: 'Name', zh: '名称' },
+  colDataset: { en: 'Dataset', zh: '数据集' },
+  colNetwork: { en: 'Network', zh: '网络' },
+  colEpochs: { en: 'Epochs', zh: '轮次' },
+  colTestLoss: { en: 'Test loss', zh: '测试损失' },
+  colWhen: { en: 'Saved', zh: '保存时间' },
+  open: { en: 'Open', zh: '打开' },
+  delete: { en: 'Delete', zh: '删除' },
+  deleteFailed: { en: 'Could not delete: ', zh: '无法删除：' },
+  untitled: { en: '(untitled)', zh: '（未命名）' },
+  previous: { en: 'Newer', zh: '较新' },
+  next: { en: 'Older', zh: '较旧' },
+  curvesTitle: { en: 'Test loss over epochs', zh: '测试损失随轮次变化' },
+  boundariesTitle: { en: 'Decision boundaries at the saved epoch', zh: '保存轮次时的决策边界' },
+  diffTitle: { en: 'Settings that differ', zh: '不同的设置' },
+  noDiff: { en: 'These runs have the same settings.', zh: '这些运行的设置相同。' },
+  setting: { en: 'Setting', zh: '设置' },
+  epoch: { en: 'Epoch', zh: '轮次' },
+};

@@ -1,15 +1,16 @@
 """HTML pages: the playground, the concept index and one page per concept lab."""
 
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.concepts_catalog import BY_NAME, CONCEPTS
 from app.engine.concepts.gradient_descent import FUNCTIONS
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[3] / "templates")
+TEMPLATES = Jinja2Templates(directory=FilePath(__file__).resolve().parents[3] / "templates")
 
 # The registries a lab's template renders its choices from, so that an entry registered in the engine is
 # offered on the page without editing the template.
@@ -22,6 +23,18 @@ router = APIRouter(include_in_schema=False)
 def playground(request: Request) -> HTMLResponse:
     """The playground."""
     return TEMPLATES.TemplateResponse(request, "playground.html", {"concepts": CONCEPTS})
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs_page(request: Request) -> HTMLResponse:
+    """Saved runs: the list, and two to six of them compared."""
+    return TEMPLATES.TemplateResponse(request, "runs.html", {})
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def saved_run_page(request: Request, run_id: Annotated[str, Path(min_length=1, max_length=64)]) -> HTMLResponse:
+    """The playground, opening a saved run (the page asks the API for it; a missing run says so there)."""
+    return TEMPLATES.TemplateResponse(request, "playground.html", {"concepts": CONCEPTS, "run_id": run_id})
 
 
 @router.get("/docs", response_class=HTMLResponse)

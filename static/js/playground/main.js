@@ -1,5 +1,6 @@
 // Wires the playground's widgets to the state table (URL), the rules and the live session. No drawing here.
 
+import { RUN_TEXT, t } from '../i18n.js';
 import { api, splitMaps } from './api.js';
 import { CodeExport } from './code-export.js';
 import { Controls } from './controls.js';
@@ -8,7 +9,9 @@ import { OutputHeatmap } from './heatmap.js';
 import { LossChart } from './loss-chart.js';
 import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
+import { openRun } from './open-run.js';
 import { normalise, outputsOf, problemOf, toggleFeature } from './rules.js';
+import { SaveRun } from './save-run.js';
 import { LiveSession } from './session.js';
 import { changedScopes, liveChanges, parseQuery, toQuery } from './state.js';
 import { Transport } from './transport.js';
@@ -49,8 +52,21 @@ class Playground {
     this.heatmap = new OutputHeatmap($('pg-heatmap'), { onViewChange: onChange });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
+    this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id });
     window.addEventListener('popstate', () => this.apply(normalise(options, parseQuery(location.search)), { push: false }));
     window.addEventListener('pagehide', () => this.live.close());
+    const runId = $('playground').dataset.run; // /runs/{id}: open that saved run instead
+    if (runId) {
+      const failed = (e) => this.transport.showMessage(t(RUN_TEXT.openFailed) + e.message, null, 'error');
+      const opened = await openRun(runId).catch(failed);
+      if (opened) {
+        this.state = normalise(options, opened.state);
+        this._render();
+        this.live.adopt(opened.session, this.state, opened.history);
+        this.transport.showMessage(t(RUN_TEXT.opened));
+        return;
+      }
+    }
     history.replaceState(null, '', this._url());
     this._render();
     await this.live.open(this.state).catch((e) => this._refused(e, null));

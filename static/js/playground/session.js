@@ -53,6 +53,14 @@ export class LiveSession {
     this._use(session, { resumed: false, history: null });
   }
 
+  // Take over a session made elsewhere (a saved run continued as a new session) as this page's own.
+  adopt(session, state, history) {
+    ++this._token;
+    this._drop();
+    this._state = state;
+    this._use(session, { resumed: true, history });
+  }
+
   _drop() {
     this.stream?.close();
     this.stream = null;

@@ -1,0 +1,77 @@
+// The list of saved runs, one page at a time: a tick box per run, its link, and "delete" on the runs this
+// browser saved. onSelect(ids) fires whenever the ticked set changes.
+
+import { RUN_TEXT } from '../i18n.js';
+import { Widget, bilingual, el, formatNumber } from '../playground/dom.js';
+import { myRuns } from './owner.js';
+
+const COLUMNS = ['colName', 'colDataset', 'colNetwork', 'colEpochs', 'colTestLoss', 'colWhen'];
+
+export class RunsTable extends Widget {
+  // options: { onSelect(ids), onDelete(id), onPage(offset) }
+  constructor(container, options) {
+    super(container, options);
+    this.selected = new Set();
+    this.$message = el('p', { class: 'runs-message', id: 'runs-message', 'aria-live': 'polite' }, container);
+    this.$table = el('table', { id: 'runs-list' }, container);
+    this.$pager = el('div', { class: 'runs-pager' }, container);
+  }
+
+  // page: GET /api/runs's answer
+  update(page) {
+    const mine = myRuns();
+    const head = el('tr');
+    el('th', {}, head);
+    for (const key of COLUMNS) bilingual(el('th', {}, head), RUN_TEXT[key].en, RUN_TEXT[key].zh);
+    el('th', {}, head);
+    const rows = page.runs.map((run) => this._row(run, mine.has(run.id)));
+    this.$table.replaceChildren(el('thead'), el('tbody'));
+    this.$table.tHead.appendChild(head);
+    this.$table.tBodies[0].append(...rows);
+    this.$message.replaceChildren();
+    if (!page.total) bilingual(this.$message, RUN_TEXT.none.en, RUN_TEXT.none.zh);
+    this._pager(page);
+    return this;
+  }
+
+  say(text, detail = '') {
+    this.$message.replaceChildren();
+    bilingual(this.$message, text.en + detail, text.zh + detail);
+  }
+
+  _row(run, mine) {
+    const tr = el('tr', { 'data-run': run.id });
+    const box = el('input', { type: 'checkbox', 'aria-label': run.name || run.id }, el('td', {}, tr));
+    box.checked = this.selected.has(run.id);
+    box.addEventListener('change', () => {
+      if (box.checked) this.selected.add(run.id); else this.selected.delete(run.id);
+      this.options.onSelect([...this.selected]);
+    });
+    const name = el('a', { href: run.link }, el('td', {}, tr));
+    if (run.name) name.textContent = run.name; else bilingual(name, RUN_TEXT.untitled.en, RUN_TEXT.untitled.zh);
+    el('td', { text: run.dataset }, tr);
+    el('td', { text: run.hidden_layers.join('-') || '–' }, tr);
+    el('td', { class: 'num', text: String(run.epoch) }, tr);
+    el('td', { class: 'num', text: formatNumber(run.test_loss) }, tr);
+    el('td', { text: new Date(run.created_at).toLocaleString() }, tr);
+    const actions = el('td', {}, tr);
+    if (mine) {
+      const button = el('button', { type: 'button', class: 'runs-delete' }, actions);
+      bilingual(button, RUN_TEXT.delete.en, RUN_TEXT.delete.zh);
+      button.addEventListener('click', () => this.options.onDelete(run.id));
+    }
+    return tr;
+  }
+
+  _pager({ total, offset, limit }) {
+    this.$pager.replaceChildren();
+    if (total <= limit) return;
+    const newer = el('button', { type: 'button', disabled: offset === 0 }, this.$pager);
+    bilingual(newer, RUN_TEXT.previous.en, RUN_TEXT.previous.zh);
+    newer.addEventListener('click', () => this.options.onPage(Math.max(0, offset - limit)));
+    el('span', { text: `${offset + 1}–${Math.min(total, offset + limit)} / ${total}` }, this.$pager);
+    const older = el('button', { type: 'button', disabled: offset + limit >= total }, this.$pager);
+    bilingual(older, RUN_TEXT.next.en, RUN_TEXT.next.zh);
+    older.addEventListener('click', () => this.options.onPage(offset + limit));
+  }
+}
