@@ -23,8 +23,10 @@ from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, 
 
 
 class Status(StrEnum):
+    """What training left the session in. Whether a stream plays it is the stream's business (the frame header's
+    ``playing``): between calls a session is never running, whoever plays it."""
+
     IDLE = "idle"
-    RUNNING = "running"
     DIVERGED = "diverged"
 
 
