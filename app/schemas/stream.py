@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.schemas.sessions import SessionPatch, WeightEdit
-from app.sessions.player import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Reset, Set, Step
+from app.sessions.commands import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Reset, Set, Step
 
 COMMANDS = ("play", "pause", "step", "set", "reset", "edit", "frame")
 SHOWN_CHARACTERS = 40  # of a value echoed in an error: enough to recognise it, never the whole message

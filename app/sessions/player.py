@@ -5,20 +5,19 @@ call may take when streams outnumber the training threads (``slice_seconds``), w
 budget, how many epochs go into the next call (``next_epochs``) and the pace a stream asked for. ``Player.plan``
 is the one place that decides what trains next, so training several sessions in one call can start there.
 
-One ``Playback`` per connection runs that connection's loop: commands in (the types below, parsed by the
-route), frames and errors out through one ``send`` (so a header and its bytes are never split by another
+One ``Playback`` per connection runs that connection's loop: commands in (``app.sessions.commands``, parsed
+by the route), frames and errors out through one ``send`` (so a header and its bytes are never split by another
 message). It knows nothing of WebSockets.
 """
 
 import asyncio
-import enum
 import json
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from app.engine.frames import Frame
+from app.sessions.commands import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Refused, Reset, Set, Step
 from app.sessions.manager import SessionManager
 
 TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
@@ -27,66 +26,6 @@ BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and read
 COMPILING_POLL_SECONDS = 0.5  # a paused stream whose last frame said "compiling" sends a fresh one this often
 PACED_FRAME_SECONDS = 0.04  # a paced stream draws about this often; slower paces draw once per epoch
 
-
-class Keep(enum.Enum):
-    """A command field left out: the stream keeps what it had (``None`` means something else: no pace)."""
-
-    KEEP = "keep"
-
-
-KEEP = Keep.KEEP
-
-
-# -- commands --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Play:
-    pace: float | None | Keep = KEEP  # epochs per second the stream wants; None: as fast as its slices allow
-
-
-@dataclass(frozen=True)
-class Pause:
-    pass
-
-
-@dataclass(frozen=True)
-class Step:
-    """Train exactly one epoch (and pause)."""
-
-
-@dataclass(frozen=True)
-class Set:
-    changes: dict[str, Any] = field(default_factory=dict)  # live fields, as ``TrainingSession.update`` takes
-    pace: float | None | Keep = KEEP
-
-
-@dataclass(frozen=True)
-class Reset:
-    reseed: bool = False
-
-
-@dataclass(frozen=True)
-class Edit:
-    layer: int
-    kind: str
-    index: tuple[int, ...]
-    value: float
-
-
-@dataclass(frozen=True)
-class Refresh:
-    """Send a frame now, with every feature's thumbnail."""
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A client message that is no command; the client is told why and the stream goes on."""
-
-    detail: str
-
-
-Command = Play | Pause | Step | Set | Reset | Edit | Refresh | Refused
 
 # ``send(text, data)``: one text message, then (unless None) one binary message right after it.
 Send = Callable[[str, bytes | None], Awaitable[None]]
