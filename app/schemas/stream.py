@@ -16,8 +16,13 @@ from pydantic import ValidationError
 from app.schemas.sessions import SessionPatch, WeightEdit
 from app.sessions.commands import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Reset, Set, Step
 
-COMMANDS = ("play", "pause", "step", "set", "reset", "edit", "frame")
 SHOWN_CHARACTERS = 40  # of a value echoed in an error: enough to recognise it, never the whole message
+
+# Each command and the fields it takes (None: its model checks them).
+FIELDS: dict[str, tuple[str, ...] | None] = {
+    "play": ("pace",), "pause": (), "step": (), "set": ("changes", "pace"), "reset": ("reseed",), "edit": None,
+    "frame": ()}
+COMMANDS = tuple(FIELDS)
 
 
 class BadCommand(ValueError):
@@ -60,8 +65,6 @@ def _pace(message: dict[str, Any]) -> float | None | Keep:
     return float(pace)
 
 
-FIELDS = {"play": ("pace",), "pause": (), "step": (), "set": ("changes", "pace"), "reset": ("reseed",),
-          "frame": ()}  # "edit" is checked by its model
 
 
 def _allow(message: dict[str, Any]) -> None:

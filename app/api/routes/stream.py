@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.schemas.stream import BadCommand, parse_command
-from app.sessions.manager import SessionLost, SessionManager, SessionNotFound
 from app.sessions.commands import Command, Refused
+from app.sessions.manager import SessionLost, SessionManager, SessionNotFound
 from app.sessions.player import Player
 
 router = APIRouter(tags=["sessions"])
