@@ -1,4 +1,4 @@
-"""Live frames: a session's state as a JSON header plus one binary message of uint8 heatmaps.
+"""Live frames (``Frame``): a session's state as a JSON header plus one binary message of uint8 heatmaps.
 
 Heatmaps travel as bytes, not JSON floats: a 100×100 output costs 10,000 bytes instead of ~70,000 characters,
 so the default network's frame stays near 17 KB and a stream can send 25+ frames a second.
@@ -14,6 +14,7 @@ clipped to it first, so the error is at most ``(hi - lo) / 510`` inside the rang
   - everything else (regression output, unbounded activations, input features): the map's own min and max.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,8 @@ import numpy as np
 
 from app.engine import features
 from app.engine.problems import Problem
-from app.engine.snapshot import Snapshot, grid_inputs, snapshot
+from app.engine.grid import grid_inputs
+from app.engine.snapshot import Snapshot, snapshot
 from app.engine.session import TrainingSession
 
 FIXED_RANGES: dict[str, tuple[float, float]] = {
@@ -110,33 +112,74 @@ def _round(a: np.ndarray) -> list:
     return np.round(a.astype(np.float64), 5).tolist()
 
 
-def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution: int,
-                all_features: bool = False, **extra: Any) -> tuple[dict[str, Any], bytes]:
-    """A frame of ``session`` now: the JSON-ready header and the heatmap bytes it describes.
+@dataclass(frozen=True)
+class Frame:
+    """A picture of a session after one call: its state, weights and heatmaps, and what the call did.
 
-    ``extra`` goes into the header as is (the stream adds ``playing``, ``epochs_per_second`` and ``compiling``).
+    Built once where the session lives, of plain data only, so it crosses a process boundary in one pickle;
+    ``wire`` turns it into the stream's two messages. What only the stream knows (whether it plays, how fast)
+    is added there, not carried here.
     """
+
+    state: dict[str, Any]  # ``TrainingSession.state()``: status, message, epoch, losses, metrics
+    problem: str
+    init_seed: int
+    learning_rate: float
+    weights: list[dict[str, list]]  # per layer: {"weights": [from][to], "biases": [to]}
+    resolution: int
+    neuron_resolution: int
+    maps: list[dict[str, Any]]  # where each map lies in ``data`` (``encode_maps``)
+    data: bytes
+    seconds: float = 0.0  # training time of the call that made it (a diverged run costs time too)
+    diverged: bool = False  # that call's training diverged: the weights are the last finite ones
+    compiling: bool = False  # some epochs shown were trained by a stand-in, to be replayed exactly
+
+    @property
+    def status(self) -> str:
+        return self.state["status"]
+
+    @property
+    def epoch(self) -> int:
+        return self.state["epoch"]
+
+    def header(self, **extra: Any) -> dict[str, Any]:
+        """The JSON header that describes ``data``; ``extra`` adds the stream's own fields."""
+        return {
+            "type": "frame",
+            **self.state,
+            "problem": self.problem,
+            "init_seed": self.init_seed,
+            "learning_rate": self.learning_rate,
+            "weights": self.weights,
+            "resolution": self.resolution,
+            "neuron_resolution": self.neuron_resolution,
+            "encoding": ENCODING,
+            "maps": self.maps,
+            "bytes": len(self.data),
+            "compiling": self.compiling,
+            **extra,
+        }
+
+    def wire(self, **extra: Any) -> tuple[str, bytes]:
+        """The two WebSocket messages of this frame: the header as JSON text, then the heatmap bytes."""
+        return json.dumps(self.header(**extra)), self.data
+
+
+def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution: int,
+                all_features: bool = False, seconds: float = 0.0, diverged: bool = False) -> Frame:
+    """A frame of ``session`` now; ``seconds`` and ``diverged`` say what the call that trained it did."""
     snap = snapshot(session, resolution, neuron_resolution)
     spec = session.spec
     encoded = encode_maps(
         snap, problem=spec.problem, activations=spec.activations, feature_names=spec.features,
         extra_features=inactive_feature_maps(spec.features, neuron_resolution) if all_features else None)
     params = session.parameters()
-    header = {
-        "type": "frame",
-        **session.state(),
-        "problem": spec.problem.value,
-        "init_seed": spec.init_seed,
-        "learning_rate": spec.learning_rate,
-        "weights": [{"weights": _round(w), "biases": _round(b)} for w, b in zip(params[0::2], params[1::2])],
-        "resolution": resolution,
-        "neuron_resolution": neuron_resolution,
-        "encoding": ENCODING,
-        "maps": encoded.maps,
-        "bytes": len(encoded.data),
-        **extra,
-    }
-    return header, encoded.data
+    return Frame(
+        state=session.state(), problem=spec.problem.value, init_seed=spec.init_seed,
+        learning_rate=spec.learning_rate,
+        weights=[{"weights": _round(w), "biases": _round(b)} for w, b in zip(params[0::2], params[1::2])],
+        resolution=resolution, neuron_resolution=neuron_resolution, maps=encoded.maps, data=encoded.data,
+        seconds=seconds, diverged=diverged, compiling=session.provisional)
 
 
 def decode_maps(header: dict[str, Any], data: bytes) -> list[np.ndarray]:

@@ -13,17 +13,20 @@ import numpy as np
 import tensorflow as tf
 
 from app.engine import datasets, features, schedules
+from app.engine.grid import grid_inputs
 from app.engine.network import initial_parameters
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem
 from app.engine.regularizers import REGULARIZERS
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, Trainer, evaluate
+from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, Trainer, TrainingInputs, evaluate
 
 
 class Status(StrEnum):
+    """What training left the session in. Whether a stream plays it is the stream's business (the frame header's
+    ``playing``): between calls a session is never running, whoever plays it."""
+
     IDLE = "idle"
-    RUNNING = "running"
     DIVERGED = "diverged"
 
 
@@ -141,11 +144,9 @@ class TrainingSession:
 
     def warm(self, resolution: int, neuron_resolution: int) -> None:
         """Compile this session's training and drawing functions without changing it (zero epochs)."""
-        from app.engine.snapshot import grid_inputs
-
         with self._lock:
             # with the graph-mode version: the stand-in of every other width of this kind of network
-            TRAINERS.get(self.architecture).compile(self._arguments(0, self._live_tensors()))
+            TRAINERS.get(self.architecture).compile(self._inputs(0, self._live_tensors()))
             names = self.spec.features
             grid = np.concatenate([grid_inputs(resolution, names), grid_inputs(neuron_resolution, names)])
             # traced here and now, where ``predict`` would run op by op and trace in the background
@@ -240,7 +241,7 @@ class TrainingSession:
             mark = self._provisional or _Provisional(list(self.params), list(self.slots), self.step, self.epoch,
                                                      len(self.history))
             try:
-                self._run(trainer.stand_in(epochs, self._arguments(0, live)), epochs, live)
+                self._run(trainer.stand_in(epochs, self._inputs(0, live)), epochs, live)
             except Diverged:  # the exact numbers decide whether it really diverges
                 self.status, self.message = Status.IDLE, None
                 self._exactly(trainer, epochs, live)
@@ -248,7 +249,7 @@ class TrainingSession:
             self._provisional = mark
             mark.calls.append(_Call(trainer, epochs, live))
             for call in {id(c.trainer): c for c in mark.calls}.values():  # a batch-size change adds a network
-                call.trainer.compile_later(self._arguments(0, call.live))
+                call.trainer.compile_later(self._inputs(0, call.live))
 
     def _exactly(self, trainer: Trainer, epochs: int, live: dict[str, Any]) -> None:
         self.settle()
@@ -278,14 +279,16 @@ class TrainingSession:
                     break
             return True
 
-    def _arguments(self, epochs: int, live: dict[str, Any]) -> tuple:
-        return (self.params, self.slots, self.step, tf.constant(self.epoch, tf.int64), tf.constant(epochs, tf.int64),
-                tf.constant(self.spec.seed, tf.int64), self._x_train, self._y_train, self._x_test, self._y_test,
-                live["lr"], live["sched"], live["l1"], live["l2"])
+    def _inputs(self, epochs: int, live: dict[str, Any]) -> TrainingInputs:
+        """A training call's inputs: ``epochs`` epochs from where the session is now, with the knobs ``live``."""
+        return TrainingInputs(
+            params=self.params, slots=self.slots, step=self.step, epoch=tf.constant(self.epoch, tf.int64),
+            epochs=tf.constant(epochs, tf.int64), seed=tf.constant(self.spec.seed, tf.int64),
+            x_train=self._x_train, y_train=self._y_train, x_test=self._x_test, y_test=self._y_test, **live)
 
     def _run(self, fn: Callable, epochs: int, live: dict[str, Any]) -> None:
         started = time.perf_counter()
-        params, slots, step, train_m, test_m = fn(*self._arguments(epochs, live))
+        params, slots, step, train_m, test_m = fn(self._inputs(epochs, live))
         self.train_seconds += time.perf_counter() - started
         train_loss, test_loss = float(train_m["loss"]), float(test_m["loss"])
         finite = math.isfinite(train_loss) and math.isfinite(test_loss) and all(

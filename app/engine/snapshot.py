@@ -1,26 +1,13 @@
 """Heatmaps of a network over the input square: the output and every hidden neuron, in one batched call."""
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from app.engine import features
-from app.engine.datasets import DOMAIN
+from app.engine.grid import grid_inputs, grid_points
 from app.engine.session import TrainingSession
 
-
-@lru_cache(maxsize=64)
-def grid_points(resolution: int) -> np.ndarray:
-    """``resolution²`` points covering [-6, 6]², row by row from the top (x2 = +6) to the bottom."""
-    coords = np.linspace(-DOMAIN, DOMAIN, resolution, dtype=np.float32)
-    x1, x2 = np.meshgrid(coords, coords[::-1])
-    return np.stack([x1.ravel(), x2.ravel()], axis=1)
-
-
-@lru_cache(maxsize=128)
-def grid_inputs(resolution: int, feature_names: tuple[str, ...]) -> np.ndarray:
-    return features.transform(grid_points(resolution), feature_names)
+__all__ = ["Snapshot", "snapshot", "grid_inputs", "grid_points"]  # the grid's home is app.engine.grid
 
 
 @dataclass

@@ -16,18 +16,17 @@ compiles on a background thread (``Trainer.compile_later``), live play trains pr
 and replays exactly afterwards (``TrainingSession.train``).
 """
 
-import logging
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import tensorflow as tf
 
 from app.engine import schedules
+from app.engine.background import in_background
 from app.engine.losses import training_loss
 from app.engine.network import forward
 from app.engine.optimizers import OPTIMIZERS
@@ -36,7 +35,6 @@ from app.engine.shuffle import permutation
 
 
 K = TypeVar("K", bound=Hashable)
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,30 @@ class Architecture:
     n_train: int
     n_test: int
     jit_compile: bool
+
+
+class TrainingInputs(NamedTuple):
+    """What one call of a training function takes, by name (every field a tensor, or a list or dict of them).
+
+    ``epochs`` is how many epochs the call runs (0: none, only the losses), from epoch ``epoch`` on. The live
+    knobs are tensors so a new value never retraces: ``lr``, the schedule's parameters ``sched``, and the
+    regularization weights ``l1`` and ``l2``.
+    """
+
+    params: list[tf.Tensor]
+    slots: list[tf.Tensor]
+    step: tf.Tensor
+    epoch: tf.Tensor
+    epochs: tf.Tensor
+    seed: tf.Tensor
+    x_train: tf.Tensor
+    y_train: tf.Tensor
+    x_test: tf.Tensor
+    y_test: tf.Tensor
+    lr: tf.Tensor
+    sched: dict[str, tf.Tensor]
+    l1: tf.Tensor
+    l2: tf.Tensor
 
 
 def evaluate(kind: Kind, params, x, y) -> dict[str, tf.Tensor]:
@@ -110,8 +132,11 @@ def _training_loop(kind: Kind, sizes: tuple[int, int] | None) -> Callable:
         params, slots = optimizer.apply(params, grads, slots, rate, step)
         return params, slots, step + 1
 
-    def run(params, slots, step, epoch, k, seed, x_train, y_train, x_test, y_test, lr, sched, l1, l2, batch_size):
-        params, slots = list(params), list(slots)
+    def run(inputs: TrainingInputs, batch_size):
+        params, slots, step = list(inputs.params), list(inputs.slots), inputs.step
+        epoch, k, seed, lr, sched, l1, l2 = (inputs.epoch, inputs.epochs, inputs.seed, inputs.lr, inputs.sched,
+                                             inputs.l1, inputs.l2)
+        x_train, y_train, x_test, y_test = inputs.x_train, inputs.y_train, inputs.x_test, inputs.y_test
         n = sizes[0] if sizes else tf.shape(x_train, out_type=tf.int64)[0]
 
         def one_epoch(e, params, slots, step):
@@ -166,32 +191,6 @@ def _layout(value: Any) -> Any:
     if isinstance(value, dict):
         return ("dict", *((k, _layout(v)) for k, v in sorted(value.items())))
     return value.shape.rank, value.dtype
-
-
-# Traces and compiles that nobody waits for run here, one at a time.
-_BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="compile")
-_queued: set[Hashable] = set()  # what is queued or running there now
-_queued_lock = threading.Lock()
-
-
-def in_background(key: Hashable, job: Callable[[], Any]) -> None:
-    """Run ``job`` on the background thread unless a job for ``key`` is queued or running already. A job that
-    fails is logged: whoever waited for nothing loses nothing, and a later call in the open will say why."""
-    with _queued_lock:
-        if key in _queued:
-            return
-        _queued.add(key)
-
-    def run() -> None:
-        try:
-            job()
-        except Exception:
-            log.exception("Background work for %s failed", key)
-        finally:
-            with _queued_lock:
-                _queued.discard(key)
-
-    _BACKGROUND.submit(run)
 
 
 class ShapeFree:
@@ -262,15 +261,15 @@ class Trainer:
     def __repr__(self) -> str:
         return f"Trainer({self.arch})"
 
-    def graph(self, *args):
-        return self._shape_free(*args, self._batch_size)
+    def graph(self, inputs: TrainingInputs):
+        return self._shape_free(inputs, self._batch_size)
 
-    def eager(self, *args):
-        return self._shape_free.eager(*args, self._batch_size)
+    def eager(self, inputs: TrainingInputs):
+        return self._shape_free.eager(inputs, self._batch_size)
 
-    def stand_in(self, epochs: int, args: tuple) -> Callable:
+    def stand_in(self, epochs: int, inputs: TrainingInputs) -> Callable:
         """What to run ``epochs`` epochs with while the exact version is not compiled."""
-        if self._shape_free.ready(*args, self._batch_size) or epochs * self._updates_per_epoch > self.MAX_EAGER_UPDATES:
+        if self._shape_free.ready(inputs, self._batch_size) or epochs * self._updates_per_epoch > self.MAX_EAGER_UPDATES:
             return self.graph
         return self.eager
 
@@ -279,21 +278,21 @@ class Trainer:
         """The exact version has run once, so calling it costs no compile."""
         return self._compiled.is_set()
 
-    def __call__(self, *args):
-        result = self._xla(*args, self._batch_size) if self._xla else self.graph(*args)
+    def __call__(self, inputs: TrainingInputs):
+        result = self._xla(inputs, self._batch_size) if self._xla else self.graph(inputs)
         self._compiled.set()
         return result
 
-    def compile(self, args: tuple) -> None:
-        """Make the graph-mode version, then the exact one, ready by running them on ``args`` (zero epochs; the
-        results are dropped)."""
-        self.graph(*args)
-        self(*args)
+    def compile(self, inputs: TrainingInputs) -> None:
+        """Make the graph-mode version, then the exact one, ready by running them on ``inputs`` (zero epochs;
+        the results are dropped)."""
+        self.graph(inputs)
+        self(inputs)
 
-    def compile_later(self, args: tuple) -> None:
+    def compile_later(self, inputs: TrainingInputs) -> None:
         """``compile`` on the background thread, unless compiled or queued already."""
         if not self.compiled:
-            in_background(self, lambda: self.compile(args))
+            in_background(self, lambda: self.compile(inputs))
 
 
 class FunctionCache(Generic[K]):

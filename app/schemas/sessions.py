@@ -199,7 +199,7 @@ class Metrics(StrictModel):
 
 class SessionState(StrictModel):
     id: str
-    status: Literal["idle", "running", "diverged"]
+    status: Literal["idle", "diverged"]  # app.engine.session.Status
     message: str | None = None
     epoch: int
     train_loss: float | None

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import in_background
+from app.engine.background import in_background
 from app.sessions import operations
 
 
@@ -45,6 +45,11 @@ class SessionBackend(ABC):
         """Whether the session's host died (its calls raise ``SessionLost``); never, in this process."""
         return False
 
+    @property
+    @abstractmethod
+    def capacity(self) -> int:
+        """How many calls run at once: the live stream sizes its training slices by it."""
+
     async def ready(self) -> None:
         """Wait until the backend can host sessions (worker processes take seconds to start)."""
 
@@ -58,6 +63,7 @@ class SessionBackend(ABC):
 class InProcessBackend(SessionBackend):
     def __init__(self, *, workers: int, jit_compile: bool) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="train")
+        self._workers = workers
         self._jit = jit_compile
         self._sessions: dict[str, TrainingSession] = {}
 
@@ -76,6 +82,10 @@ class InProcessBackend(SessionBackend):
     def remove(self, session_id: str) -> None:
         self._sessions.pop(session_id, None)
 
+    @property
+    def capacity(self) -> int:
+        return self._workers
+
     def __len__(self) -> int:
         return len(self._sessions)
 
@@ -83,8 +93,7 @@ class InProcessBackend(SessionBackend):
         return TrainingSession(spec, jit_compile=self._jit)
 
     def prewarm(self, resolution: int, neuron_resolution: int) -> None:
-        # On the engine's background thread: a cold compile takes seconds and must not hold a training thread,
-        # and that thread is joined at exit (a daemon thread still inside TensorFlow at exit aborts the process).
+        # On the engine's background thread: a cold compile takes seconds and must not hold a training thread.
         in_background("prewarm", lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution))
 
     def close(self) -> None:

@@ -1,13 +1,12 @@
 """Everything the web process may do to a session, as named operations run where the session lives.
 
 Each operation is ``op(session, **kwargs) -> plain data`` (dicts, lists, strings, bytes, NumPy arrays, the
-frozen ``TrainingSpec``): a result may cross a process boundary by pickling, so no tensor and no live
+frozen ``TrainingSpec``, a ``Frame``): a result may cross a process boundary by pickling, so no tensor and no live
 session ever leaves the place that hosts it. Routes and the live stream call them by name through
 ``SessionBackend.call``; ``OPERATIONS`` is the complete list. Errors are the engine's own (``ValueError``,
 ``Diverged``), raised to the caller as they are.
 """
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from app.engine import export
-from app.engine.frames import build_frame
+from app.engine.frames import Frame, build_frame
 from app.engine.session import Diverged, Status, TrainingSession
 from app.engine.snapshot import snapshot
 from app.engine.spec import TrainingSpec
@@ -110,31 +109,25 @@ def export_keras(session: TrainingSession) -> bytes:
 
 
 def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, epochs: int = 0,
-          all_features: bool = False, playing: bool = False,
-          epochs_per_second: float = 0.0) -> tuple[float | None, str, bytes]:
-    """Train ``epochs`` (0: none), then draw: ``(training seconds or None if it diverged, header JSON, maps)``.
+          all_features: bool = False) -> Frame:
+    """Train ``epochs`` (0: none), then draw: one ``Frame``, which says how long the training took, whether it
+    diverged and whether some of it is provisional (``compiling``).
 
-    The only operation that reads a session provisionally (``TrainingSession.train``); the header's
-    ``compiling`` says so. The header is encoded here, beside the work, so the web process only forwards
-    two messages.
+    The only operation that reads a session provisionally (``TrainingSession.train``): live play must not
+    wait for a compile.
     """
-    seconds: float | None = 0.0
+    seconds, diverged = 0.0, False
     if epochs:
         started = time.perf_counter()
         try:
             session.train(epochs, provisional=True)  # a new network plays at once, before it is compiled
-            seconds = time.perf_counter() - started
         except Diverged:
-            seconds, playing, epochs_per_second = None, False, 0.0
+            diverged = True
+        seconds = time.perf_counter() - started
     else:
         session.settle(wait=False)
-    header, data = build_frame(session, resolution=resolution, neuron_resolution=neuron_resolution,
-                               all_features=all_features, playing=playing,
-                               epochs_per_second=epochs_per_second if playing else 0.0,
-                               compiling=session.provisional)
-    if playing and header["status"] == Status.IDLE.value:
-        header["status"] = Status.RUNNING.value
-    return seconds, json.dumps(header), data
+    return build_frame(session, resolution=resolution, neuron_resolution=neuron_resolution,
+                       all_features=all_features, seconds=seconds, diverged=diverged)
 
 
 def export_state(session: TrainingSession) -> dict[str, Any]:

@@ -338,6 +338,11 @@ class ProcessBackend(SessionBackend):
         worker = self._where.get(session_id)
         return worker is not None and not worker.alive
 
+    @property
+    def capacity(self) -> int:
+        """Workers × the calls each runs at a time (a worker being replaced still counts: one takes its place)."""
+        return self._size * self._options["threads"]
+
     def _forget(self, session_id: str, worker: WorkerProcess) -> None:
         worker.sessions.discard(session_id)
         if self._where.get(session_id) is worker:

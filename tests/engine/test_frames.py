@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from app.engine.frames import build_frame, decode_maps, dequantise, quantise, value_range
+from app.engine.frames import build_frame as build, decode_maps, dequantise, quantise, value_range
 from app.engine.session import TrainingSession
 from app.engine.snapshot import snapshot
 from app.engine.spec import TrainingSpec
@@ -15,6 +15,14 @@ RES, NRES = 100, 25
 
 def _session(**spec) -> TrainingSession:
     return TrainingSession(TrainingSpec(**spec), jit_compile=False)
+
+
+def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, all_features: bool = False,
+                **extra) -> tuple[dict, bytes]:
+    """The frame's header (with the stream's ``extra`` fields) and bytes, as the wire carries them."""
+    frame = build(session, resolution=resolution, neuron_resolution=neuron_resolution, all_features=all_features)
+    text, data = frame.wire(**extra)
+    return json.loads(text), data
 
 
 def _step(lo: float, hi: float) -> float:
@@ -115,3 +123,16 @@ def test_default_frame_is_under_32_kb():
                                epochs_per_second=1234.5)
     size = len(json.dumps(header).encode()) + len(data)
     assert size < 32 * 1024, size
+
+
+def test_a_frame_crosses_a_process_boundary_in_one_pickle_and_says_what_its_call_did():
+    import pickle
+
+    session = _session()
+    frame = build(session, resolution=20, neuron_resolution=10, seconds=0.25, diverged=True)
+    back = pickle.loads(pickle.dumps(frame))
+    assert back == frame
+    assert (back.seconds, back.diverged, back.compiling) == (0.25, True, False)
+    assert back.epoch == session.epoch and back.status == session.status.value
+    header = json.loads(back.wire(playing=False)[0])
+    assert header["compiling"] is False and header["playing"] is False and "seconds" not in header

@@ -308,10 +308,10 @@ def test_play_settles_even_when_a_network_it_replays_was_evicted_from_the_cache(
     assert not s.provisional
 
 
-def _blows_up(*args):
+def _blows_up(inputs):
     """A training function whose results are all NaN."""
     nan = lambda t: tf.fill(tf.shape(t), float("nan"))  # noqa: E731
-    params, slots, step = args[0], args[1], args[2]
+    params, slots, step = inputs.params, inputs.slots, inputs.step
     loss = {"loss": tf.constant(float("nan"))}
     return [nan(p) for p in params], [nan(s) for s in slots], step, loss, loss
 

@@ -6,15 +6,15 @@ import tensorflow as tf
 
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS, ShapeFree, Trainer
+from app.engine.trainer import PREDICTORS, TRAINERS, ShapeFree, Trainer, TrainingInputs
 
 
 def _session(**spec) -> TrainingSession:
     return TrainingSession(TrainingSpec(**{"dataset": "circle", "num_samples": 200, **spec}))
 
 
-def _arguments(session: TrainingSession, epochs: int) -> tuple:
-    return session._arguments(epochs, session._live_tensors())
+def _arguments(session: TrainingSession, epochs: int) -> TrainingInputs:
+    return session._inputs(epochs, session._live_tensors())
 
 
 def test_compiling_a_new_network_parses_no_python_source(monkeypatch, source_parses):
@@ -53,9 +53,9 @@ def test_graph_mode_and_op_by_op_stand_ins_agree_with_the_exact_version(spec):
     session = _session(**spec)
     trainer = Trainer(session.architecture)
     args = _arguments(session, 4)
-    exact = trainer(*args)
+    exact = trainer(args)
     for stand_in in (trainer.graph, trainer.eager):
-        params, slots, step, train_m, test_m = stand_in(*args)
+        params, slots, step, train_m, test_m = stand_in(args)
         assert int(step) == int(exact[2])
         for got, want in zip(params + slots, exact[0] + exact[1]):
             np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
@@ -67,7 +67,7 @@ def test_a_stand_in_runs_op_by_op_until_traced_and_never_for_a_long_call(fresh_t
     trainer = fresh_trainers.get(session.architecture)
     assert trainer.stand_in(1, _arguments(session, 0)) == trainer.eager
     assert trainer.stand_in(13, _arguments(session, 0)) == trainer.graph  # 65 updates: faster traced
-    trainer.graph(*_arguments(session, 0))
+    trainer.graph(_arguments(session, 0))
     assert trainer.stand_in(1, _arguments(session, 0)) == trainer.graph
 
 

@@ -82,8 +82,9 @@ def test_operations_give_the_same_answers_as_in_process(runner, pool, local):
     assert history(runner, pool, "same") == history(runner, local, "same")
     for a, b in zip(runner(pool.call("same", "weights")), runner(local.call("same", "weights"))):
         np.testing.assert_array_equal(a, b)
-    seconds, header, data = runner(pool.call("same", "frame", resolution=10, neuron_resolution=5, epochs=1))
-    assert seconds > 0 and '"epoch": 8' in header and len(data) > 100
+    frame = runner(pool.call("same", "frame", resolution=10, neuron_resolution=5, epochs=1))
+    header, data = frame.wire()
+    assert frame.seconds > 0 and '"epoch": 8' in header and len(data) > 100
     assert runner(pool.call("same", "describe"))["spec"] == runner(local.call("same", "describe"))["spec"]
 
 
@@ -94,7 +95,7 @@ def test_the_in_process_backend_answers_reads_with_settled_numbers_after_provisi
     spec = TrainingSpec(dataset="spiral", num_samples=200, hidden_layers=(6, 5), activation="elu", optimizer="adam")
     runner(backend.add("played", spec))
     runner(backend.add("waited", spec))
-    _, header, _ = runner(backend.call("played", "frame", resolution=10, neuron_resolution=5, epochs=3))
+    header, _ = runner(backend.call("played", "frame", resolution=10, neuron_resolution=5, epochs=3)).wire()
     assert '"compiling": true' in header
     runner(backend.call("waited", "train", epochs=3))
     assert history(runner, backend, "played") == history(runner, backend, "waited")

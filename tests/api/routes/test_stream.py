@@ -3,7 +3,7 @@
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from app.api.routes.stream import MIN_SLICE_SECONDS, TARGET_SECONDS, next_epochs, slice_seconds
+from app.api.routes.stream import player_of
 from app.config import get_settings
 from tests.apps import in_process_app
 
@@ -108,7 +108,8 @@ def test_set_learning_rate_while_playing_keeps_the_epoch(client, session_id):
     "not json", "[1, 2]", '{"type": "jump"}', '{"type": "set", "changes": {"learning_rate": -1}}',
     '{"type": "set", "changes": {"hidden_layers": [3]}}', '{"type": "edit", "layer": 0, "kind": "weight"}',
     '{"type": "edit", "layer": 9, "kind": "bias", "index": [0], "value": 1}', '{"type": "reset", "reseed": "yes"}',
-    '{"type": "set", "changes": {"batch_size": 100000}}',
+    '{"type": "set", "changes": {"batch_size": 100000}}', '{"type": "play", "pace": 0}',
+    '{"type": "play", "pace": "fast"}', '{"type": "play", "paec": 5}', '{"type": "set"}',
 ])
 def test_malformed_message_gets_an_error_and_the_stream_keeps_working(client, session_id, bad):
     with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
@@ -186,14 +187,6 @@ def test_unknown_session_closes_with_4404(client):
     assert e.value.code == 4404
 
 
-def test_epochs_per_call_adapt_toward_the_target_time_at_most_twofold():
-    assert next_epochs(10, TARGET_SECONDS, cap=5000) == 10
-    assert next_epochs(10, TARGET_SECONDS / 10, cap=5000) == 20  # fast: grow, but only 2x
-    assert next_epochs(10, TARGET_SECONDS * 10, cap=5000) == 5  # slow (e.g. a compile): shrink 2x
-    assert next_epochs(1, 5.0, cap=5000) == 1
-    assert next_epochs(4000, 0.001, cap=5000) == 5000
-
-
 def test_a_foreign_origin_is_refused_at_the_handshake(client, session_id):
     with pytest.raises(WebSocketDisconnect) as closed:
         with client.websocket_connect(f"/api/sessions/{session_id}/stream",
@@ -217,15 +210,6 @@ def test_a_message_over_the_size_limit_closes_the_stream_with_1009(client, sessi
             while True:
                 _message(ws)
     assert closed.value.code == 1009
-
-
-def test_slices_shrink_with_more_playing_streams_than_threads():
-    assert slice_seconds(1, 2) == TARGET_SECONDS
-    assert slice_seconds(2, 2) == TARGET_SECONDS
-    assert slice_seconds(10, 2) == pytest.approx(TARGET_SECONDS / 5)
-    assert slice_seconds(10_000, 2) == MIN_SLICE_SECONDS
-    # a call that took 10x its slice is cut, at most halving per call
-    assert next_epochs(100, 0.06, cap=1000, target=0.006) == 50
 
 
 def _play_frames(client, session_id, count):
@@ -252,11 +236,10 @@ def test_a_stream_past_its_budget_waits_while_others_wait_for_their_turn():
 
     from fastapi.testclient import TestClient
 
-    from app.api.routes.stream import playing_streams
     app = in_process_app(prewarm=False, max_train_seconds_per_minute=1e-6)
     with TestClient(app) as c:
         sid = _create(c, hidden_layers=[2], num_samples=40)
-        playing_streams(app).streams.update(range(-100, 0))  # a busy classroom
+        player_of(app).streams.update(range(-100, 0))  # a busy classroom
         c.post(f"/api/sessions/{sid}/train", json={"epochs": 1})  # spend the tiny budget
         got: list[dict] = []
 
@@ -270,6 +253,56 @@ def test_a_stream_past_its_budget_waits_while_others_wait_for_their_turn():
         t.start()
         t.join(1.5)
         assert got == []  # no training frame while over budget under contention
-        playing_streams(app).streams.clear()
+        player_of(app).streams.clear()
         t.join(10)
     assert got and got[0]["type"] == "frame"
+
+
+def test_deeply_nested_json_gets_an_error_and_the_stream_and_session_go_on(client, session_id):
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
+        _frame(ws)
+        ws.send_text("[" * 1500 + "]" * 1500)
+        error = _message(ws)
+        ws.send_text('{"type": "set", "changes": {"learning_rate": ' + "[" * 900 + "]" * 900 + "}}")
+        nested_field = _message(ws)
+        ws.send_json({"type": "step"})
+        assert _frame(ws)["epoch"] == 1
+    assert error["type"] == "error" and "nest" in error["detail"]
+    assert nested_field["type"] == "error", nested_field
+    assert client.get(f"/api/sessions/{session_id}").json()["epoch"] == 1
+
+
+def test_a_5000_digit_integer_is_refused_in_the_apps_own_words(client, session_id):
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
+        _frame(ws)
+        ws.send_text('{"type": "set", "changes": {"batch_size": ' + "9" * 5000 + "}}")
+        error = _message(ws)
+        ws.send_json({"type": "step"})
+        assert _frame(ws)["epoch"] == 1
+    assert error["type"] == "error" and "digits" in error["detail"], error
+    assert "sys." not in error["detail"] and "set_int_max_str_digits" not in error["detail"]
+
+
+def _frames_for(ws, seconds: float) -> list[dict]:
+    import time
+
+    deadline, headers = time.monotonic() + seconds, []
+    while time.monotonic() < deadline:
+        headers.append(_frame(ws))
+    return headers
+
+
+def test_a_paced_stream_trains_about_its_pace_and_set_lifts_it(client, session_id):
+    with client.websocket_connect(f"/api/sessions/{session_id}/stream") as ws:
+        _frame(ws)
+        ws.send_json({"type": "play", "pace": 20})
+        paced = _frames_for(ws, 1.0)
+        ws.send_json({"type": "set", "pace": None})
+        lifted = _frames_for(ws, 1.0)
+        ws.send_json({"type": "pause"})
+    gained = paced[-1]["epoch"] - paced[0]["epoch"]
+    assert 1 <= gained <= 30, gained  # 20 epochs/s for one second, with a frame's slack
+    assert all(b["epoch"] - a["epoch"] == 1 for a, b in zip(paced, paced[1:]))  # one epoch a frame
+    assert paced[-1]["epochs_per_second"] <= 30
+    # unpaced, the default network runs hundreds of epochs a second even on a busy machine
+    assert lifted[-1]["epoch"] - lifted[0]["epoch"] > 3 * gained

@@ -1,0 +1,274 @@
+"""The play loop of the live stream: which streams play, when each one trains next and for how many epochs.
+
+One ``Player`` per app knows every playing stream and makes every decision about training calls: how long a
+call may take when streams outnumber the training threads (``slice_seconds``), who sits out over its training
+budget, how many epochs go into the next call (``next_epochs``) and the pace a stream asked for. ``Player.plan``
+is the one place that decides what trains next, so training several sessions in one call can start there.
+
+One ``Playback`` per connection runs that connection's loop: commands in (``app.sessions.commands``, parsed
+by the route), frames and errors out through one ``send`` (so a header and its bytes are never split by another
+message). It knows nothing of WebSockets.
+"""
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+
+from app.engine.frames import Frame
+from app.sessions.commands import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Refused, Reset, Set, Step
+from app.sessions.manager import SessionManager
+
+TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
+MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
+BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and reads commands meanwhile)
+COMPILING_POLL_SECONDS = 0.5  # a paused stream whose last frame said "compiling" sends a fresh one this often
+PACED_FRAME_SECONDS = 0.04  # a paced stream draws about this often; slower paces draw once per epoch
+
+
+# ``send(text, data)``: one text message, then (unless None) one binary message right after it.
+Send = Callable[[str, bytes | None], Awaitable[None]]
+
+
+# -- the decisions ---------------------------------------------------------------------------------------
+
+
+def slice_seconds(playing: int, workers: int) -> float:
+    """How long one training call should take so every playing stream gets its turn.
+
+    One stream alone gets ``TARGET_SECONDS``; with more streams than training threads the slices
+    shrink in proportion, so a classroom of small sessions all keep moving instead of queueing
+    behind each other's 30 ms calls. A session with a huge network gets the same slice, not more.
+    """
+    if playing <= workers:
+        return TARGET_SECONDS
+    return max(MIN_SLICE_SECONDS, TARGET_SECONDS * workers / playing)
+
+
+def next_epochs(epochs: int, seconds: float, *, cap: int, target: float = TARGET_SECONDS) -> int:
+    """The epochs for the next call so that it takes about ``target``: grow or shrink at most 2× a call."""
+    if seconds <= 0:
+        return min(cap, epochs * 2)
+    ideal = epochs * target / seconds
+    return max(1, min(cap, int(min(epochs * 2, max(epochs / 2, ideal)))))
+
+
+def paced_epochs(epochs: int, pace: float | None) -> int:
+    """At most the epochs a stream with ``pace`` (epochs per second) shows in one frame, and at least one."""
+    if pace is None:
+        return epochs
+    return max(1, min(epochs, round(pace * PACED_FRAME_SECONDS)))
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Train ``epochs`` epochs in the next call."""
+
+    epochs: int
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Not yet: look again after ``seconds`` (reading commands meanwhile)."""
+
+    seconds: float
+
+
+class Player:
+    """The playing streams of one app and the rules of their training calls.
+
+    ``capacity`` (calls the backend runs at once) comes from the backend, which the app's settings sized
+    (worker processes × threads each, or the in-process thread pool).
+    """
+
+    def __init__(self, manager: SessionManager, *, resolution: int, neuron_resolution: int,
+                 max_epochs_per_call: int) -> None:
+        self.manager = manager
+        self.resolution = resolution
+        self.neuron_resolution = neuron_resolution
+        self.max_epochs_per_call = max_epochs_per_call
+        self.streams: set[Hashable] = set()  # the playing ones
+
+    def __repr__(self) -> str:
+        return f"Player(playing={len(self.streams)}, capacity={self.capacity})"
+
+    @property
+    def capacity(self) -> int:
+        return self.manager.backend.capacity
+
+    def playback(self, session_id: str, send: Send) -> "Playback":
+        return Playback(self, session_id, send)
+
+    def slice(self) -> float:
+        return slice_seconds(len(self.streams), self.capacity)
+
+    def contended(self) -> bool:
+        """More playing streams than training threads: someone is waiting for their turn."""
+        return len(self.streams) > self.capacity
+
+    def plan(self, playback: "Playback") -> Turn | Wait:
+        """What a playing stream does next.
+
+        The compute budget only bites when others wait: a learner alone on the server plays at full speed; in a
+        busy classroom a session past its budget sits out until it has time left again. A paced stream waits
+        until its epochs are due.
+        """
+        session_id = playback.session_id
+        if self.contended() and self.manager.budget_left(session_id) <= 0:
+            wait = min(BUDGET_WAIT_SECONDS, self.manager.budget_retry_after(session_id))
+            return Wait(max(MIN_SLICE_SECONDS, wait))
+        due = playback.due - time.perf_counter()
+        if due > 0:
+            return Wait(due)
+        return Turn(paced_epochs(playback.epochs, playback.pace))
+
+    async def frame(self, session_id: str, *, epochs: int = 0, all_features: bool = False) -> Frame:
+        """One call where the session lives: train ``epochs`` (0: none), then draw; the time is charged."""
+        frame: Frame = await self.manager.call(
+            session_id, "frame", epochs=epochs, resolution=self.resolution,
+            neuron_resolution=self.neuron_resolution, all_features=all_features)
+        if frame.seconds:
+            self.manager.charge(session_id, frame.seconds)
+        return frame
+
+
+class Playback:
+    """One connection's loop over one session: its commands, its training calls and its frames, in order."""
+
+    def __init__(self, player: Player, session_id: str, send: Send) -> None:
+        self.player = player
+        self.session_id = session_id
+        self._send = send
+        self._playing = False
+        self.pace: float | None = None  # epochs per second wanted; None: as fast as the slices allow
+        self.epochs = 1  # per call while playing; adapted from the measured time
+        self.rate = 0.0  # epochs per second shown, smoothed
+        self.due = 0.0  # perf_counter time a paced stream's next call may start
+        self.compiling = False  # the last frame sent while paused said so
+
+    def __repr__(self) -> str:
+        return f"Playback({self.session_id[:6]}…, playing={self.playing}, pace={self.pace}, epochs={self.epochs})"
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    @playing.setter
+    def playing(self, value: bool) -> None:
+        self._playing = value
+        (self.player.streams.add if value else self.player.streams.discard)(self)
+
+    async def run(self, inbox: "asyncio.Queue[Command | None]") -> None:
+        """Serve the commands of ``inbox`` (``None``: the client has gone) until the client goes."""
+        try:
+            await self.show(all_features=True)
+            while True:
+                if self.playing:
+                    while not inbox.empty():
+                        if not await self.handle(inbox.get_nowait()):
+                            return
+                    if not self.playing:
+                        continue
+                    turn = self.player.plan(self)
+                    if isinstance(turn, Wait):
+                        if not await self._wait(inbox, turn.seconds):
+                            return
+                        continue
+                    await self.train(turn.epochs)
+                    await asyncio.sleep(0)  # let the reader run between calls
+                elif self.compiling:  # paused before the compile finished: show the settled numbers once ready
+                    if not await self._wait(inbox, COMPILING_POLL_SECONDS, on_timeout=self.show):
+                        return
+                else:
+                    if not await self.handle(await inbox.get()):
+                        return
+        finally:
+            self.playing = False
+
+    async def _wait(self, inbox: "asyncio.Queue[Command | None]", seconds: float,
+                    on_timeout: Callable[[], Awaitable[None]] | None = None) -> bool:
+        """Handle the next command if one comes within ``seconds``; False when the client has gone."""
+        try:
+            command = await asyncio.wait_for(inbox.get(), seconds)
+        except asyncio.TimeoutError:
+            if on_timeout is not None:
+                await on_timeout()
+            return True
+        return await self.handle(command)
+
+    async def handle(self, command: Command | None) -> bool:
+        """Apply one command; False when the client has gone."""
+        if command is None:
+            return False
+        try:
+            await self.apply(command)
+        except ValueError as e:  # the engine's own checks (e.g. a batch size above the data)
+            await self.error(str(e))
+        return True
+
+    async def apply(self, command: Command) -> None:
+        match command:
+            case Refused(detail):
+                await self.error(detail)
+                return
+            case Play(pace):
+                self._set_pace(pace)
+                self.playing = True  # keeps the epochs per call measured last time: full speed at once
+                return
+            case Pause():
+                self.playing = False
+            case Step():
+                self.playing = False
+                await self.train(1)
+                return
+            case Set(changes, pace):
+                if changes:
+                    await self.player.manager.call(self.session_id, "update", changes=changes)
+                self._set_pace(pace)
+            case Reset(reseed):
+                await self.player.manager.call(self.session_id, "reset", reseed=reseed)
+            case Edit(layer, kind, index, value):
+                await self.player.manager.call(self.session_id, "set_parameter", layer=layer, kind=kind,
+                                               index=index, value=value)
+            case Refresh():
+                await self.show(all_features=True)
+                return
+        if not self.playing:
+            await self.show()
+
+    def _set_pace(self, pace: float | None | Keep) -> None:
+        if pace is not KEEP:
+            self.pace = pace
+            self.due = 0.0  # a new pace starts counting now
+
+    async def train(self, epochs: int) -> None:
+        """Train ``epochs`` epochs and send the frame; a divergence stops play."""
+        started = time.perf_counter()
+        frame = await self.player.frame(self.session_id, epochs=epochs)
+        if frame.diverged:
+            self.playing = False
+        elif self.playing:
+            self.epochs = next_epochs(epochs, frame.seconds, cap=self.player.max_epochs_per_call,
+                                      target=self.player.slice())
+            # a paced stream's epochs are due when they would have taken at its pace, not when the call ended
+            wall = time.perf_counter() - started
+            if self.pace is not None:
+                self.due = started + epochs / self.pace
+                wall = max(wall, epochs / self.pace)
+            self.rate = epochs / wall if self.rate == 0 else 0.7 * self.rate + 0.3 * epochs / wall
+        await self.send(frame)
+
+    async def show(self, *, all_features: bool = False) -> None:
+        """Send a frame of the session as it is (nothing trained)."""
+        await self.send(await self.player.frame(self.session_id, all_features=all_features))
+
+    async def send(self, frame: Frame) -> None:
+        if not self.playing:
+            self.compiling = frame.compiling
+        text, data = frame.wire(playing=self.playing,
+                                epochs_per_second=round(self.rate, 1) if self.playing else 0.0)
+        await self._send(text, data)
+
+    async def error(self, detail: str) -> None:
+        await self._send(json.dumps({"type": "error", "detail": detail}), None)
