@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import install_error_handlers
 from app.api.middleware import BodySizeLimit, SecurityHeaders
-from app.api.main import api_router
+from app.api.main import build_api_router
 from app.api.routes import pages
 from app.config import Settings, get_settings
 from app.sessions.backend import InProcessBackend, SessionBackend
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Content-Type"], max_age=600)
     app.add_middleware(SecurityHeaders)
-    app.include_router(api_router)
+    app.include_router(build_api_router(settings))
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app

@@ -92,7 +92,7 @@ function readParams() {
 }
 
 async function compute() {
-  const request = { schedule: $schedule.value, params: readParams(), learning_rate: Number($lr.value),
+  const request = { schedule: { name: $schedule.value, params: readParams() }, learning_rate: Number($lr.value),
     steps: Number($steps.value), x: Number($x.value) };
   last = { request, data: await postConcept('learning-rate', request) };
   render();

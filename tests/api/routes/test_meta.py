@@ -30,7 +30,7 @@ def test_options_lists_every_registered_name(client):
 def test_options_carry_the_session_defaults(client):
     defaults = client.get("/api/options").json()["defaults"]
     assert defaults["dataset"] == "circle" and defaults["hidden_layers"] == [4, 2]
-    assert defaults["lr_schedule"] == {"name": "constant"}
+    assert defaults["lr_schedule"] == {"name": "constant", "params": {}}
 
 
 def test_options_list_choices_only_from_the_registries_checked_here(client):

@@ -152,7 +152,7 @@ def test_exported_model_predicts_what_the_session_shows(client, tmp_path):
 
 def test_exported_script_is_python_that_rebuilds_the_setup(client):
     sid = create(client, dataset="spiral", hidden_layers=[8, 8], features=["x1", "x2", "sin_x1"],
-                 optimizer="adam", lr_schedule={"name": "exponential_decay", "decay_steps": 50},
+                 optimizer="adam", lr_schedule={"name": "exponential_decay", "params": {"decay_steps": 50}},
                  regularization="l2", regularization_rate=0.001)["id"]
     text = client.get(f"/api/sessions/{sid}/export/script.py").text
     compile(text, "script.py", "exec")
@@ -178,7 +178,7 @@ def test_delete_removes_the_session(client):
     ({"dataset": "plane", "loss": "binary_crossentropy"}, "does not fit a regression problem"),
     ({"features": []}, "features"),
     ({"batch_size": 999}, "batch_size must be between 1 and the number of training points (250)"),
-    ({"lr_schedule": {"name": "cosine_decay", "decay_rate": 0.5}}, "Unknown parameter"),
+    ({"lr_schedule": {"name": "cosine_decay", "params": {"decay_rate": 0.5}}}, "Unknown parameter"),
     ({"layer_activations": ["relu"]}, "one activation per hidden layer"),
     ({"colour": "blue"}, "Extra inputs are not permitted"),
 ])

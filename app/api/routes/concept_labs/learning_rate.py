@@ -16,7 +16,7 @@ INVALID = {422: {"model": ErrorResponse,
 def learning_rate(request: LearningRateRequest) -> LearningRateResponse:
     """A schedule's learning rate per step, and x² descended with it and with a constant rate."""
     try:
-        result = schedule_descent(**request.model_dump())
+        result = schedule_descent(**request.arguments())
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from e
     return LearningRateResponse(**result)
