@@ -31,10 +31,11 @@ def options(settings: SettingsDep,
     defaults = TrainingSpec()
     sized = {"num_samples": defaults.num_samples if num_samples is None else num_samples,
              "train_ratio": defaults.train_ratio if train_ratio is None else train_ratio}
-    try:
-        session_schemas(settings).DatasetConfig.model_validate(sized)
-    except ValidationError as e:
-        raise RequestValidationError([{**err, "loc": ("query", *err["loc"])} for err in e.errors()]) from None
+    if num_samples is not None or train_ratio is not None:  # checked as a dataset preview would be
+        try:
+            session_schemas(settings).DatasetConfig.model_validate(sized)
+        except ValidationError as e:
+            raise RequestValidationError([{**err, "loc": ("query", *err["loc"])} for err in e.errors()]) from None
     return {
         **engine_options.registry_options(),
         "defaults": SessionConfig.from_spec(defaults).model_dump(),

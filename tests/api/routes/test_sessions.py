@@ -214,3 +214,26 @@ def test_spiral_reaches_95_percent_test_accuracy_within_1000_epochs(client):
         if best >= 0.95:
             break
     assert best >= 0.95
+
+
+def test_a_zero_learning_rate_is_refused_as_the_learning_rate_lab_refuses_it(client):
+    session = client.post("/api/sessions", json={"learning_rate": 0})
+    lab = client.post("/api/concepts/learning-rate", json={"learning_rate": 0})
+    assert session.status_code == lab.status_code == 422
+    assert session.json()["detail"][0]["msg"] == lab.json()["detail"][0]["msg"]
+    sid = create(client)["id"]
+    patched = client.patch(f"/api/sessions/{sid}", json={"learning_rate": 0})
+    assert patched.status_code == 422 and patched.json()["detail"][0]["msg"] == lab.json()["detail"][0]["msg"]
+
+
+def test_a_schedule_travels_as_name_and_params(client):
+    body = create(client, lr_schedule={"name": "piecewise_constant",
+                                       "params": {"boundaries": [10], "values": [0.1, 0.01]}})
+    assert body["config"]["lr_schedule"] == {"name": "piecewise_constant",
+                                             "params": {"boundaries": [10], "values": [0.1, 0.01]}}
+    r = client.patch(f"/api/sessions/{body['id']}", json={"lr_schedule": {"name": "cosine_decay",
+                                                                          "params": {"decay_steps": 20}}})
+    assert r.json()["config"]["lr_schedule"] == {"name": "cosine_decay", "params": {"decay_steps": 20, "alpha": 0.0}}
+    refused = client.post("/api/sessions", json={"lr_schedule": {"name": "piecewise_constant",
+                                                                 "params": {"boundaries": [10], "values": [0.1]}}})
+    assert refused.status_code == 422 and "one more value than boundaries" in refused.text
