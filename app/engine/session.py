@@ -70,7 +70,6 @@ class _Provisional:
 MAX_PROVISIONAL_CALLS = 300
 
 
-
 class TrainingSession:
     """Holds the data split, the parameters and optimizer state, the epoch count and the loss history.
 

@@ -74,8 +74,8 @@ class TrainingSpec:
     train_ratio: float = _entry(0.5, Field("float", "the share of the points that trains", data=True,
                                            minimum=datasets.TRAIN_RATIO_RANGE[0],
                                            maximum=datasets.TRAIN_RATIO_RANGE[1]))
-    num_classes: int | None = _entry(None, Field("int", "classes of a multi-class data set (its own range)", data=True,
-                                                 optional=True, minimum=2, maximum=16))
+    num_classes: int | None = _entry(None, Field("int", "classes of a multi-class data set (its own range)",
+                                                 data=True, optional=True, minimum=2, maximum=16))
     seed: int = _entry(1, Field("int", "seeds the data", data=True, minimum=0, maximum=SEED_MAX))
     init_seed: int = _entry(1, Field("int", "seeds the initial weights; a reseed draws a new one",
                                      minimum=0, maximum=SEED_MAX))
@@ -83,7 +83,8 @@ class TrainingSpec:
         "strs", "the network's inputs, computed from x1 and x2", registry=features.FEATURES,
         min_length=1, max_length=len(features.FEATURES)))
     hidden_layers: tuple[int, ...] = _entry((4, 2), Field(
-        "ints", "units of each hidden layer", noun="hidden layers", item_noun="units", min_length=0, max_length=Cap("max_hidden_layers"),
+        "ints", "units of each hidden layer", noun="hidden layers", item_noun="units", min_length=0,
+        max_length=Cap("max_hidden_layers"),
         item_minimum=1, item_maximum=Cap("max_units_per_layer")))
     activation: str = _entry("tanh", Field("str", "the hidden layers' activation", registry=ACTIVATIONS))
     layer_activations: tuple[str, ...] | None = _entry(None, Field(
