@@ -65,3 +65,9 @@ def test_each_apps_openapi_schema_declares_its_own_limits(small, default):
         assert config["hidden_layers"]["items"]["maximum"] == settings.max_units_per_layer
         assert schemas["TrainRequest"]["properties"]["epochs"]["maximum"] == settings.max_epochs_per_call
         assert schemas["DatasetPreviewRequest"]["properties"]["num_samples"]["maximum"] == settings.max_samples
+
+
+def test_no_body_means_the_defaults_held_to_the_apps_limits(small, default):
+    assert default.post("/api/sessions").status_code == 201
+    r = small.post("/api/sessions")  # the default 500 points are more than this app allows
+    assert r.status_code == 422 and "num_samples may be at most 100" in r.text
