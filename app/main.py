@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import UnhandledErrors, install_error_handlers
 from app.api.middleware import AllowedHosts, BodySizeLimit, BodyTimeout, SecurityHeaders, StreamsPerClient
-from app.api.main import api_router
+from app.api.main import build_api_router
 from app.api.routes import pages
 from app.config import Settings, get_settings
 from app.sessions.backend import InProcessBackend, SessionBackend
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(StreamsPerClient, limit=settings.max_streams_per_client)
     app.add_middleware(AllowedHosts, allowed=settings.trusted_hosts())
     app.add_middleware(SecurityHeaders)
-    app.include_router(api_router)
+    app.include_router(build_api_router(settings))
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app

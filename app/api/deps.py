@@ -4,8 +4,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.sessions.manager import SessionManager
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings of the app serving this request (two apps in one process each keep their own)."""
+    return request.app.state.settings
 
 
 def get_manager(request: Request) -> SessionManager:

@@ -1,7 +1,10 @@
 """Joins the routers; each concern lives in ``app/api/routes/<concern>.py``."""
 
+from typing import Any
+
 from fastapi import APIRouter
 
+from app.api.binding import bind, substitutions
 from app.api.routes import concepts, datasets, meta, runs, sessions, stream
 from app.schemas.common import ErrorResponse
 
@@ -12,10 +15,13 @@ COMMON_RESPONSES = {
     422: {"model": ErrorResponse, "description": "Invalid input: which field, what is allowed, what was received"},
 }
 
-api_router = APIRouter(prefix="/api", responses=COMMON_RESPONSES)
-api_router.include_router(meta.router)
-api_router.include_router(datasets.router)
-api_router.include_router(sessions.router)
-api_router.include_router(stream.router)
-api_router.include_router(concepts.router)
-api_router.include_router(runs.router)
+
+def build_api_router(settings: Any) -> APIRouter:
+    """The API of an app with these settings: its request models carry its limits."""
+    models = substitutions(settings)
+    router = APIRouter(prefix="/api", responses=COMMON_RESPONSES)
+    for module in (meta, datasets, sessions, stream):
+        router.include_router(bind(module.router, models))
+    router.include_router(concepts.router)
+    router.include_router(runs.router)
+    return router

@@ -15,6 +15,9 @@ from app.engine.registry import Registry
 
 DOMAIN = 6.0  # inputs live in [-DOMAIN, DOMAIN]^2
 RADIUS = 5.0  # most generators place points within this radius
+NOISE_RANGE = (0.0, 50.0)  # percent, as TensorFlow Playground's slider
+TRAIN_RATIO_RANGE = (0.1, 0.9)  # so that both the training and the test set hold points
+MIN_SAMPLES = 10
 
 Generator = Callable[..., tuple[np.ndarray, np.ndarray]]
 
@@ -175,23 +178,30 @@ def resolve_params(name: str, num_classes: int | None) -> dict[str, int]:
     return {"classes": value}
 
 
+def training_size(num_samples: int, train_ratio: float) -> int:
+    """How many of ``num_samples`` points train (the rest test): the one place this is computed. Python's
+    ``round`` halves to even (25 points at 0.5 train 12); the page asks the server instead of rounding itself."""
+    return min(max(1, round(num_samples * train_ratio)), num_samples - 1)
+
+
 def generate(name: str, *, num_samples: int, noise: float, seed: int, train_ratio: float,
              num_classes: int | None = None) -> Split:
     """Generate ``num_samples`` points, shuffle them and split off ``train_ratio`` for training."""
     dataset = DATASETS.get(name)
-    if not 0 <= noise <= 50:
-        raise ValueError(f"noise must be between 0 and 50; received {noise}")
-    if not 0.1 <= train_ratio <= 0.9:
-        raise ValueError(f"train_ratio must be between 0.1 and 0.9; received {train_ratio}")
-    if num_samples < 10:
-        raise ValueError(f"num_samples must be at least 10; received {num_samples}")
+    if not NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]:
+        raise ValueError(f"noise must be between {NOISE_RANGE[0]:g} and {NOISE_RANGE[1]:g}; received {noise}")
+    if not TRAIN_RATIO_RANGE[0] <= train_ratio <= TRAIN_RATIO_RANGE[1]:
+        raise ValueError(f"train_ratio must be between {TRAIN_RATIO_RANGE[0]:g} and {TRAIN_RATIO_RANGE[1]:g}; "
+                         f"received {train_ratio}")
+    if num_samples < MIN_SAMPLES:
+        raise ValueError(f"num_samples must be at least {MIN_SAMPLES}; received {num_samples}")
     params = resolve_params(name, num_classes)
     rng = np.random.default_rng(seed)
     points, labels = dataset.generate(rng, num_samples, noise / 100.0, **params)
     points = np.clip(points, -DOMAIN, DOMAIN).astype(np.float32)
     order = rng.permutation(num_samples)
     points, labels = points[order], labels[order]
-    n_train = min(max(1, round(num_samples * train_ratio)), num_samples - 1)
+    n_train = training_size(num_samples, train_ratio)
     labels = labels.astype(np.float32 if dataset.problem is Problem.REGRESSION else np.int64)
     return Split(points[:n_train], labels[:n_train], points[n_train:], labels[n_train:],
                  dataset.problem, dataset.num_classes(params))

@@ -1,9 +1,11 @@
-"""Everything a user may choose, read from the registries: the source of ``GET /api/options``."""
+"""Everything a user may choose, read from the registries and the table of session fields: the source of
+``GET /api/options``."""
 
 from typing import Any
 
+from app.engine import spec
 from app.engine.activations import ACTIVATIONS
-from app.engine.datasets import DATASETS
+from app.engine.datasets import DATASETS, DOMAIN, training_size
 from app.engine.features import FEATURES
 from app.engine.losses import DEFAULT_LOSS, LOSSES
 from app.engine.optimizers import OPTIMIZERS
@@ -19,6 +21,48 @@ def _named(e: Entry) -> dict[str, Any]:
 
 def _simple(registry: Registry) -> list[dict[str, Any]]:
     return [{**_named(e), "description": e.description} for e in registry]
+
+
+# Each registry by the key its list of choices has in /api/options.
+REGISTRIES: dict[str, Registry] = {
+    "datasets": DATASETS, "features": FEATURES, "activations": ACTIVATIONS, "losses": LOSSES,
+    "optimizers": OPTIMIZERS, "regularizations": REGULARIZERS, "lr_schedules": SCHEDULES,
+}
+_LIMIT_KEYS = ("minimum", "maximum", "min_length", "max_length", "item_minimum", "item_maximum")
+
+
+def field_options() -> dict[str, dict[str, Any]]:
+    """Each session field as the request takes it: its kind, whether it is live, the registry it names.
+    A field carried inside another (the schedule's parameters) is part of that one, of kind "schedule"."""
+    keys = {id(r): k for k, r in REGISTRIES.items()}
+    carriers = {f.within for f in spec.FIELDS.values() if f.within}
+    return {name: {"kind": "schedule" if name in carriers else f.kind, "live": f.live, "optional": f.optional,
+                   "registry": keys.get(id(f.registry)), "description": f.description}
+            for name, f in spec.FIELDS.items() if not f.within}
+
+
+def limit_options(limits: Any, num_samples: int, train_ratio: float) -> dict[str, Any]:
+    """Every field's limits with the server's caps (``limits``: the settings) filled in, the input domain,
+    the weight-edit limit, and the batch size's range for a data set of ``num_samples`` at ``train_ratio``."""
+    out: dict[str, Any] = {}
+    for name, f in spec.FIELDS.items():
+        values = {k: spec.bound(getattr(f, k), limits) for k in _LIMIT_KEYS}
+        entry = {k: v for k, v in values.items() if v is not None}
+        if f.exclusive_minimum:
+            entry["exclusive_minimum"] = True
+        if entry:
+            out[name] = entry
+    n_train = training_size(num_samples, train_ratio)
+    out["batch_size"] = {**out.get("batch_size", {}), "maximum": n_train}
+    out["domain"] = {"minimum": -DOMAIN, "maximum": DOMAIN}
+    out["weight"] = {"minimum": -spec.WEIGHT_LIMIT, "maximum": spec.WEIGHT_LIMIT}
+    return out
+
+
+def training_set(num_samples: int, train_ratio: float) -> dict[str, Any]:
+    n_train = training_size(num_samples, train_ratio)
+    return {"num_samples": num_samples, "train_ratio": train_ratio, "n_train": n_train,
+            "n_test": num_samples - n_train}
 
 
 def registry_options() -> dict[str, Any]:

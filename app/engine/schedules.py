@@ -33,6 +33,8 @@ class Schedule:
     keras_factory: Callable[..., Any]
     keras_source: str
     uses_learning_rate: bool = True
+    # A rule across parameters (each parameter's own bounds are in its ``Param``): raises ValueError.
+    check: Callable[[Mapping[str, Any]], None] | None = None
 
 
 def _constant(lr, step, p):
@@ -60,6 +62,15 @@ def _cosine(lr, step, p):
     progress = tf.minimum(step, p["decay_steps"]) / p["decay_steps"]
     cosine = 0.5 * (1.0 + tf.cos(math.pi * progress))
     return lr * ((1.0 - p["alpha"]) * cosine + p["alpha"])
+
+
+def _piecewise_check(p: Mapping[str, Any]) -> None:
+    b, v = p["boundaries"], p["values"]
+    if len(v) != len(b) + 1:
+        raise ValueError(f"piecewise_constant needs one more value than boundaries; "
+                         f"received {len(b)} boundaries and {len(v)} values")
+    if any(x >= y for x, y in zip(b, b[1:])):
+        raise ValueError(f"piecewise_constant boundaries must increase; received {b}")
 
 
 _DECAY_STEPS = Param(100, "int", 1, 1_000_000, "steps (mini-batch updates) per decay period", "衰减步数")
@@ -94,7 +105,7 @@ SCHEDULES.register("piecewise_constant", Schedule(
     _piecewise,
     lambda lr, boundaries, values: keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values),
     "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries={boundaries}, values={values})",
-    uses_learning_rate=False),
+    uses_learning_rate=False, check=_piecewise_check),
     label="Piecewise constant", label_zh="分段常数",
     description="values[i] between boundaries[i-1] and boundaries[i]")
 SCHEDULES.register("cosine_decay", Schedule(
@@ -108,7 +119,10 @@ SCHEDULES.register("cosine_decay", Schedule(
 
 
 def resolve_params(name: str, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Fill defaults and check every parameter; raises ValueError naming the offending one."""
+    """Fill defaults and check every parameter against its ``Param`` and the schedule's ``check``; raises
+    ValueError naming the offending one."""
+    if not isinstance(given, Mapping):
+        raise ValueError(f"the parameters of schedule {name!r} must be an object; received {given!r}")
     schedule = SCHEDULES.get(name)
     unknown = set(given) - set(schedule.params)
     if unknown:
@@ -119,13 +133,8 @@ def resolve_params(name: str, given: Mapping[str, Any]) -> dict[str, Any]:
     for key, spec in schedule.params.items():
         value = given.get(key, spec.default)
         out[key] = _check(name, key, spec, value)
-    if name == "piecewise_constant":
-        b, v = out["boundaries"], out["values"]
-        if len(v) != len(b) + 1:
-            raise ValueError(f"piecewise_constant needs one more value than boundaries; "
-                             f"received {len(b)} boundaries and {len(v)} values")
-        if any(x >= y for x, y in zip(b, b[1:])):
-            raise ValueError(f"piecewise_constant boundaries must increase; received {b}")
+    if schedule.check is not None:
+        schedule.check(out)
     return out
 
 

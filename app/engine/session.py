@@ -18,8 +18,8 @@ from app.engine.network import initial_parameters
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem
 from app.engine.regularizers import REGULARIZERS
-from app.engine.spec import TrainingSpec
-from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Kind, Shape, Trainer, TrainingInputs, evaluate
+from app.engine.spec import LIVE_FIELDS, TrainingSpec
+from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Shape, Trainer, TrainingInputs, evaluate
 
 
 class Status(StrEnum):
@@ -71,9 +71,6 @@ class _Provisional:
 # A play whose compile has not caught up after this many stand-in calls (~10 s of frames) waits for it, so
 # the replay stays short.
 MAX_PROVISIONAL_CALLS = 300
-
-LIVE_FIELDS = ("learning_rate", "regularization", "regularization_rate", "batch_size", "lr_schedule",
-               "lr_schedule_params")
 
 
 class TrainingSession:
@@ -185,15 +182,7 @@ class TrainingSession:
 
     @property
     def architecture(self) -> Architecture:
-        s = self.spec
-        return Architecture(
-            kind=Kind(activations=s.activations, problem=s.problem, num_classes=s.num_classes or 0, loss=s.loss or "",
-                      optimizer=s.optimizer, lr_schedule=s.lr_schedule),
-            layer_sizes=s.layer_sizes,
-            schedule_shapes=tuple((k, len(v)) for k, v in sorted(s.lr_schedule_params.items())
-                                  if isinstance(v, list)),
-            batch_size=s.batch_size, n_train=len(self.split.train_labels), n_test=len(self.split.test_labels),
-            jit_compile=self._jit)
+        return self.spec.architecture(jit_compile=self._jit)
 
     @property
     def shape(self) -> Shape:

@@ -1,70 +1,129 @@
-"""What defines a training run: dataset, features, network, loss, optimizer, schedule, regularization."""
+"""What defines a training run, declared once: the table of session fields.
 
-from dataclasses import dataclass, field, replace
+Each field of ``TrainingSpec`` carries a ``Field`` (its metadata): limits, whether it is *live* (changes
+without a reset) or structural (a new network), the registry its value names, and a one-line description.
+The HTTP models, ``/api/options``, the live fields of a session and the compile keys are all read from it,
+so adding a session field is one entry here plus the code that uses it.
+"""
+
+import dataclasses
+import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.engine import datasets, features, schedules
 from app.engine.activations import ACTIVATIONS
-from app.engine.losses import DEFAULT_LOSS, check_fits
+from app.engine.losses import DEFAULT_LOSS, LOSSES, check_fits
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem, output_units
+from app.engine.registry import Registry
 from app.engine.regularizers import REGULARIZERS
+from app.engine.trainer import Architecture, Kind
+
+SEED_MAX = 2**31 - 1
+WEIGHT_LIMIT = 100.0  # an edited weight or bias stays within ±WEIGHT_LIMIT
+RATE_MAX = 10.0  # learning and regularization rates
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A limit the server's settings decide (``Settings.<setting>``); the engine alone does not enforce it."""
+
+    setting: str
+
+
+Bound = float | int | Cap | None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One row of the table. ``kind`` is the value's shape: "str", "int", "float", "ints", "strs", "params"."""
+
+    kind: str
+    description: str
+    live: bool = False
+    optional: bool = False  # None is allowed (and means "the server fills it in")
+    registry: Registry | None = None
+    minimum: Bound = None
+    maximum: Bound = None
+    exclusive_minimum: bool = False  # ``minimum`` itself is refused
+    min_length: int | None = None  # lists
+    max_length: Bound = None
+    item_minimum: Bound = None  # every number in a list
+    item_maximum: Bound = None
+    within: str | None = None  # carried inside another field on the wire (the schedule's parameters)
+    data: bool = False  # decides the data set (a dataset preview takes these fields)
+    noun: str = ""  # what the items of a list are, for messages: "hidden layers"
+    item_noun: str = ""  # what an item's number counts: "units"
+
+
+def _entry(default: Any, field: Field) -> Any:
+    factory = {"default_factory": lambda: dict(default)} if isinstance(default, dict) else {"default": default}
+    return dataclasses.field(metadata={"spec": field}, **factory)
 
 
 @dataclass(frozen=True)
 class TrainingSpec:
     """A full playground configuration. Defaults are TensorFlow Playground's."""
 
-    dataset: str = "circle"
-    noise: float = 0.0
-    num_samples: int = 500
-    train_ratio: float = 0.5
-    num_classes: int | None = None
-    seed: int = 1  # the data
-    init_seed: int = 1  # the initial weights; "reseed" draws a new one
-    features: tuple[str, ...] = features.DEFAULT_FEATURES
-    hidden_layers: tuple[int, ...] = (4, 2)
-    activation: str = "tanh"
-    layer_activations: tuple[str, ...] | None = None  # one per hidden layer, overrides ``activation``
-    loss: str | None = None  # None: the usual loss for the dataset's problem
-    optimizer: str = "sgd"
-    learning_rate: float = 0.03
-    lr_schedule: str = "constant"
-    lr_schedule_params: dict[str, Any] = field(default_factory=dict)
-    regularization: str = "none"
-    regularization_rate: float = 0.0
-    batch_size: int = 10
+    dataset: str = _entry("circle", Field("str", "the 2-D data set", data=True, registry=datasets.DATASETS))
+    noise: float = _entry(0.0, Field("float", "label noise, in percent", data=True, minimum=datasets.NOISE_RANGE[0],
+                                     maximum=datasets.NOISE_RANGE[1]))
+    num_samples: int = _entry(500, Field("int", "points in all, training and test", data=True,
+                                         minimum=datasets.MIN_SAMPLES, maximum=Cap("max_samples")))
+    train_ratio: float = _entry(0.5, Field("float", "the share of the points that trains", data=True,
+                                           minimum=datasets.TRAIN_RATIO_RANGE[0],
+                                           maximum=datasets.TRAIN_RATIO_RANGE[1]))
+    num_classes: int | None = _entry(None, Field("int", "classes of a multi-class data set (its own range)",
+                                                 data=True, optional=True, minimum=2, maximum=16))
+    seed: int = _entry(1, Field("int", "seeds the data", data=True, minimum=0, maximum=SEED_MAX))
+    init_seed: int = _entry(1, Field("int", "seeds the initial weights; a reseed draws a new one",
+                                     minimum=0, maximum=SEED_MAX))
+    features: tuple[str, ...] = _entry(features.DEFAULT_FEATURES, Field(
+        "strs", "the network's inputs, computed from x1 and x2", registry=features.FEATURES,
+        min_length=1, max_length=len(features.FEATURES)))
+    hidden_layers: tuple[int, ...] = _entry((4, 2), Field(
+        "ints", "units of each hidden layer", noun="hidden layers", item_noun="units", min_length=0,
+        max_length=Cap("max_hidden_layers"),
+        item_minimum=1, item_maximum=Cap("max_units_per_layer")))
+    activation: str = _entry("tanh", Field("str", "the hidden layers' activation", registry=ACTIVATIONS))
+    layer_activations: tuple[str, ...] | None = _entry(None, Field(
+        "strs", "one activation per hidden layer, instead of the one above", optional=True, noun="activations",
+        registry=ACTIVATIONS, max_length=Cap("max_hidden_layers")))
+    loss: str | None = _entry(None, Field("str", "the loss; by default the usual one for the problem",
+                                          optional=True, registry=LOSSES))
+    optimizer: str = _entry("sgd", Field("str", "the update rule", registry=OPTIMIZERS))
+    learning_rate: float = _entry(0.03, Field("float", "the step size", live=True, minimum=0,
+                                              exclusive_minimum=True, maximum=RATE_MAX))
+    lr_schedule: str = _entry("constant", Field("str", "how the learning rate changes with the steps", live=True,
+                                                registry=schedules.SCHEDULES))
+    lr_schedule_params: dict[str, Any] = _entry({}, Field("params", "the schedule's parameters", live=True,
+                                                          within="lr_schedule"))
+    regularization: str = _entry("none", Field("str", "the weight penalty", live=True, registry=REGULARIZERS))
+    regularization_rate: float = _entry(0.0, Field("float", "the penalty's weight", live=True, minimum=0,
+                                                   maximum=RATE_MAX))
+    batch_size: int = _entry(10, Field("int", "points per update (at most the training points)", live=True,
+                                       minimum=1))
 
     def resolved(self) -> "TrainingSpec":
-        """Checks every name and number against the registries; fills the loss, classes and schedule defaults.
-
-        Raises ``ValueError`` saying what was expected and what was received.
+        """Checks every name and number against the table and the registries; fills the loss, classes and
+        schedule defaults. Raises ``ValueError`` saying what was expected and what was received.
         """
+        for name, field in FIELDS.items():
+            _check(name, field, getattr(self, name))
         problem = datasets.DATASETS.get(self.dataset).problem
         params = datasets.resolve_params(self.dataset, self.num_classes)
         features.check(self.features)
-        ACTIVATIONS.entry(self.activation)
-        if self.layer_activations is not None:
-            if len(self.layer_activations) != len(self.hidden_layers):
-                raise ValueError(f"layer_activations needs one activation per hidden layer "
-                                 f"({len(self.hidden_layers)}); received {len(self.layer_activations)}")
-            for name in self.layer_activations:
-                ACTIVATIONS.entry(name)
-        if any(u < 1 for u in self.hidden_layers):
-            raise ValueError(f"every hidden layer needs at least 1 unit; received {list(self.hidden_layers)}")
+        if self.layer_activations is not None and len(self.layer_activations) != len(self.hidden_layers):
+            raise ValueError(f"layer_activations needs one activation per hidden layer "
+                             f"({len(self.hidden_layers)}); received {len(self.layer_activations)}")
         loss = self.loss or DEFAULT_LOSS[problem]
         check_fits(loss, problem)
-        OPTIMIZERS.entry(self.optimizer)
-        REGULARIZERS.entry(self.regularization)
         schedule_params = schedules.resolve_params(self.lr_schedule, self.lr_schedule_params)
-        n_train = min(max(1, round(self.num_samples * self.train_ratio)), self.num_samples - 1)
+        n_train = self.n_train
         if not 1 <= self.batch_size <= n_train:
             raise ValueError(f"batch_size must be between 1 and the number of training points ({n_train}); "
                              f"received {self.batch_size}")
-        if not self.learning_rate >= 0:
-            raise ValueError(f"learning_rate must be a number >= 0; received {self.learning_rate}")
-        if not self.regularization_rate >= 0:
-            raise ValueError(f"regularization_rate must be a number >= 0; received {self.regularization_rate}")
         return replace(self, loss=loss, num_classes=params.get("classes", self._fixed_classes(problem)),
                        lr_schedule_params=schedule_params)
 
@@ -75,6 +134,11 @@ class TrainingSpec:
     @property
     def problem(self) -> Problem:
         return datasets.DATASETS.get(self.dataset).problem
+
+    @property
+    def n_train(self) -> int:
+        """Training points (the rest of ``num_samples`` test): the batch size's upper limit."""
+        return datasets.training_size(self.num_samples, self.train_ratio)
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -89,3 +153,59 @@ class TrainingSpec:
     def num_parameters(self) -> int:
         sizes = self.layer_sizes
         return sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+
+    # -- what decides the compiled functions (of a resolved spec) ----------------------------
+
+    def kind(self) -> Kind:
+        """What the graph-mode stand-ins depend on: the same for every width, data size and batch size."""
+        return Kind(activations=self.activations, problem=self.problem, num_classes=self.num_classes or 0,
+                    loss=self.loss or "", optimizer=self.optimizer, lr_schedule=self.lr_schedule)
+
+    def architecture(self, *, jit_compile: bool = True) -> Architecture:
+        """What shapes the compiled (XLA) function; sessions that agree on it share one."""
+        return Architecture(
+            kind=self.kind(), layer_sizes=self.layer_sizes,
+            schedule_shapes=tuple((k, len(v)) for k, v in sorted(self.lr_schedule_params.items())
+                                  if isinstance(v, list | tuple)),
+            batch_size=self.batch_size, n_train=self.n_train, n_test=self.num_samples - self.n_train,
+            jit_compile=jit_compile)
+
+
+FIELDS: dict[str, Field] = {f.name: f.metadata["spec"] for f in dataclasses.fields(TrainingSpec)}
+LIVE_FIELDS: tuple[str, ...] = tuple(name for name, f in FIELDS.items() if f.live)
+
+
+def bound(value: Bound, limits: Any = None) -> float | int | None:
+    """A limit's number: a ``Cap`` is read from ``limits`` (the server's settings), or None without them."""
+    if isinstance(value, Cap):
+        return getattr(limits, value.setting) if limits is not None else None
+    return value
+
+
+def _check(name: str, field: Field, value: Any) -> None:
+    """The table's own limits (caps of the settings excepted: the HTTP layer holds those)."""
+    if value is None:
+        if not field.optional:
+            raise ValueError(f"{name} is required; received None")
+        return
+    if field.registry is not None:
+        for item in value if field.kind == "strs" else (value,):
+            field.registry.entry(item)  # ValueError lists the expected names
+    if field.kind in ("int", "float"):
+        _in_range(name, value, field.minimum, field.maximum, field.exclusive_minimum)
+    if field.kind in ("ints", "strs"):
+        low, high = field.min_length, bound(field.max_length)
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            raise ValueError(f"{name} takes {low or 0} to {high} items; received {len(value)}")
+        for item in value if field.kind == "ints" else ():
+            _in_range(f"every item of {name}", item, field.item_minimum, field.item_maximum, False)
+
+
+def _in_range(what: str, value: Any, low: Bound, high: Bound, exclusive: bool) -> None:
+    low, high = bound(low), bound(high)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number; received {value}")
+    if low is not None and (value <= low if exclusive else value < low):
+        raise ValueError(f"{what} must be {'greater than' if exclusive else 'at least'} {low:g}; received {value}")
+    if high is not None and value > high:
+        raise ValueError(f"{what} must be at most {high:g}; received {value}")

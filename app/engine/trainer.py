@@ -40,7 +40,8 @@ K = TypeVar("K", bound=Hashable)
 @dataclass(frozen=True)
 class Kind:
     """What the graph-mode training function depends on. Layer widths, data sizes and the batch size are
-    left out: it takes them as tensors of unknown shape, so one trace serves every width of a network."""
+    left out: it takes them as tensors of unknown shape, so one trace serves every width of a network.
+    Built by ``TrainingSpec.kind``, for the trainer and the worker placement alike."""
 
     activations: tuple[str, ...]
     problem: Problem
@@ -52,7 +53,8 @@ class Kind:
 
 @dataclass(frozen=True)
 class Architecture:
-    """Everything that shapes the compiled (XLA) function. Sessions that agree on it share one."""
+    """Everything that shapes the compiled (XLA) function. Sessions that agree on it share one. Built by
+    ``TrainingSpec.architecture``, for the trainer and the worker placement alike."""
 
     kind: Kind
     layer_sizes: tuple[int, ...]

@@ -3,10 +3,8 @@ from pydantic import Field
 from app.schemas.common import StrictModel
 from app.schemas.sessions import DatasetConfig
 
-
-class DatasetPreviewRequest(DatasetConfig):
-    model_config = {"extra": "forbid", "json_schema_extra": {"examples": [
-        {"dataset": "spiral", "noise": 10, "num_samples": 200, "train_ratio": 0.5, "seed": 1}]}}
+# The dataset fields of the session table (``DatasetConfig``, bound to each app's limits).
+DatasetPreviewRequest = DatasetConfig
 
 
 class DatasetPreview(StrictModel):

@@ -1,193 +1,228 @@
-"""The playground's configuration and a session's state, as the HTTP contract sees them."""
+"""The playground's configuration and a session's state, as the HTTP contract sees them.
 
-from typing import Any, Literal
+The request models are generated from the engine's table of session fields (``app.engine.spec.FIELDS``), once
+per set of server limits (``session_schemas(settings)``): an app's OpenAPI schema and its validation show that
+app's limits. The module-level ``SessionConfig``, ``SessionState``, ``TrainRequest`` and ``DatasetConfig`` are
+the same models without server caps; routes name them and each app binds its own in their place
+(``app/api/binding.py``).
+"""
 
-from pydantic import Field, field_validator, model_serializer, model_validator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-from app.config import get_settings
-from app.engine import datasets, features, schedules
-from app.engine.activations import ACTIVATIONS
-from app.engine.losses import LOSSES
-from app.engine.optimizers import OPTIMIZERS
-from app.engine.regularizers import REGULARIZERS
-from app.engine.spec import TrainingSpec
-from app.schemas.common import FiniteFloat, StrictModel
+from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
 
+from app.engine import datasets
+from app.engine.registry import Registry
+from app.engine.spec import FIELDS, WEIGHT_LIMIT, Cap, TrainingSpec, bound
+from app.engine.spec import Field as SpecField
+from app.schemas.common import FiniteFloat, ScheduleChoice, StrictModel
 
-def _registered(registry):
-    def check(value: str | None) -> str | None:
-        if value is not None:
-            registry.entry(value)  # ValueError lists the expected names
-        return value
-    return check
-
-
-class LRSchedule(StrictModel):
-    """A learning-rate schedule and its parameters (each schedule takes only its own; see /api/options)."""
-
-    name: str = Field("constant", description=f"One of: {', '.join(schedules.SCHEDULES.names())}")
-    decay_steps: int | None = Field(None, ge=1, le=1_000_000)
-    decay_rate: FiniteFloat | None = Field(None, ge=0, le=1000)
-    staircase: bool | None = None
-    boundaries: list[int] | None = Field(None, min_length=1, max_length=32)
-    values: list[FiniteFloat] | None = Field(None, min_length=1, max_length=33)
-    alpha: FiniteFloat | None = Field(None, ge=0, le=1)
-
-    _check_name = field_validator("name")(_registered(schedules.SCHEDULES))
-
-    def params(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "name" and v is not None}
-
-    @model_serializer(mode="plain")
-    def _only_set(self) -> dict[str, Any]:
-        return {"name": self.name, **self.params()}
-
-    @model_validator(mode="after")
-    def _fits_schedule(self) -> "LRSchedule":
-        schedules.resolve_params(self.name, self.params())
-        return self
+# Server limits that are not a field's own: the network's size and the epochs of one call.
+OTHER_CAPS = ("max_parameters", "max_epochs_per_call")
+CAPS = tuple(dict.fromkeys([*(b.setting for f in FIELDS.values() for b in (f.maximum, f.max_length, f.item_maximum)
+                              if isinstance(b, Cap)), *OTHER_CAPS]))
+# A field that carries another inside it on the wire, and that other: {"lr_schedule": {"name": ..., "params": ...}}.
+CARRIED = {f.within: name for name, f in FIELDS.items() if f.within}
 
 
-class DatasetConfig(StrictModel):
-    dataset: str = Field("circle", description=f"One of: {', '.join(datasets.DATASETS.names())}")
-    noise: FiniteFloat = Field(0, ge=0, le=50, description="0–50, as in TensorFlow Playground")
-    num_samples: int = Field(500, ge=10, description="Total points, train and test (capped by settings)")
-    train_ratio: FiniteFloat = Field(0.5, ge=0.1, le=0.9)
-    num_classes: int | None = Field(None, ge=2, le=16, description="Multi-class datasets only")
-    seed: int = Field(1, ge=0, le=2**31 - 1, description="Seeds the data")
+@dataclass(frozen=True)
+class Limits:
+    """The server's caps, by setting name (``Settings`` has them all); None: no cap."""
 
-    _check_dataset = field_validator("dataset")(_registered(datasets.DATASETS))
+    values: tuple[tuple[str, int | None], ...]
 
-    @model_validator(mode="after")
-    def _within_limits(self) -> "DatasetConfig":
-        limit = get_settings().max_samples
-        if self.num_samples > limit:
-            raise ValueError(f"num_samples may be at most {limit} (server limit); received {self.num_samples}")
-        datasets.resolve_params(self.dataset, self.num_classes)
-        return self
+    def __getattr__(self, name: str) -> int | None:
+        return dict(self.values).get(name)
 
-
-class SessionConfig(DatasetConfig):
-    """The whole playground in one flat object; every field has a default (TensorFlow Playground's)."""
-
-    model_config = {
-        "extra": "forbid",
-        "json_schema_extra": {"examples": [{
-            "dataset": "spiral", "noise": 0, "num_samples": 500, "train_ratio": 0.5, "seed": 1,
-            "features": ["x1", "x2"], "hidden_layers": [8, 8, 8], "activation": "tanh",
-            "loss": "binary_crossentropy", "optimizer": "adam", "learning_rate": 0.01,
-            "lr_schedule": {"name": "constant"}, "regularization": "none", "regularization_rate": 0,
-            "batch_size": 10,
-        }]},
-    }
-
-    init_seed: int = Field(1, ge=0, le=2**31 - 1, description="Seeds the initial weights")
-    features: list[str] = Field(["x1", "x2"], min_length=1, max_length=len(features.FEATURES))
-    hidden_layers: list[int] = Field([4, 2], max_length=64)
-    activation: str = "tanh"
-    layer_activations: list[str] | None = Field(None, max_length=64, description="One per hidden layer")
-    loss: str | None = Field(None, description="Defaults to the usual loss for the dataset's problem")
-    optimizer: str = "sgd"
-    learning_rate: FiniteFloat = Field(0.03, ge=0, le=10)
-    lr_schedule: LRSchedule = LRSchedule()
-    regularization: str = "none"
-    regularization_rate: FiniteFloat = Field(0.0, ge=0, le=10)
-    batch_size: int = Field(10, ge=1)
-
-    _check_activation = field_validator("activation")(_registered(ACTIVATIONS))
-    _check_loss = field_validator("loss")(_registered(LOSSES))
-    _check_optimizer = field_validator("optimizer")(_registered(OPTIMIZERS))
-    _check_regularization = field_validator("regularization")(_registered(REGULARIZERS))
-
-    @field_validator("features")
     @classmethod
-    def _check_features(cls, value: list[str]) -> list[str]:
-        features.check(value)
-        return value
+    def of(cls, settings: Any) -> "Limits":
+        return cls(tuple((name, None if settings is None else getattr(settings, name)) for name in CAPS))
 
-    @field_validator("layer_activations")
-    @classmethod
-    def _check_layer_activations(cls, value: list[str] | None) -> list[str] | None:
-        for name in value or []:
-            ACTIVATIONS.entry(name)
-        return value
 
-    @model_validator(mode="after")
-    def _network_within_limits(self) -> "SessionConfig":
-        s = get_settings()
-        if len(self.hidden_layers) > s.max_hidden_layers:
-            raise ValueError(f"at most {s.max_hidden_layers} hidden layers (server limit); "
-                             f"received {len(self.hidden_layers)}")
-        for units in self.hidden_layers:
-            if not 1 <= units <= s.max_units_per_layer:
-                raise ValueError(f"each hidden layer takes 1 to {s.max_units_per_layer} units (server limit); "
-                                 f"received {self.hidden_layers}")
-        spec = self.to_spec().resolved()  # checks the loss fits the problem, batch size, schedule...
-        if spec.num_parameters > s.max_parameters:
-            raise ValueError(f"the network has {spec.num_parameters} parameters; the server limit is "
-                             f"{s.max_parameters}")
-        return self
+def _registered(registry: Registry) -> AfterValidator:
+    def check(value: Any) -> Any:
+        for name in value if isinstance(value, list) else [value]:
+            if name is not None:
+                registry.entry(name)  # ValueError lists the expected names
+        return value
+    return AfterValidator(check)
+
+
+def _number_constraints(low: Any, high: Any, exclusive: bool, limits: Limits) -> dict[str, Any]:
+    """Static bounds as pydantic constraints; a server cap only in the schema (the model checks it with its
+    own message, which names the setting)."""
+    out: dict[str, Any] = {}
+    if low is not None:
+        out["gt" if exclusive else "ge"] = low
+    if isinstance(high, Cap):
+        if bound(high, limits) is not None:
+            out.setdefault("json_schema_extra", {})["maximum"] = bound(high, limits)
+    elif high is not None:
+        out["le"] = high
+    return out
+
+
+def _wire_field(name: str, f: SpecField, limits: Limits, *, optional: bool = False) -> tuple[Any, Any]:
+    """The pydantic annotation and ``Field`` of one table row (with ``optional``: None by default)."""
+    default = TrainingSpec.__dataclass_fields__[name]
+    value = default.default_factory() if callable(default.default_factory) else default.default
+    info: dict[str, Any] = {"description": f.description[:1].upper() + f.description[1:]}
+    if name in CARRIED:
+        return (ScheduleChoice | None, Field(None, **info)) if optional else \
+            (ScheduleChoice, Field(ScheduleChoice(name=value), **info))
+    if f.kind in ("int", "float"):
+        base: Any = int if f.kind == "int" else FiniteFloat
+        info.update(_number_constraints(f.minimum, f.maximum, f.exclusive_minimum, limits))
+    elif f.kind == "str":
+        base = Annotated[str, _registered(f.registry)] if f.registry else str
+        if f.registry:
+            info["json_schema_extra"] = {"enum": f.registry.names()}
+    else:  # lists
+        item: Any = str
+        if f.kind == "ints":
+            item = Annotated[int, Field(**_number_constraints(f.item_minimum, f.item_maximum, False, limits))]
+        base = Annotated[list[item], _registered(f.registry)] if f.registry else list[item]
+        value = list(value) if value is not None else None
+        if f.min_length is not None:
+            info["min_length"] = f.min_length
+        if isinstance(f.max_length, Cap):
+            if bound(f.max_length, limits) is not None:
+                info["json_schema_extra"] = {"maxItems": bound(f.max_length, limits)}
+        elif f.max_length is not None:
+            info["max_length"] = f.max_length
+    if optional:
+        return base | None, Field(None, **info)
+    return (base | None if f.optional else base), Field(value, **info)
+
+
+def _within_caps(values: dict[str, Any], limits: Limits, names: list[str]) -> None:
+    """The server's caps on the table's fields, with messages that say they are the server's."""
+    for name in names:
+        f, value = FIELDS[name], values.get(name)
+        if value is None:
+            continue
+        cap = bound(f.maximum, limits)
+        if cap is not None and value > cap:
+            raise ValueError(f"{name} may be at most {cap} (server limit); received {value}")
+        cap = bound(f.max_length, limits)
+        if cap is not None and len(value) > cap:
+            raise ValueError(f"at most {cap} {f.noun or 'items'} in {name} (server limit); received {len(value)}")
+        cap = bound(f.item_maximum, limits)
+        if cap is not None and any(v > cap for v in value):
+            raise ValueError(f"each of {name} takes {f.item_minimum} to {cap} {f.item_noun} (server limit); "
+                             f"received {value}")
+
+
+def to_engine(values: dict[str, Any]) -> dict[str, Any]:
+    """Wire values → ``TrainingSpec`` keyword arguments (lists become tuples; the schedule opens up)."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in CARRIED:
+            out[name], out[CARRIED[name]] = value.name, dict(value.params)
+        else:
+            out[name] = tuple(value) if isinstance(value, list) else value
+    return out
+
+
+def to_wire(spec: TrainingSpec, names: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(spec, name)
+        if name in CARRIED:
+            value = ScheduleChoice.model_construct(name=value, params=dict(getattr(spec, CARRIED[name])))
+        out[name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+WIRE_FIELDS = [name for name, f in FIELDS.items() if not f.within]
+DATA_FIELDS = [name for name in WIRE_FIELDS if FIELDS[name].data]
+
+
+class _Config(StrictModel):
+    """What the generated configuration models share: conversion to and from the engine's spec."""
 
     def to_spec(self) -> TrainingSpec:
-        return TrainingSpec(
-            dataset=self.dataset, noise=self.noise, num_samples=self.num_samples, train_ratio=self.train_ratio,
-            num_classes=self.num_classes, seed=self.seed, init_seed=self.init_seed,
-            features=tuple(self.features), hidden_layers=tuple(self.hidden_layers), activation=self.activation,
-            layer_activations=tuple(self.layer_activations) if self.layer_activations else None,
-            loss=self.loss, optimizer=self.optimizer, learning_rate=self.learning_rate,
-            lr_schedule=self.lr_schedule.name, lr_schedule_params=self.lr_schedule.params(),
-            regularization=self.regularization, regularization_rate=self.regularization_rate,
-            batch_size=self.batch_size)
+        return TrainingSpec(**to_engine({k: getattr(self, k) for k in type(self).model_fields}))
 
     @classmethod
-    def from_spec(cls, spec: TrainingSpec) -> "SessionConfig":
-        return cls.model_construct(
-            dataset=spec.dataset, noise=spec.noise, num_samples=spec.num_samples, train_ratio=spec.train_ratio,
-            num_classes=spec.num_classes, seed=spec.seed, init_seed=spec.init_seed, features=list(spec.features),
-            hidden_layers=list(spec.hidden_layers), activation=spec.activation,
-            layer_activations=list(spec.layer_activations) if spec.layer_activations else None,
-            loss=spec.loss, optimizer=spec.optimizer, learning_rate=spec.learning_rate,
-            lr_schedule=LRSchedule.model_construct(name=spec.lr_schedule, **spec.lr_schedule_params),
-            regularization=spec.regularization, regularization_rate=spec.regularization_rate,
-            batch_size=spec.batch_size)
+    def from_spec(cls, spec: TrainingSpec) -> "_Config":
+        return cls.model_construct(**to_wire(spec, list(cls.model_fields)))
 
 
-class SessionPatch(StrictModel):
-    """Live changes: applied without resetting the weights or the epoch count."""
+def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, example: dict) -> type[_Config]:
+    fields = {name: _wire_field(name, FIELDS[name], limits) for name in names}
+    network = "hidden_layers" in names
 
-    model_config = {"extra": "forbid", "json_schema_extra": {"examples": [{"learning_rate": 0.003}]}}
+    def checked(self: Any) -> Any:
+        _within_caps(self.__dict__, limits, names)
+        datasets.resolve_params(self.dataset, self.num_classes)
+        if network:
+            spec = self.to_spec().resolved()  # the loss fits the problem, the batch the data, the schedule...
+            cap = limits.max_parameters
+            if cap is not None and spec.num_parameters > cap:
+                raise ValueError(f"the network has {spec.num_parameters} parameters; the server limit is {cap}")
+        return self
 
-    learning_rate: FiniteFloat | None = Field(None, ge=0, le=10)
-    regularization: str | None = None
-    regularization_rate: FiniteFloat | None = Field(None, ge=0, le=10)
-    batch_size: int | None = Field(None, ge=1)
-    lr_schedule: LRSchedule | None = None
-
-    _check_regularization = field_validator("regularization")(_registered(REGULARIZERS))
-
-    def changes(self) -> dict[str, Any]:
-        out = self.model_dump(exclude_none=True, exclude={"lr_schedule"})
-        if self.lr_schedule is not None:
-            out["lr_schedule"] = self.lr_schedule.name
-            out["lr_schedule_params"] = self.lr_schedule.params()
-        return out
+    model = create_model(model_name, __base__=_Config, __doc__=doc,
+                         __validators__={"_checked": model_validator(mode="after")(checked)}, **fields)
+    model.model_config["json_schema_extra"] = {"examples": [example]}
+    return model
 
 
-class TrainRequest(StrictModel):
-    model_config = {"extra": "forbid", "json_schema_extra": {"examples": [{"epochs": 100}]}}
+@dataclass(frozen=True)
+class SessionSchemas:
+    """The models whose validation and schema depend on the server's limits, for one set of limits."""
 
-    epochs: int = Field(1, ge=1, description="Epochs to run in this call (capped by settings)")
+    DatasetConfig: type[_Config]
+    SessionConfig: type[_Config]
+    TrainRequest: type[BaseModel]
+    SessionState: type[BaseModel]
 
-    @model_validator(mode="after")
-    def _within_cap(self) -> "TrainRequest":
-        cap = get_settings().max_epochs_per_call
-        if self.epochs > cap:
+
+def _train_request(limits: Limits) -> type[BaseModel]:
+    cap = limits.max_epochs_per_call
+    extra = {"maximum": cap} if cap is not None else {}
+
+    def checked(self: Any) -> Any:
+        if cap is not None and self.epochs > cap:
             raise ValueError(f"epochs may be at most {cap} per call (server limit); received {self.epochs}")
         return self
 
+    model = create_model("TrainRequest", __base__=StrictModel,
+                         __validators__={"_checked": model_validator(mode="after")(checked)},
+                         epochs=(int, Field(1, ge=1, description="Epochs to run in this call (capped by settings)",
+                                            json_schema_extra=extra)))
+    model.model_config["json_schema_extra"] = {"examples": [{"epochs": 100}]}
+    return model
 
-class ResetRequest(StrictModel):
-    reseed: bool = Field(False, description="Draw new initial weights instead of restoring the same ones")
+
+@lru_cache(maxsize=16)
+def _schemas(limits: Limits) -> SessionSchemas:
+    config = _config_model("SessionConfig", WIRE_FIELDS, limits,
+                           "The whole playground in one flat object; every field has a default (TensorFlow "
+                           "Playground's).", SESSION_EXAMPLE)
+    state = create_model("SessionState", __base__=_SessionStateBase, config=(config, ...))
+    return SessionSchemas(
+        DatasetConfig=_config_model("DatasetPreviewRequest", DATA_FIELDS, limits, "A dataset configuration.",
+                                    {"dataset": "spiral", "noise": 10, "num_samples": 200, "train_ratio": 0.5,
+                                     "seed": 1}),
+        SessionConfig=config, TrainRequest=_train_request(limits), SessionState=state)
+
+
+def session_schemas(settings: Any) -> SessionSchemas:
+    """The models for an app with these settings (None: without server caps). Apps with equal limits share them."""
+    return _schemas(Limits.of(settings))
+
+
+SESSION_EXAMPLE = {
+    "dataset": "spiral", "noise": 0, "num_samples": 500, "train_ratio": 0.5, "seed": 1,
+    "features": ["x1", "x2"], "hidden_layers": [8, 8, 8], "activation": "tanh",
+    "loss": "binary_crossentropy", "optimizer": "adam", "learning_rate": 0.01,
+    "lr_schedule": {"name": "constant", "params": {}}, "regularization": "none", "regularization_rate": 0,
+    "batch_size": 10,
+}
 
 
 class Metrics(StrictModel):
@@ -197,7 +232,7 @@ class Metrics(StrictModel):
     confusion_matrix: list[list[int]] | None = Field(None, description="Rows: true class; columns: predicted")
 
 
-class SessionState(StrictModel):
+class _SessionStateBase(StrictModel):
     id: str
     status: Literal["idle", "diverged"]  # app.engine.session.Status
     message: str | None = None
@@ -208,7 +243,37 @@ class SessionState(StrictModel):
     train_metrics: Metrics
     problem: Literal["binary", "multiclass", "regression"]
     num_parameters: int
-    config: SessionConfig
+
+
+def _patch_model() -> type[BaseModel]:
+    """Live changes from the table's live fields, every one optional; none depends on the server's caps."""
+    fields: dict[str, Any] = {}
+    for name in (n for n in WIRE_FIELDS if FIELDS[n].live):
+        fields[name] = _wire_field(name, FIELDS[name], Limits.of(None), optional=True)
+
+    def changes(self: Any) -> dict[str, Any]:
+        """The engine's ``update`` arguments: only the fields given."""
+        return to_engine({k: v for k, v in self.__dict__.items() if v is not None})
+
+    model = create_model("SessionPatch", __base__=StrictModel,
+                         __doc__="Live changes: applied without resetting the weights or the epoch count.",
+                         **fields)
+    model.changes = changes
+    model.model_config["json_schema_extra"] = {"examples": [{"learning_rate": 0.003}]}
+    return model
+
+
+SessionPatch = _patch_model()
+
+_UNCAPPED = session_schemas(None)
+DatasetConfig = _UNCAPPED.DatasetConfig
+SessionConfig = _UNCAPPED.SessionConfig
+TrainRequest = _UNCAPPED.TrainRequest
+SessionState = _UNCAPPED.SessionState
+
+
+class ResetRequest(StrictModel):
+    reseed: bool = Field(False, description="Draw new initial weights instead of restoring the same ones")
 
 
 class History(StrictModel):
@@ -244,4 +309,4 @@ class WeightEdit(StrictModel):
     layer: int = Field(ge=0)
     kind: Literal["weight", "bias"]
     index: list[int] = Field(min_length=1, max_length=2)
-    value: FiniteFloat = Field(ge=-100, le=100)
+    value: FiniteFloat = Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT)

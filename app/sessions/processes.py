@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from app.engine.spec import TrainingSpec
+from app.engine.trainer import Architecture, Kind
 from app.sessions.backend import NotHosted, SessionBackend, SessionLost
 from app.sessions.worker import process_rss
 
@@ -64,8 +65,8 @@ class WorkerProcess:
         self.conn = Connection(ours.detach())
         self.sessions: set[str] = set()  # hosted here now
         self.created = 0  # sessions ever built here (each leaks a little)
-        self.compiled: set[tuple] = set()  # compile_key of every session built here
-        self.traced: set[tuple] = set()  # kind_key of every session built here
+        self.compiled: set[Architecture | None] = set()  # compile_key of every session built here
+        self.traced: set[Kind | None] = set()  # kind_key of every session built here
         self.alive = True
         self.answered = False  # it started: TensorFlow imported, requests served
         self.retiring = False  # takes no new sessions; closes once its sessions moved
@@ -144,25 +145,22 @@ class WorkerProcess:
         self._reader.join(timeout)
 
 
-def compile_key(spec: TrainingSpec) -> tuple | None:
-    """What decides the compiled functions a session needs (``trainer.Architecture`` as far as the spec alone
-    tells); None for a spec the engine will refuse."""
+def compile_key(spec: TrainingSpec) -> Architecture | None:
+    """The compiled functions a session needs (the trainer's own ``Architecture``); None for a spec the engine
+    will refuse. Every worker compiles alike, so the XLA flag is left at its default here."""
     try:
-        s = spec.resolved()
+        return spec.resolved().architecture()
     except (ValueError, LookupError):
         return None
-    return (s.layer_sizes, s.activations, s.problem, s.loss, s.optimizer, s.lr_schedule, s.batch_size,
-            s.num_samples, s.train_ratio)
 
 
-def kind_key(spec: TrainingSpec) -> tuple | None:
-    """What decides the graph-mode stand-ins a session plays on before it is compiled (``trainer.Kind``): a
+def kind_key(spec: TrainingSpec) -> Kind | None:
+    """The graph-mode stand-ins a session plays on before it is compiled (the trainer's own ``Kind``): a
     worker that traced them shows a new width's first frame at once instead of op by op."""
     try:
-        s = spec.resolved()
+        return spec.resolved().kind()
     except (ValueError, LookupError):
         return None
-    return (s.activations, s.problem, s.num_classes, s.loss, s.optimizer, s.lr_schedule)
 
 
 def _remember(worker: "WorkerProcess", spec: TrainingSpec) -> None:

@@ -304,3 +304,19 @@ def test_choices_read_in_the_chosen_language_and_switch_live(page: Page, live_se
     assert {s: page.input_value(s) for s in selects} == chosen
     assert _session(page) == session
     assert console_errors == []
+
+
+def test_the_batch_slider_ends_at_the_servers_training_set_size(page: Page, live_server, console_errors):
+    """25 points at ratio 0.5: the server trains 12 (Python rounds halves to even), so the page offers 12."""
+    sized = httpx.get(f"{live_server}/api/options", params={"num_samples": 25, "train_ratio": 0.5}).json()
+    n_train = sized["limits"]["batch_size"]["maximum"]
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server + f"/?num_samples=25&train_ratio=0.5&batch_size={n_train + 1}")
+    assert page.get_attribute("#pg-batch-size", "max") == str(n_train)
+    _wait_for(lambda: (_config(page, live_server) or {}).get("batch_size") == n_train, 10, "a session at the cap")
+    wider = httpx.get(f"{live_server}/api/options", params={"num_samples": 25, "train_ratio": 0.7}).json()
+    page.locator("#pg-train-ratio").fill("70")
+    page.locator("#pg-train-ratio").dispatch_event("change")
+    _wait_for(lambda: page.get_attribute("#pg-batch-size", "max") == str(wider["limits"]["batch_size"]["maximum"]),
+              10, "the slider to follow the server's new training-set size")
+    assert console_errors == []

@@ -337,3 +337,24 @@ def test_training_refuses_to_go_on_after_the_replay_diverged(fresh_trainers, mon
     with pytest.raises(Diverged):
         s.train(2)
     assert s.status is Status.DIVERGED and s.epoch == 0 and not s.provisional
+
+
+def test_live_fields_are_the_tables_live_entries():
+    from app.engine.spec import FIELDS, LIVE_FIELDS
+
+    assert set(LIVE_FIELDS) == {"learning_rate", "lr_schedule", "lr_schedule_params", "regularization",
+                                "regularization_rate", "batch_size"}
+    assert all(FIELDS[name].live for name in LIVE_FIELDS)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"learning_rate": 0}, "learning_rate must be greater than 0"),
+    ({"noise": 51}, "noise must be at most 50"),
+    ({"hidden_layers": (4, 0)}, "every item of hidden_layers must be at least 1"),
+    ({"features": ("x1", "x9")}, "Unknown feature 'x9'"),
+])
+def test_the_engine_checks_the_tables_limits_itself(changes, message):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match=message):
+        replace(TrainingSpec(), **changes).resolved()

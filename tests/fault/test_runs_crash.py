@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.devserver import ROOT, free_port
+from tests.devserver import ROOT, free_port
 
 OWNER = {"X-Owner-Token": "crash-test-" + "d" * 32}
 START_TIMEOUT = 240  # seconds: the machine's cores are shared, and start-up imports TensorFlow

@@ -2,10 +2,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 import { builtFrom, normalise, outputsOf, problemOf, toggleFeature } from '../../static/js/playground/rules.js';
-import { defaultState } from '../../static/js/playground/state.js';
+import { stateTable } from '../../static/js/playground/state.js';
+import { OPTIONS as SERVED } from './options.mjs';
 
-// A slice of /api/options.
+// The server's table of fields, defaults and limits, with a slice of its registries.
 const OPTIONS = {
+  ...SERVED,
   datasets: [
     { name: 'circle', problem: 'binary', num_classes: null },
     { name: 'blobs', problem: 'multiclass', num_classes: { default: 4, minimum: 3, maximum: 6 } },
@@ -15,12 +17,17 @@ const OPTIONS = {
   activations: [{ name: 'tanh' }, { name: 'relu' }],
   optimizers: [{ name: 'sgd' }, { name: 'adam' }],
   regularizations: [{ name: 'none' }, { name: 'l2' }],
-  lr_schedules: [{ name: 'constant' }, { name: 'exponential_decay' }],
+  lr_schedules: [{ name: 'constant', params: {} }, { name: 'exponential_decay', params: {} }],
   losses: [
     { name: 'mse', problems: ['binary', 'multiclass', 'regression'] },
     { name: 'binary_crossentropy', problems: ['binary', 'multiclass'] },
   ],
 };
+
+const { defaultState } = stateTable(OPTIONS);
+// Options as the server answers them for 20 points split at 0.5: ten training points.
+const TWENTY_POINTS = { ...OPTIONS, training_set: { num_samples: 20, train_ratio: 0.5, n_train: 10, n_test: 10 },
+  limits: { ...OPTIONS.limits, batch_size: { minimum: 1, maximum: 10 } } };
 
 test('problem and output units follow the dataset', () => {
   const s = defaultState();
@@ -40,7 +47,7 @@ test('a new dataset drops the class count and a loss that does not fit', () => {
 });
 
 test('unknown names fall back to defaults; the batch fits the training set', () => {
-  const next = normalise(OPTIONS, { ...defaultState(), dataset: 'nope', activation: 'relux', features: ['x9'],
+  const next = normalise(TWENTY_POINTS, { ...defaultState(), dataset: 'nope', activation: 'relux', features: ['x9'],
     num_samples: 20, train_ratio: 0.5, batch_size: 30 });
   assert.equal(next.dataset, 'circle');
   assert.equal(next.activation, 'tanh');
@@ -49,8 +56,10 @@ test('unknown names fall back to defaults; the batch fits the training set', () 
 });
 
 test('a new schedule starts from its own defaults', () => {
-  const s = { ...defaultState(), lr_schedule: 'exponential_decay', lr_schedule_params: { decay_steps: 5 } };
-  assert.deepEqual(normalise(OPTIONS, s, { lr_schedule: 'constant' }).lr_schedule_params, {});
+  const s = { ...defaultState(), lr_schedule: { name: 'exponential_decay', params: { decay_steps: 5 } } };
+  assert.deepEqual(normalise(OPTIONS, s, { lr_schedule: { name: 'constant', params: {} } }).lr_schedule.params, {});
+  assert.deepEqual(normalise(OPTIONS, s, { lr_schedule: { name: 'linear', params: { decay_steps: 5 } } }).lr_schedule,
+    { name: 'constant', params: {} }, 'an unknown schedule gives way to the default');
 });
 
 test('toggling features keeps the registry order and at least one', () => {
@@ -64,7 +73,16 @@ test('a session is built from a state when every requested session field matches
   const config = { dataset: 'xor', noise: 0, num_samples: 500, train_ratio: 0.5, num_classes: 2, seed: 1, init_seed: 1,
     features: ['x1', 'x2'], hidden_layers: [4, 2], activation: 'tanh', loss: 'binary_crossentropy', optimizer: 'sgd',
     learning_rate: 0.03 };
-  assert.ok(builtFrom(config, s), 'live fields and server-filled nulls are not compared');
-  assert.ok(!builtFrom({ ...config, init_seed: 2 }, s));
-  assert.ok(!builtFrom({ ...config, hidden_layers: [4] }, s));
+  assert.ok(builtFrom(OPTIONS, config, s), 'live fields and server-filled nulls are not compared');
+  assert.ok(!builtFrom(OPTIONS, { ...config, init_seed: 2 }, s));
+  assert.ok(!builtFrom(OPTIONS, { ...config, hidden_layers: [4] }, s));
+});
+
+test('the batch size is capped by the training-set size the server gives, not one the page rounds', () => {
+  // 25 points at 0.5: the server trains 12 (Python rounds halves to even); Math.round would say 13.
+  const served = { ...OPTIONS, training_set: { num_samples: 25, train_ratio: 0.5, n_train: 12, n_test: 13 },
+    limits: { ...OPTIONS.limits, batch_size: { minimum: 1, maximum: 12 } } };
+  assert.equal(normalise(served, { ...defaultState(), num_samples: 25, train_ratio: 0.5, batch_size: 13 }).batch_size, 12);
+  assert.equal(normalise(OPTIONS, { ...defaultState(), num_samples: 25, train_ratio: 0.5, batch_size: 13 }).batch_size, 13,
+    'options sized for another data set say nothing about this one');
 });

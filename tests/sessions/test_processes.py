@@ -242,3 +242,19 @@ def test_a_new_width_goes_to_a_worker_that_traced_its_kind_unless_that_one_is_bu
     assert backend._choose(spec) is compiled  # its exact network: up to 1.25 × the least loaded + 2
     backend._workers = []
     backend.close()
+
+
+def test_placement_keys_are_the_trainers_own_architecture_and_kind():
+    from app.engine.session import TrainingSession
+
+    spec = TrainingSpec(dataset="blobs", num_classes=5, num_samples=60, hidden_layers=(3,), batch_size=5)
+    session = TrainingSession(spec, jit_compile=True)
+    assert compile_key(spec) == session.architecture and kind_key(spec) == session.architecture.kind
+    # the training-set size decides, not the sample count and ratio it comes from: 20 at 0.6 and 30 at 0.4 train 12
+    a, b = compile_key(TrainingSpec(num_samples=20, train_ratio=0.6)), compile_key(TrainingSpec(num_samples=30,
+                                                                                                train_ratio=0.4))
+    assert (a.n_train, b.n_train) == (12, 12) and a.n_test != b.n_test  # the test set is a shape too
+    assert TrainingSession(TrainingSpec(num_samples=25, train_ratio=0.5)).architecture.n_train == \
+        compile_key(TrainingSpec(num_samples=25, train_ratio=0.5)).n_train
+    assert kind_key(spec) != kind_key(TrainingSpec(dataset="blobs", num_classes=4, num_samples=60, hidden_layers=(3,)))
+    assert compile_key(TrainingSpec(learning_rate=-1)) is None

@@ -18,7 +18,8 @@ def add_endpoint(router: APIRouter, concept: Concept, endpoint: Endpoint) -> Non
     # A plain def: FastAPI runs it in its thread pool, so a lab's TensorFlow work never blocks the event loop.
     def handler(body: request) -> Any:  # type: ignore[valid-type]
         try:
-            result = compute(**body.model_dump())
+            # A request whose wire shape differs from the engine's keywords says how to map it (arguments()).
+            result = compute(**(body.arguments() if hasattr(body, "arguments") else body.model_dump()))
         except ValueError as e:
             raise HTTPException(422, detail=str(e)) from e
         return response.from_result(result)

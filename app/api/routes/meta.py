@@ -1,12 +1,15 @@
 """Health and the options every control is built from."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from app.api.deps import SettingsDep
-from app.engine.options import registry_options
-from app.schemas.sessions import SessionConfig
+from app.engine import options as engine_options
+from app.engine.spec import TrainingSpec
+from app.schemas.sessions import SessionConfig, session_schemas
 
 router = APIRouter(tags=["meta"])
 
@@ -18,11 +21,25 @@ def health() -> dict[str, str]:
 
 
 @router.get("/options")
-def options(settings: SettingsDep) -> dict[str, Any]:
-    """Every registry (names, labels, limits) and the defaults: the page builds its controls from this."""
+def options(settings: SettingsDep,
+            num_samples: Annotated[int | None, Query(description="Size the batch range for this many points")] = None,
+            train_ratio: Annotated[float | None, Query(description="... and this training ratio")] = None,
+            ) -> dict[str, Any]:
+    """Every registry (names, labels), every session field (kind, live or not), its default and its limits
+    with this server's caps, and the training-set size (the batch size's maximum) for ``num_samples`` and
+    ``train_ratio`` (default: the defaults'): the page builds its controls and URL state from this."""
+    defaults = TrainingSpec()
+    sized = {"num_samples": defaults.num_samples if num_samples is None else num_samples,
+             "train_ratio": defaults.train_ratio if train_ratio is None else train_ratio}
+    if num_samples is not None or train_ratio is not None:  # checked as a dataset preview would be
+        try:
+            session_schemas(settings).DatasetConfig.model_validate(sized)
+        except ValidationError as e:
+            raise RequestValidationError([{**err, "loc": ("query", *err["loc"])} for err in e.errors()]) from None
     return {
-        **registry_options(),
-        "defaults": SessionConfig().model_dump(),
+        **engine_options.registry_options(),
+        "defaults": SessionConfig.from_spec(defaults).model_dump(),
+        "fields": engine_options.field_options(),
         "limits": {
             "max_hidden_layers": settings.max_hidden_layers,
             "max_units_per_layer": settings.max_units_per_layer,
@@ -30,7 +47,7 @@ def options(settings: SettingsDep) -> dict[str, Any]:
             "max_samples": settings.max_samples,
             "max_epochs_per_call": settings.max_epochs_per_call,
             "max_resolution": settings.max_resolution,
-            "noise": {"minimum": 0, "maximum": 50},
-            "train_ratio": {"minimum": 0.1, "maximum": 0.9},
+            **engine_options.limit_options(settings, **sized),
         },
+        "training_set": engine_options.training_set(**sized),
     }

@@ -20,7 +20,8 @@ from app.api.routes.sessions import state_of
 from app.schemas.runs import (
     OWNER_HEADER, OWNER_TOKEN, RunBoundary, RunDetail, RunList, RunPoints, RunSummary, SaveRunRequest,
 )
-from app.schemas.sessions import History, Layer, LRSchedule, Metrics, SessionConfig, SessionState, Weights
+from app.schemas.common import ScheduleChoice
+from app.schemas.sessions import History, Layer, Metrics, SessionConfig, SessionState, Weights
 from app.sessions.limits import LimitExceeded
 from app.sessions.manager import SessionLost, SessionManager, SessionNotFound, TooManyRequests, TooManySessions
 from app.store import records
@@ -223,7 +224,7 @@ async def _session_from(request: Request, manager: SessionManager, client: str, 
 def _saved_config(run: Run) -> SessionConfig:
     """The configuration as saved, not checked again: this server's limits may have changed since."""
     fields = run.config
-    schedule = LRSchedule.model_construct(**fields["lr_schedule"])
+    schedule = ScheduleChoice.model_construct(**fields["lr_schedule"])
     return SessionConfig.model_construct(**{**fields, "lr_schedule": schedule})
 
 

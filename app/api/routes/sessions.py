@@ -3,13 +3,15 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
 from app.engine import export
 from app.engine.session import Diverged
 from app.schemas.sessions import (
     Boundary, History, Layer, ResetRequest, SessionConfig, SessionPatch, SessionState, TrainRequest, WeightEdit,
-    Weights,
+    Weights, session_schemas,
 )
 from app.sessions.limits import LimitExceeded
 from app.sessions.manager import (
@@ -68,9 +70,14 @@ def _check(manager: SessionManager, session_id: str) -> None:
     **INVALID,
     429: {"description": "This client created sessions faster than the server allows", "headers": RETRY_AFTER},
     503: {"description": "The server holds its maximum number of sessions", "headers": RETRY_AFTER}})
-async def create_session(manager: ManagerDep, client: ClientDep, config: SessionConfig | None = None) -> SessionState:
+async def create_session(manager: ManagerDep, client: ClientDep, settings: SettingsDep,
+                         config: SessionConfig | None = None) -> SessionState:
     """Create a session from a playground configuration (every field optional)."""
-    config = config or SessionConfig()
+    if config is None:  # no body: the defaults, held to this app's limits
+        try:
+            config = session_schemas(settings).SessionConfig.model_validate({})
+        except ValidationError as e:
+            raise RequestValidationError(e.errors()) from None
     try:
         session_id, described = await manager.create(config.to_spec(), client=client)
     except TooManySessions as e:

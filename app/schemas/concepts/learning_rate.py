@@ -1,40 +1,32 @@
 """``POST /api/concepts/learning-rate``: a schedule's rate per step and J(x) = x² descended with it."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.engine.schedules import SCHEDULES, resolve_params
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import FiniteFloat, ScheduleChoice, StrictModel
 from app.schemas.concepts.base import ConceptResponse
 from app.schemas.concepts.gradient_descent import MAX_START, MAX_STEPS, Number, TrajectoryPoint, Verdict
-
-ParamValue = bool | int | FiniteFloat | Annotated[list[int | FiniteFloat], Field(max_length=32)]
 
 
 class LearningRateRequest(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"schedule": "exponential_decay", "params": {"decay_steps": 5, "decay_rate": 0.5, "staircase": False},
+        {"schedule": {"name": "exponential_decay",
+                      "params": {"decay_steps": 5, "decay_rate": 0.5, "staircase": False}},
          "learning_rate": 1.0, "steps": 40, "x": 5.0},
     ]})
 
-    schedule: str = Field("exponential_decay", description="A registered learning-rate schedule")
-    params: dict[str, ParamValue] = Field({}, max_length=8,
-                                          description="The schedule's parameters; missing ones take defaults")
+    schedule: ScheduleChoice = Field(ScheduleChoice(name="exponential_decay"),
+                                     description="A registered learning-rate schedule and its parameters, "
+                                                 "as sessions take it")
     learning_rate: FiniteFloat = Field(1.0, gt=0, le=10, description="The initial rate")
     steps: int = Field(40, ge=1, le=MAX_STEPS)
     x: FiniteFloat = Field(5.0, ge=-MAX_START, le=MAX_START, description="Where the descent of x² starts")
 
-    @field_validator("schedule")
-    @classmethod
-    def _known_schedule(cls, name: str) -> str:
-        SCHEDULES.entry(name)
-        return name
-
-    @model_validator(mode="after")
-    def _known_params(self) -> "LearningRateRequest":
-        resolve_params(self.schedule, self.params)
-        return self
+    def arguments(self) -> dict[str, Any]:
+        """The engine's keyword arguments (the schedule's name and parameters apart)."""
+        return {"schedule": self.schedule.name, "params": self.schedule.params, "learning_rate": self.learning_rate,
+                "steps": self.steps, "x": self.x}
 
 
 class Descent(BaseModel):

@@ -124,7 +124,7 @@ export default class LearningRateLab extends LabWidget {
   }
 
   async compute() {
-    const request = { schedule: this.$schedule.value, params: this.readParams(), learning_rate: Number(this.$lr.value),
+    const request = { schedule: { name: this.$schedule.value, params: this.readParams() }, learning_rate: Number(this.$lr.value),
       steps: Number(this.$steps.value), x: Number(this.$x.value) };
     this._last = { request, data: await postConcept('learning-rate', request) };
     this.render();

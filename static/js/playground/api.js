@@ -3,7 +3,9 @@
 import { request, send } from '../api.js';
 
 export const api = {
-  options: () => request('GET', '/api/options'),
+  // With a state: its training-set size (the batch size's range) as the server computes it.
+  options: (state) => request('GET', state === undefined ? '/api/options'
+    : `/api/options?${new URLSearchParams({ num_samples: state.num_samples, train_ratio: state.train_ratio })}`),
   preview: (config) => request('POST', '/api/datasets/preview', config),
   createSession: (config) => request('POST', '/api/sessions', config),
   session: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}`),

@@ -5,6 +5,7 @@
 import { onLangChange } from '../i18n.js';
 import { Widget, bilingual, el, field, labels, relabel, setOptions } from './dom.js';
 
+// The steps the rate menus offer (TensorFlow Playground's); only those within the server's limits are shown.
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const PROBLEM_LABELS = {
@@ -12,6 +13,12 @@ const PROBLEM_LABELS = {
 };
 
 const choices = (entries) => entries.map((e) => ({ value: e.name, label: labels(e) }));
+
+// The presets within `limits` (/api/options: minimum, maximum, exclusive_minimum), plus the current value.
+function within(presets, limits) {
+  return presets.filter((v) => (limits.exclusive_minimum ? v > limits.minimum : v >= (limits.minimum ?? -Infinity))
+    && v <= (limits.maximum ?? Infinity));
+}
 
 function withValue(presets, value) {
   const values = presets.includes(value) ? presets : [...presets, value].sort((a, b) => a - b);
@@ -28,7 +35,7 @@ export class Controls extends Widget {
     this.$lr.addEventListener('change', () => change({ learning_rate: Number(this.$lr.value) }));
     this.$schedule = field(container, { id: 'pg-lr-schedule', en: 'LR schedule', zh: '学习率调度' });
     setOptions(this.$schedule, choices(o.lr_schedules));
-    this.$schedule.addEventListener('change', () => change({ lr_schedule: this.$schedule.value, lr_schedule_params: {} }));
+    this.$schedule.addEventListener('change', () => change({ lr_schedule: { name: this.$schedule.value, params: {} } }));
     this.$scheduleParams = el('div', { class: 'pg-schedule-params' }, container);
     this.$activation = field(container, { id: 'pg-activation', en: 'Activation', zh: '激活函数' });
     setOptions(this.$activation, choices(o.activations));
@@ -52,14 +59,15 @@ export class Controls extends Widget {
   // data: {state, problem}
   update({ state, problem }) {
     const o = this.options.options;
-    setOptions(this.$lr, withValue(LEARNING_RATES, state.learning_rate), state.learning_rate);
-    this.$schedule.value = state.lr_schedule;
+    setOptions(this.$lr, withValue(within(LEARNING_RATES, o.limits.learning_rate), state.learning_rate), state.learning_rate);
+    this.$schedule.value = state.lr_schedule.name;
     this.$activation.value = state.activation;
     const fitting = o.losses.filter((l) => l.problems.includes(problem));
     setOptions(this.$loss, choices(fitting), state.loss ?? o.default_losses[problem]);
     this.$optimizer.value = state.optimizer;
     this.$reg.value = state.regularization;
-    setOptions(this.$regRate, withValue(REG_RATES, state.regularization_rate), state.regularization_rate);
+    setOptions(this.$regRate, withValue(within(REG_RATES, o.limits.regularization_rate), state.regularization_rate),
+      state.regularization_rate);
     this.$regRate.disabled = state.regularization === 'none';
     const [en, zh] = PROBLEM_LABELS[problem] ?? [problem, problem];
     this.$problem.replaceChildren();
@@ -69,14 +77,15 @@ export class Controls extends Widget {
   }
 
   _scheduleParams(state) {
-    const schedule = this.options.options.lr_schedules.find((s) => s.name === state.lr_schedule);
-    const key = JSON.stringify([state.lr_schedule, state.lr_schedule_params]);
+    const chosen = state.lr_schedule;
+    const schedule = this.options.options.lr_schedules.find((s) => s.name === chosen.name);
+    const key = JSON.stringify(chosen);
     if (key === this._paramsKey) return;
     this._paramsKey = key;
     this.$scheduleParams.replaceChildren();
     for (const [name, p] of Object.entries(schedule?.params ?? {})) {
       const id = `pg-lr-${name}`;
-      const value = state.lr_schedule_params[name] ?? p.default;
+      const value = chosen.params[name] ?? p.default;
       const wrap = el('div', { class: 'pg-field pg-param' }, this.$scheduleParams);
       bilingual(el('label', { for: id, title: p.description }, wrap), name.replace(/_/g, ' '), p.label_zh);
       const input = p.kind === 'bool'
@@ -92,7 +101,7 @@ export class Controls extends Widget {
         else if (p.kind.endsWith('s')) v = input.value.split(',').map(Number);
         else v = Number(input.value);
         if (Array.isArray(v) ? !v.every(Number.isFinite) : typeof v === 'number' && !Number.isFinite(v)) return;
-        this.options.onChange({ lr_schedule_params: { ...state.lr_schedule_params, [name]: v } });
+        this.options.onChange({ lr_schedule: { name: chosen.name, params: { ...chosen.params, [name]: v } } });
       });
     }
   }

@@ -45,7 +45,7 @@ export class DataPanel extends Widget {
     const limits = o.limits;
     this.$ratio = slider(container, { id: 'pg-train-ratio', en: 'Ratio of training to test data', zh: '训练/测试比例', min: Math.round(limits.train_ratio.minimum * 100), max: Math.round(limits.train_ratio.maximum * 100), step: 10 });
     this.$noise = slider(container, { id: 'pg-noise', en: 'Noise', zh: '噪声', min: limits.noise.minimum, max: limits.noise.maximum, step: 5 });
-    this.$batch = slider(container, { id: 'pg-batch-size', en: 'Batch size', zh: '批大小', min: 1, max: 30, step: 1 });
+    this.$batch = slider(container, { id: 'pg-batch-size', en: 'Batch size', zh: '批大小', min: limits.batch_size.minimum, max: limits.batch_size.maximum, step: 1 });
     // While dragging only the number moves; the server is asked on release.
     const wire = ({ input, value }, show, key, toValue) => {
       input.addEventListener('input', () => { value.textContent = show(input.value); });
@@ -69,8 +69,9 @@ export class DataPanel extends Widget {
     }
   }
 
-  // data: {state}
-  update({ state }) {
+  // data: {state, options}: `options` sized for the state's data (its batch limits), when they changed
+  update({ state, options }) {
+    if (options) this.options.options = options;
     const o = this.options.options;
     for (const [name, thumb] of Object.entries(this._thumbs)) {
       thumb.button.classList.toggle('pg-selected', name === state.dataset);
@@ -88,8 +89,9 @@ export class DataPanel extends Widget {
     this.$ratio.value.textContent = `${this.$ratio.input.value}%`;
     this.$noise.input.value = state.noise;
     this.$noise.value.textContent = String(state.noise);
-    const nTrain = Math.round(state.num_samples * state.train_ratio);
-    this.$batch.input.max = Math.min(30, nTrain);
+    // the training-set size as the server computes it (it rounds halves to even: 25 points at 0.5 train 12)
+    this.$batch.input.min = o.limits.batch_size.minimum;
+    this.$batch.input.max = o.limits.batch_size.maximum;
     this.$batch.input.value = state.batch_size;
     this.$batch.value.textContent = String(state.batch_size);
     // Thumbnails follow the noise and seed, as the data they preview does.
@@ -112,10 +114,11 @@ export class DataPanel extends Widget {
       }
       if (key !== this._thumbKey) return;
       const ctx = this._thumbs[d.name].canvas.getContext('2d');
+      const { minimum: lo, maximum: hi } = this.options.options.limits.domain;
       ctx.clearRect(0, 0, THUMB, THUMB);
       for (const [x1, x2, label] of [...preview.train, ...preview.test]) {
         ctx.fillStyle = css(labelColor(preview.problem, label));
-        ctx.fillRect(((x1 + 6) / 12) * THUMB - 1, ((6 - x2) / 12) * THUMB - 1, 2.2, 2.2);
+        ctx.fillRect(((x1 - lo) / (hi - lo)) * THUMB - 1, ((hi - x2) / (hi - lo)) * THUMB - 1, 2.2, 2.2);
       }
     }));
   }

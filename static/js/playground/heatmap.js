@@ -1,12 +1,11 @@
-// The output panel's canvas: the network's output over [-6, 6]² with the data points and axes.
+// The output panel's canvas: the network's output over the input domain (/api/options: limits.domain) with the
+// data points and axes.
 // Also exports the painters the network view uses for its thumbnails.
 
 import {
   NEGATIVE, POSITIVE, blendClasses, classColor, css, diverging, lookupTable, paint, probability,
 } from './colors.js';
 import { Widget, bilingual, el } from './dom.js';
-
-const DOMAIN = 6;
 
 // Paint one quantised map (see splitMaps in api.js) into a canvas at its own resolution.
 export function paintMap(canvas, map, colorOf) {
@@ -59,6 +58,7 @@ export class OutputHeatmap extends Widget {
   constructor(container, options = {}) {
     super(container, options);
     this.size = options.size ?? 300;
+    this.domain = options.domain; // {minimum, maximum}: the square the server draws the output over
     this.margin = { left: 26, top: 6, right: 6, bottom: 22 };
     const m = this.margin;
     this.$canvas = el('canvas', {
@@ -101,8 +101,9 @@ export class OutputHeatmap extends Widget {
   }
 
   _toPixel(x1, x2) {
-    const s = this.size / (2 * DOMAIN);
-    return [this.margin.left + (x1 + DOMAIN) * s, this.margin.top + (DOMAIN - x2) * s];
+    const { minimum: lo, maximum: hi } = this.domain;
+    const s = this.size / (hi - lo);
+    return [this.margin.left + (x1 - lo) * s, this.margin.top + (hi - x2) * s];
   }
 
   _draw() {
@@ -147,7 +148,7 @@ export class OutputHeatmap extends Widget {
     ctx.strokeRect(left + 0.5, top + 0.5, this.size - 1, this.size - 1);
     ctx.fillStyle = '#555';
     ctx.font = '10px system-ui, sans-serif';
-    for (let v = -DOMAIN; v <= DOMAIN; v += 2) {
+    for (let v = this.domain.minimum; v <= this.domain.maximum; v += 2) {
       const [px] = this._toPixel(v, 0);
       const [, py] = this._toPixel(0, v);
       ctx.textAlign = 'center';

@@ -1,7 +1,7 @@
 // Wires the playground's widgets to the state table (URL), the rules and the live session. No drawing here.
 
-import { RUN_TEXT, t } from '../i18n.js';
 import { api, splitMaps } from './api.js';
+import { RUN_TEXT, t } from '../i18n.js';
 import { CodeExport } from './code-export.js';
 import { Controls } from './controls.js';
 import { DataPanel } from './data-panel.js';
@@ -10,21 +10,26 @@ import { LossChart } from './loss-chart.js';
 import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import { openRun } from './open-run.js';
-import { normalise, outputsOf, problemOf, toggleFeature } from './rules.js';
+import { normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
 import { SaveRun } from './save-run.js';
 import { LiveSession } from './session.js';
-import { changedScopes, liveChanges, parseQuery, toQuery } from './state.js';
+import { tableOf } from './state.js';
 import { Transport } from './transport.js';
 
 const $ = (id) => document.getElementById(id);
 
 class Playground {
   async start() {
-    const options = this.options = await api.options();
-    this.state = normalise(options, parseQuery(location.search));
+    const first = await api.options();
+    const table = this.table = tableOf(first);
+    const parsed = table.parseQuery(location.search);
+    const options = this.options = await this._sizedFor(first, parsed);
+    this.state = normalise(options, parsed);
+    this._sizing = 0;
     this._featureMaps = {};
     const onChange = (changes) => this.change(changes);
     this.live = new LiveSession({
+      options,
       onSession: (session, extra) => this.onSession(session, extra),
       onFrame: (header, bytes) => this.onFrame(header, bytes),
       onError: (detail) => this.transport.showMessage(detail, null, 'error'),
@@ -40,7 +45,7 @@ class Playground {
     this.controls = new Controls($('pg-controls'), { options, onChange });
     this.data = new DataPanel($('pg-data-body'), { options, preview: api.preview, onChange });
     this.network = new NetworkView($('pg-network-body'), {
-      features: options.features, limits: options.limits,
+      features: options.features, limits: options.limits, defaults: options.defaults,
       onToggleFeature: (name) => {
         const features = toggleFeature(options, this.state.features, name);
         if (features) this.change({ features });
@@ -49,16 +54,16 @@ class Playground {
       onEdit: (edit) => this.live.edit(edit),
     });
     this.loss = new LossChart($('pg-loss-chart'));
-    this.heatmap = new OutputHeatmap($('pg-heatmap'), { onViewChange: onChange });
+    this.heatmap = new OutputHeatmap($('pg-heatmap'), { domain: options.limits.domain, onViewChange: onChange });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
     this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id });
-    window.addEventListener('popstate', () => this.apply(normalise(options, parseQuery(location.search)), { push: false }));
+    window.addEventListener('popstate', () => this.change(table.parseQuery(location.search), { push: false, whole: true }));
     window.addEventListener('pagehide', () => this.live.close());
     const runId = $('playground').dataset.run; // /runs/{id}: open that saved run instead
     if (runId) {
       const failed = (e) => this.transport.showMessage(t(RUN_TEXT.openFailed) + e.message, null, 'error');
-      const opened = await openRun(runId).catch(failed);
+      const opened = await openRun(runId, options).catch(failed);
       if (opened) {
         this.state = normalise(options, opened.state);
         this._render();
@@ -72,26 +77,38 @@ class Playground {
     await this.live.open(this.state).catch((e) => this._refused(e, null));
   }
 
+  // `options` with the batch limits for `state`'s data size (the server computes the training-set size).
+  async _sizedFor(options, state) {
+    if (sizedFor(options, state)) return options;
+    return api.options(state).catch(() => options); // a size the server refuses: creating the session says why
+  }
+
   _url() {
-    const query = toQuery(this.state);
+    const query = this.table.toQuery(this.state);
     return query ? `${location.pathname}?${query}` : location.pathname;
   }
 
   _render() {
     const problem = problemOf(this.options, this.state);
     this.controls.update({ state: this.state, problem });
-    this.data.update({ state: this.state });
+    this.data.update({ state: this.state, options: this.options });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
     this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state) });
   }
 
-  change(changes) {
-    this.apply(normalise(this.options, this.state, changes), { push: true });
+  // Changes to the data size first ask the server for the new training-set size (the batch size's maximum).
+  async change(changes, { push = true, whole = false } = {}) {
+    const token = ++this._sizing;
+    const wanted = whole ? changes : { ...this.state, ...changes };
+    const options = await this._sizedFor(this.options, wanted);
+    if (token !== this._sizing) return; // a later change overtook this one
+    this.options = options;
+    this.apply(whole ? normalise(options, changes) : normalise(options, this.state, changes), { push });
   }
 
   apply(next, { push }) {
     const before = this.state;
-    const scopes = changedScopes(before, next);
+    const scopes = this.table.changedScopes(before, next);
     this.state = next;
     if (push && (scopes.session || scopes.live || scopes.view)) history.pushState(null, '', this._url());
     this._render();
@@ -100,7 +117,7 @@ class Playground {
       this.live.replace(next).catch((e) => this._refused(e, before));
     } else if (scopes.live) {
       this.transport.showMessage('');
-      this.live.set(liveChanges(before, next), next);
+      this.live.set(this.table.liveChanges(before, next), next);
     }
   }
 

@@ -21,7 +21,7 @@ function featureScale(map) {
 }
 
 export class NetworkView extends Widget {
-  // options: {features: [{name, label}], limits, onToggleFeature(name), onLayers(hidden_layers), onEdit(edit)}
+  // options: {features: [{name, label}], limits, defaults (/api/options), onToggleFeature(name), onLayers(hidden_layers), onEdit(edit)}
   constructor(container, options) {
     super(container, options);
     this.$toolbar = el('div', { class: 'pg-net-toolbar' }, container);
@@ -51,7 +51,8 @@ export class NetworkView extends Widget {
   _buildEditor(container) {
     this.$editor = el('form', { class: 'pg-edit', hidden: true }, container);
     this.$editLabel = el('label', { for: 'pg-edit-value' }, this.$editor);
-    this.$editInput = el('input', { id: 'pg-edit-value', type: 'number', step: 'any', min: '-100', max: '100', required: true }, this.$editor);
+    const { weight } = this.options.limits;
+    this.$editInput = el('input', { id: 'pg-edit-value', type: 'number', step: 'any', min: weight.minimum, max: weight.maximum, required: true }, this.$editor);
     const apply = el('button', { type: 'submit', id: 'pg-edit-apply' }, this.$editor);
     bilingual(apply, 'Apply', '应用');
     const cancel = el('button', { type: 'button' }, this.$editor);
@@ -91,7 +92,8 @@ export class NetworkView extends Widget {
 
   _changeLayers(delta) {
     const layers = [...this._state.hidden_layers];
-    if (delta > 0) layers.push(layers.at(-1) ?? 4);
+    // a first layer as wide as the default network's
+    if (delta > 0) layers.push(layers.at(-1) ?? this.options.defaults.hidden_layers[0] ?? this.options.limits.hidden_layers.item_minimum);
     else layers.pop();
     this.options.onLayers?.(layers);
   }
@@ -128,8 +130,8 @@ export class NetworkView extends Widget {
 
     this.$layerCount.replaceChildren();
     bilingual(this.$layerCount, `${hidden.length} hidden layer${hidden.length === 1 ? '' : 's'}`, `${hidden.length} 个隐藏层`);
-    this.$removeLayer.disabled = hidden.length === 0;
-    this.$addLayer.disabled = hidden.length >= limits.max_hidden_layers;
+    this.$removeLayer.disabled = hidden.length <= limits.hidden_layers.min_length;
+    this.$addLayer.disabled = hidden.length >= limits.hidden_layers.max_length;
 
     const place = (node, x, y) => { node.style.left = `${x}px`; node.style.top = `${y}px`; };
     const centre = (col, row) => [xs[col] + NODE / 2, ys(columns[col])[row] + NODE / 2];
@@ -140,8 +142,8 @@ export class NetworkView extends Widget {
       place(head, xs[l + 1] + NODE / 2, 0);
       const minus = el('button', { type: 'button', class: 'pg-round pg-small', 'aria-label': `Remove a neuron from layer ${l + 1}`, text: '−' }, head);
       const plus = el('button', { type: 'button', class: 'pg-round pg-small', 'aria-label': `Add a neuron to layer ${l + 1}`, text: '+' }, head);
-      minus.disabled = units <= 1;
-      plus.disabled = units >= limits.max_units_per_layer;
+      minus.disabled = units <= limits.hidden_layers.item_minimum;
+      plus.disabled = units >= limits.hidden_layers.item_maximum;
       minus.addEventListener('click', () => this._changeUnits(l, -1));
       plus.addEventListener('click', () => this._changeUnits(l, +1));
       bilingual(el('span', { class: 'pg-layer-units' }, head), `${units} neuron${units === 1 ? '' : 's'}`, `${units} 个神经元`);

@@ -5,8 +5,8 @@ import { runsApi } from '../runs/api.js';
 import { stateFromConfig } from '../runs/run-state.js';
 
 // → { session, state (the playground's, before normalising), history (the saved loss curves) }
-export async function openRun(runId) {
+export async function openRun(runId, options) {
   const session = await runsApi.continueRun(runId);
   const losses = await runsApi.history(session.id).catch(() => null);
-  return { session, state: stateFromConfig(session.config), history: losses };
+  return { session, state: stateFromConfig(options, session.config), history: losses };
 }

@@ -1,6 +1,6 @@
 // The rules a playground state follows, given /api/options. Pure (no DOM): tested with node --test.
 
-import { defaultState, requestBody, FIELDS } from './state.js';
+import { tableOf } from './state.js';
 
 const has = (list, name) => list.some((x) => x.name === name);
 
@@ -14,25 +14,33 @@ export function outputsOf(options, state) {
   return state.num_classes ?? options.datasets.find((d) => d.name === state.dataset).num_classes.default;
 }
 
-// `state` with `changes` applied and made consistent: a new dataset drops the class count, a new schedule its
-// parameters; the batch fits the training set; names the server does not know (an old or hand-edited link)
-// fall back to their defaults; a loss that does not fit the problem gives way to the problem's default.
+// Whether `options` (its `training_set`) were asked for the data size of `state`: only then do its batch
+// limits apply to it (see sizedFor in main.js).
+export function sizedFor(options, state) {
+  const t = options.training_set;
+  return t.num_samples === state.num_samples && t.train_ratio === state.train_ratio;
+}
+
+// `state` with `changes` applied and made consistent: a new dataset drops the class count; the batch fits the
+// training set (its size as the server computes it, from `options` sized for this state); names the server
+// does not know (an old or hand-edited link) fall back to their defaults; a loss that does not fit the
+// problem gives way to the problem's default.
 export function normalise(options, state, changes = {}) {
-  const d = defaultState();
+  const d = tableOf(options).defaultState();
   const out = { ...state, ...changes };
   if (changes.dataset !== undefined && changes.dataset !== state.dataset && changes.num_classes === undefined) out.num_classes = null;
-  if (changes.lr_schedule !== undefined && changes.lr_schedule_params === undefined) out.lr_schedule_params = {};
   if (!has(options.datasets, out.dataset)) out.dataset = d.dataset;
   if (!out.features.every((f) => has(options.features, f))) out.features = d.features;
   if (!has(options.activations, out.activation)) out.activation = d.activation;
   if (!has(options.optimizers, out.optimizer)) out.optimizer = d.optimizer;
   if (!has(options.regularizations, out.regularization)) out.regularization = d.regularization;
-  if (!has(options.lr_schedules, out.lr_schedule)) { out.lr_schedule = d.lr_schedule; out.lr_schedule_params = {}; }
+  if (!has(options.lr_schedules, out.lr_schedule.name)) out.lr_schedule = d.lr_schedule;
   const problem = problemOf(options, out);
   if (out.loss !== null && !options.losses.some((l) => l.name === out.loss && l.problems.includes(problem))) out.loss = null;
   if (!options.datasets.find((x) => x.name === out.dataset).num_classes) out.num_classes = null;
-  const nTrain = Math.round(out.num_samples * out.train_ratio);
-  if (out.batch_size > nTrain) out.batch_size = Math.max(1, nTrain);
+  const batch = options.limits.batch_size;
+  if (sizedFor(options, out) && out.batch_size > batch.maximum) out.batch_size = batch.maximum;
+  if (out.batch_size < batch.minimum) out.batch_size = batch.minimum;
   return out;
 }
 
@@ -45,7 +53,8 @@ export function toggleFeature(options, active, name) {
 
 // Whether a session's config (as the server reports it) was built from `state`. Fields the request leaves to
 // the server (null) are not compared; live fields are not either, a `set` brings them in line.
-export function builtFrom(config, state) {
+export function builtFrom(options, config, state) {
+  const { FIELDS, requestBody } = tableOf(options);
   const body = requestBody(state);
   return FIELDS.filter((f) => f.scope === 'session' && body[f.key] !== undefined)
     .every((f) => JSON.stringify(config[f.key]) === JSON.stringify(body[f.key]));

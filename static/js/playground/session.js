@@ -2,13 +2,13 @@
 // reconnect when the socket drops, start again if the server reaped it.
 
 import { CLOSE_NOT_FOUND, Stream, api } from './api.js';
-import { liveFields, requestBody } from './state.js';
 import { builtFrom } from './rules.js';
+import { tableOf } from './state.js';
 
 const SESSION_KEY = 'tp.playground.session'; // this tab's session: a reload within the TTL resumes it
 
 export class LiveSession {
-  // callbacks: onSession(session, {resumed, history}), onFrame(header, bytes), onError(detail)
+  // callbacks: options (/api/options), onSession(session, {resumed, history}), onFrame(header, bytes), onError(detail)
   constructor(callbacks) {
     this._cb = callbacks;
     this.id = null;
@@ -24,11 +24,11 @@ export class LiveSession {
     if (id) {
       try {
         const session = await api.session(id);
-        if (builtFrom(session.config, state)) {
+        if (builtFrom(this._cb.options, session.config, state)) {
           const history = await api.history(id).catch(() => null);
           this._state = state;
           this._use(session, { resumed: true, history });
-          this.stream.set(liveFields(state)); // the URL's live knobs win over the stored ones
+          this.stream.set(tableOf(this._cb.options).liveFields(state)); // the URL's live knobs win over the stored ones
           return;
         }
       } catch { /* gone: make a new one */ }
@@ -40,7 +40,7 @@ export class LiveSession {
   async replace(state) {
     const token = ++this._token;
     this._drop();
-    const session = await api.createSession(requestBody(state)).catch((e) => {
+    const session = await api.createSession(tableOf(this._cb.options).requestBody(state)).catch((e) => {
       if (token === this._token) throw e;
       return null;
     });

@@ -30,7 +30,7 @@ def test_options_lists_every_registered_name(client):
 def test_options_carry_the_session_defaults(client):
     defaults = client.get("/api/options").json()["defaults"]
     assert defaults["dataset"] == "circle" and defaults["hidden_layers"] == [4, 2]
-    assert defaults["lr_schedule"] == {"name": "constant"}
+    assert defaults["lr_schedule"] == {"name": "constant", "params": {}}
 
 
 def test_options_list_choices_only_from_the_registries_checked_here(client):
@@ -63,3 +63,38 @@ def test_datasets_losses_and_schedules_are_named_in_chinese(registry):
     # Their English labels are plain words, which a learner reading Chinese expects translated;
     # names such as ReLU, Adam or L2 are written the same in Chinese texts and may fall back.
     assert [e.name for e in registry if not HAN.search(e.label_zh)] == []
+
+
+def test_options_give_every_fields_default_and_limits(client):
+    from app.engine.spec import FIELDS, TrainingSpec
+
+    body = client.get("/api/options").json()
+    wire = [name for name, f in FIELDS.items() if not f.within]
+    assert list(body["fields"]) == wire and set(body["defaults"]) == set(wire)
+    assert body["defaults"]["learning_rate"] == TrainingSpec().learning_rate
+    assert {k: body["fields"][k]["live"] for k in ("learning_rate", "lr_schedule", "batch_size", "dataset")} == \
+        {"learning_rate": True, "lr_schedule": True, "batch_size": True, "dataset": False}
+    limits = body["limits"]
+    assert limits["noise"] == {"minimum": 0, "maximum": 50}
+    assert limits["train_ratio"] == {"minimum": 0.1, "maximum": 0.9}
+    assert limits["domain"] == {"minimum": -6, "maximum": 6}
+    assert limits["weight"] == {"minimum": -100, "maximum": 100}
+    assert limits["learning_rate"]["exclusive_minimum"] is True
+
+
+@pytest.mark.parametrize("num_samples, train_ratio", [(25, 0.5), (500, 0.5), (11, 0.9), (37, 0.3)])
+def test_options_give_the_training_set_size_the_session_trains_on(client, num_samples, train_ratio):
+    from app.engine.datasets import generate
+
+    body = client.get(f"/api/options?num_samples={num_samples}&train_ratio={train_ratio}").json()
+    split = generate("circle", num_samples=num_samples, noise=0, seed=1, train_ratio=train_ratio)
+    n_train = len(split.train_points)
+    assert body["training_set"]["n_train"] == n_train and body["limits"]["batch_size"]["maximum"] == n_train
+    config = {"num_samples": num_samples, "train_ratio": train_ratio}
+    assert client.post("/api/sessions", json={**config, "batch_size": n_train}).status_code == 201
+    assert client.post("/api/sessions", json={**config, "batch_size": n_train + 1}).status_code == 422
+
+
+def test_options_for_a_data_size_outside_the_limits_are_422(client):
+    r = client.get("/api/options?num_samples=5&train_ratio=0.5")
+    assert r.status_code == 422 and "num_samples" in r.text

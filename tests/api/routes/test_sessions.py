@@ -174,7 +174,7 @@ def test_exported_model_predicts_what_the_session_shows(client, tmp_path):
 
 def test_exported_script_is_python_that_rebuilds_the_setup(client):
     sid = create(client, dataset="spiral", hidden_layers=[8, 8], features=["x1", "x2", "sin_x1"],
-                 optimizer="adam", lr_schedule={"name": "exponential_decay", "decay_steps": 50},
+                 optimizer="adam", lr_schedule={"name": "exponential_decay", "params": {"decay_steps": 50}},
                  regularization="l2", regularization_rate=0.001)["id"]
     text = client.get(f"/api/sessions/{sid}/export/script.py").text
     compile(text, "script.py", "exec")
@@ -237,7 +237,7 @@ def test_delete_removes_the_session(client):
     ({"dataset": "plane", "loss": "binary_crossentropy"}, "does not fit a regression problem"),
     ({"features": []}, "features"),
     ({"batch_size": 999}, "batch_size must be between 1 and the number of training points (250)"),
-    ({"lr_schedule": {"name": "cosine_decay", "decay_rate": 0.5}}, "Unknown parameter"),
+    ({"lr_schedule": {"name": "cosine_decay", "params": {"decay_rate": 0.5}}}, "Unknown parameter"),
     ({"layer_activations": ["relu"]}, "one activation per hidden layer"),
     ({"colour": "blue"}, "Extra inputs are not permitted"),
 ])
@@ -280,3 +280,26 @@ def test_spiral_reaches_95_percent_test_accuracy_within_1000_epochs(client):
         if best >= 0.95:
             break
     assert best >= 0.95
+
+
+def test_a_zero_learning_rate_is_refused_as_the_learning_rate_lab_refuses_it(client):
+    session = client.post("/api/sessions", json={"learning_rate": 0})
+    lab = client.post("/api/concepts/learning-rate", json={"learning_rate": 0})
+    assert session.status_code == lab.status_code == 422
+    assert session.json()["detail"][0]["msg"] == lab.json()["detail"][0]["msg"]
+    sid = create(client)["id"]
+    patched = client.patch(f"/api/sessions/{sid}", json={"learning_rate": 0})
+    assert patched.status_code == 422 and patched.json()["detail"][0]["msg"] == lab.json()["detail"][0]["msg"]
+
+
+def test_a_schedule_travels_as_name_and_params(client):
+    body = create(client, lr_schedule={"name": "piecewise_constant",
+                                       "params": {"boundaries": [10], "values": [0.1, 0.01]}})
+    assert body["config"]["lr_schedule"] == {"name": "piecewise_constant",
+                                             "params": {"boundaries": [10], "values": [0.1, 0.01]}}
+    r = client.patch(f"/api/sessions/{body['id']}", json={"lr_schedule": {"name": "cosine_decay",
+                                                                          "params": {"decay_steps": 20}}})
+    assert r.json()["config"]["lr_schedule"] == {"name": "cosine_decay", "params": {"decay_steps": 20, "alpha": 0.0}}
+    refused = client.post("/api/sessions", json={"lr_schedule": {"name": "piecewise_constant",
+                                                                 "params": {"boundaries": [10], "values": [0.1]}}})
+    assert refused.status_code == 422 and "one more value than boundaries" in refused.text
