@@ -32,6 +32,16 @@ export class LineChart {
     container.appendChild(this.$legend);
     this._series = [];
     this._marks = [];
+    // Drawn at the width it is shown at (up to `width`), so its text keeps its size on a phone.
+    this._shown = 0;
+    new ResizeObserver(() => {
+      if (this._fitWidth() !== this._shown) this._draw();
+    }).observe(container);
+  }
+
+  _fitWidth() {
+    const available = this.$container.clientWidth;
+    return available > 0 ? Math.min(this._opts.width, available) : this._opts.width;
   }
 
   // series: [{name, x: number[], y: (number|null)[], color?, dashed?}]; marks: [{x, label}] vertical lines.
@@ -48,7 +58,11 @@ export class LineChart {
   }
 
   _draw() {
-    const { width, height, xLabel, yLabel, yRange } = this._opts;
+    const { xLabel, yLabel, yRange } = this._opts;
+    const width = this._shown = this._fitWidth();
+    // Narrower keeps most of the height: a phone's chart stays tall enough to read.
+    const height = Math.round(this._opts.height * Math.max(0.75, width / this._opts.width));
+    this.$svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     const pad = { l: 52, r: 12, t: 12, b: 40 };
     const svg = this.$svg;
     svg.replaceChildren();
