@@ -23,7 +23,8 @@ def test_hover_shows_the_epoch_and_both_losses_of_the_session_history(page: Page
     epoch_text, train_text, test_text = _wait_for(
         lambda: (v := _legend_values(page)) and v[0] not in ("", "–") and v, 5, "the legend to show the hovered point")
     epoch = int(epoch_text.replace(",", ""))
-    history = httpx.get(f"{live_server}/api/sessions/{_session(page)}/history").json()
+    # Reading the history waits for a compile still under way (the page trained without XLA meanwhile).
+    history = httpx.get(f"{live_server}/api/sessions/{_session(page)}/history", timeout=120).json()
     i = history["epochs"].index(epoch)
     assert abs(float(train_text) - history["train_loss"][i]) < 1e-4
     assert abs(float(test_text) - history["test_loss"][i]) < 1e-4
