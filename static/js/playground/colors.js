@@ -9,6 +9,10 @@ export const CLASS_COLORS = [NEGATIVE, POSITIVE, [46, 125, 50], [198, 40, 40], [
   [93, 64, 55], [173, 20, 87], [85, 139, 47], [69, 90, 100], [255, 111, 0], [48, 63, 159], [0, 121, 107],
   [191, 54, 12], [123, 31, 162], [2, 119, 189]];
 
+// How far the output's background goes from neutral toward a class colour: the data points, drawn in the
+// full colours, stay visible on the region they belong to (as in TensorFlow Playground).
+export const BACKGROUND_STRENGTH = 0.6;
+
 export function clamp(v, lo, hi) {
   return v < lo ? lo : v > hi ? hi : v;
 }
@@ -27,6 +31,11 @@ export function diverging(t) {
 export function probability(p, discrete = false) {
   if (discrete) return p >= 0.5 ? [...POSITIVE] : [...NEGATIVE];
   return diverging(2 * p - 1);
+}
+
+// A colour as the output's background shows it: nearer neutral by BACKGROUND_STRENGTH.
+export function background(rgb) {
+  return mix(NEUTRAL, rgb, BACKGROUND_STRENGTH);
 }
 
 export function classColor(c) {

@@ -3,7 +3,7 @@
 // Also exports the painters the network view uses for its thumbnails.
 
 import {
-  NEGATIVE, POSITIVE, blendClasses, classColor, css, diverging, lookupTable, paint, probability,
+  NEGATIVE, POSITIVE, background, blendClasses, classColor, css, diverging, lookupTable, paint, probability,
 } from './colors.js';
 import { Widget, bilingual, el } from './dom.js';
 
@@ -19,7 +19,7 @@ export function paintMap(canvas, map, colorOf) {
   ctx.putImageData(image, 0, 0);
 }
 
-// Multi-class output: k probability maps blended into one image.
+// Multi-class output: k probability maps blended into one image, as a background (lighter than the points).
 export function paintClasses(canvas, maps, discrete) {
   const { rows, cols } = maps[0];
   canvas.width = cols;
@@ -29,7 +29,7 @@ export function paintClasses(canvas, maps, discrete) {
   const probs = new Array(maps.length);
   for (let i = 0; i < rows * cols; i++) {
     for (let c = 0; c < maps.length; c++) probs[c] = maps[c].bytes[i] / 255;
-    const rgb = blendClasses(probs, discrete);
+    const rgb = background(blendClasses(probs, discrete));
     image.data[4 * i] = rgb[0]; image.data[4 * i + 1] = rgb[1]; image.data[4 * i + 2] = rgb[2];
     image.data[4 * i + 3] = 255;
   }
@@ -45,7 +45,10 @@ export function outputColor(problem, discrete) {
 
 export function paintOutput(canvas, outputMaps, problem, discrete) {
   if (problem === 'multiclass') paintClasses(canvas, outputMaps, discrete);
-  else paintMap(canvas, outputMaps[0], outputColor(problem, discrete));
+  else {
+    const colorOf = outputColor(problem, discrete);
+    paintMap(canvas, outputMaps[0], (v) => background(colorOf(v)));
+  }
 }
 
 export function labelColor(problem, label) {

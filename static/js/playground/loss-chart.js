@@ -1,17 +1,38 @@
-// Train and test loss over epochs. Points live in a bounded buffer (downsample.js), so drawing stays fast
-// after 100,000 epochs; a point is added only when the epoch changes, never by a display change.
+// Train and test loss over epochs, drawn by uPlot (static/vendor): real axes with ticks, a legend outside the
+// plot that shows the values under the cursor, and a log scale (automatic once the losses span two decades,
+// or chosen by the learner). Points live in a bounded buffer (downsample.js), so drawing stays fast after
+// 100,000 epochs; a point is added only when the epoch changes, never by a display change.
 
-import { SeriesBuffer, nearest } from './downsample.js';
+import uPlot from '../../vendor/uplot-1.6.32/uPlot.esm.js';
+import { SeriesBuffer } from './downsample.js';
+import { wantsLog } from './log-scale.js';
 import { Widget, bilingual, el, formatNumber } from './dom.js';
+import { onLangChange, t } from '../i18n.js';
 
-const TRAIN = '#888';
+const TRAIN = '#999';
 const TEST = '#222';
+const TEXT = {
+  epoch: { en: 'Epoch', zh: '轮次' },
+  train: { en: 'Training loss', zh: '训练损失' },
+  test: { en: 'Test loss', zh: '测试损失' },
+  scale: { en: 'y axis', zh: 'y 轴' },
+  auto: { en: 'auto', zh: '自动' },
+  linear: { en: 'linear', zh: '线性' },
+  log: { en: 'log', zh: '对数' },
+  aria: { en: 'Training and test loss over epochs', zh: '训练损失与测试损失随轮次的变化' },
+};
+
+// A y tick: short, and in powers of ten beyond the everyday range (a log axis hides some ticks as null).
+function tickLabel(v) {
+  if (v === null || v === undefined) return '';
+  if (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.01)) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}
 
 export class LossChart extends Widget {
   constructor(container, options = {}) {
     super(container, options);
-    this.width = options.width ?? 300;
-    this.height = options.height ?? 80;
+    this.height = options.height ?? 150;
     const head = el('div', { class: 'pg-loss-head' }, container);
     const test = el('span', { class: 'pg-loss-test' }, head);
     bilingual(test, 'Test loss ', '测试损失 ');
@@ -19,11 +40,21 @@ export class LossChart extends Widget {
     const train = el('span', { class: 'pg-loss-train' }, head);
     bilingual(train, 'Training loss ', '训练损失 ');
     this.$trainLoss = el('output', { id: 'pg-train-loss' }, train);
-    this.$canvas = el('canvas', { id: 'pg-loss-canvas', width: this.width, height: this.height, role: 'img', 'aria-label': 'Loss over epochs' }, container);
-    this.$hover = el('p', { class: 'pg-loss-hover muted', 'aria-live': 'off' }, container);
+    const scale = el('label', { class: 'pg-loss-scale' }, head);
+    this.$scaleLabel = el('span', {}, scale);
+    this.$scale = el('select', { id: 'pg-loss-scale' }, scale);
+    for (const value of ['auto', 'linear', 'log']) el('option', { value }, this.$scale);
+    this.$scale.value = options.scale ?? 'auto';
+    this.$scale.addEventListener('change', () => this._rebuild());
+    this.$plot = el('div', { id: 'pg-loss-plot', class: 'pg-loss-plot', role: 'img' }, container);
     this.buffer = new SeriesBuffer(options.capacity ?? 400);
-    this.$canvas.addEventListener('mousemove', (e) => this._hover(e));
-    this.$canvas.addEventListener('mouseleave', () => { this.$hover.textContent = ''; this._hoverX = null; this._draw(); });
+    this._log = false;
+    this._relabel();
+    this._rebuild();
+    onLangChange(() => { this._relabel(); this._rebuild(); });
+    // The chart fills its column, whatever the screen: follow the container's width.
+    this._resize = new ResizeObserver(() => this._fit());
+    this._resize.observe(this.$plot);
   }
 
   // data: a frame header (epoch, train_loss, test_loss).
@@ -45,60 +76,61 @@ export class LossChart extends Widget {
     return this;
   }
 
-  _scales(points) {
-    let max = 0;
-    for (const p of points) max = Math.max(max, p.train ?? 0, p.test ?? 0);
-    const x0 = points[0]?.x ?? 0;
-    const x1 = Math.max(x0 + 1, points.at(-1)?.x ?? 1);
-    const sx = (x) => ((x - x0) / (x1 - x0)) * (this.width - 2) + 1;
-    const sy = (y) => this.height - 2 - ((y ?? 0) / (max || 1)) * (this.height - 6);
-    return { sx, sy, x0, x1, max };
+  // Whether the y axis is logarithmic now (the learner's choice, or decided by the losses on "auto").
+  get logScale() {
+    return this._log;
+  }
+
+  _relabel() {
+    this.$scaleLabel.textContent = `${t(TEXT.scale)} `;
+    for (const option of this.$scale.options) option.textContent = t(TEXT[option.value]);
+    this.$plot.setAttribute('aria-label', t(TEXT.aria));
+  }
+
+  _columns() {
+    const points = this.buffer.points();
+    // A log axis cannot show zero: such a point is left out of the line rather than drawn at -infinity.
+    const y = (v) => (v === null || v === undefined || !Number.isFinite(v) || (this._log && v <= 0) ? null : v);
+    return [points.map((p) => p.x), points.map((p) => y(p.train)), points.map((p) => y(p.test))];
+  }
+
+  _wantLog() {
+    if (this.$scale.value !== 'auto') return this.$scale.value === 'log';
+    const points = this.buffer.points();
+    return wantsLog(points.flatMap((p) => [p.train, p.test]));
+  }
+
+  _rebuild() {
+    this._log = this._wantLog();
+    this.$plot.dataset.scale = this._log ? 'log' : 'linear';
+    this.plot?.destroy();
+    const value = (u, v) => formatNumber(v, 4);
+    this.plot = new uPlot({
+      width: Math.max(200, this.$plot.clientWidth || 300),
+      height: this.height,
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      scales: { x: { time: false }, y: this._log ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max : 1] } },
+      axes: [
+        { size: 32, font: '11px system-ui, sans-serif', stroke: '#555', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' } },
+        { size: 48, font: '11px system-ui, sans-serif', stroke: '#555', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' },
+          values: (u, ticks) => ticks.map(tickLabel) },
+      ],
+      series: [
+        { label: t(TEXT.epoch), value: (u, v) => (v === null ? '–' : v.toLocaleString('en-US')) },
+        { label: t(TEXT.train), stroke: TRAIN, width: 1.5, value, spanGaps: true },
+        { label: t(TEXT.test), stroke: TEST, width: 1.5, value, spanGaps: true },
+      ],
+    }, this._columns(), this.$plot);
   }
 
   _draw() {
-    const ctx = this.$canvas.getContext('2d');
-    ctx.clearRect(0, 0, this.width, this.height);
-    const points = this.buffer.points();
-    if (!points.length) return;
-    const { sx, sy, max } = this._scales(points);
-    ctx.fillStyle = '#777';
-    ctx.font = '10px system-ui, sans-serif';
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'right';
-    ctx.fillText(formatNumber(max, 3), this.width - 2, 1);
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(`epoch ${points.at(-1).x.toLocaleString('en-US')}`, this.width - 2, this.height - 3);
-    for (const [key, colour] of [['train', TRAIN], ['test', TEST]]) {
-      ctx.beginPath();
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 1.5;
-      let started = false;
-      for (const p of points) {
-        if (p[key] === null || p[key] === undefined) { started = false; continue; }
-        if (started) ctx.lineTo(sx(p.x), sy(p[key])); else ctx.moveTo(sx(p.x), sy(p[key]));
-        started = true;
-      }
-      ctx.stroke();
-    }
-    if (this._hoverX !== null && this._hoverX !== undefined) {
-      ctx.strokeStyle = '#0877bd';
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(this._hoverX, 0);
-      ctx.lineTo(this._hoverX, this.height);
-      ctx.stroke();
-    }
+    if (this._wantLog() !== this._log) { this._rebuild(); return; }
+    this.plot.setData(this._columns());
   }
 
-  _hover(event) {
-    const points = this.buffer.points();
-    if (!points.length) return;
-    const box = this.$canvas.getBoundingClientRect();
-    const px = ((event.clientX - box.left) / box.width) * this.width;
-    const { sx, x0, x1 } = this._scales(points);
-    const p = nearest(points, x0 + ((px - 1) / (this.width - 2)) * (x1 - x0));
-    this._hoverX = sx(p.x);
-    this.$hover.textContent = `Epoch ${p.x.toLocaleString('en-US')}: train ${formatNumber(p.train, 4)}, test ${formatNumber(p.test, 4)}`;
-    this._draw();
+  _fit() {
+    const width = Math.max(200, this.$plot.clientWidth);
+    if (this.plot && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
   }
 }

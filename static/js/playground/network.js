@@ -10,6 +10,8 @@ const NODE = 34;
 const GAP = 10;
 const TOP = 44; // room for the per-layer +/− buttons
 const LABEL = 58; // room for feature names left of the first column
+// A layer's column never gets narrower than its +/− buttons: a deep network on a phone scrolls sideways instead.
+const MIN_COLUMN = 62;
 
 // Thin for small weights, saturating for large ones so a trained network stays readable.
 function linkWidth(w) {
@@ -108,11 +110,11 @@ export class NetworkView extends Widget {
   _layout() {
     const hidden = this._state.hidden_layers;
     const columns = [this.options.features.length, ...hidden, this._outputs];
-    const width = Math.max(280, this.$stage.clientWidth || 480);
+    const width = Math.max(280, this.$stage.clientWidth || 480, LABEL + NODE + 8 + (columns.length - 1) * MIN_COLUMN);
     const step = (width - LABEL - NODE - 8) / Math.max(1, columns.length - 1);
     const xs = columns.map((_, i) => LABEL + i * step);
     const ys = (n) => Array.from({ length: n }, (_, j) => TOP + j * (NODE + GAP));
-    return { columns, xs, ys, width, height: TOP + Math.max(...columns) * (NODE + GAP) };
+    return { columns, xs, ys, step, width, height: TOP + Math.max(...columns) * (NODE + GAP) };
   }
 
   _build(keepKey) {
@@ -120,8 +122,9 @@ export class NetworkView extends Widget {
     const { features, limits } = this.options;
     const state = this._state;
     const hidden = state.hidden_layers;
-    const { columns, xs, ys, width, height } = this._layout();
+    const { columns, xs, ys, step, width, height } = this._layout();
     this._width = this.$stage.clientWidth;
+    this.$stage.style.setProperty('--column-step', `${step}px`);
     this.$stage.style.height = `${height}px`;
     this.$svg.setAttribute('width', width);
     this.$svg.setAttribute('height', height);

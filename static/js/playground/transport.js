@@ -1,6 +1,8 @@
-// Play/pause, step, reset, reseed; the epoch counter, epochs per second and the training status.
+// Play/pause, step, reset, reseed, share; the epoch counter, epochs per second and the training status.
+// Keys: Space plays or pauses, → steps one epoch (not while typing in a field or choosing in a list).
 
 import { Widget, bilingual, el, svg } from './dom.js';
+import { t } from '../i18n.js';
 
 // Icons as SVG paths (24×24), so they look the same whatever fonts the system has.
 const ICONS = {
@@ -9,6 +11,30 @@ const ICONS = {
   step: 'M6 5v14l9-7zM16 5h3v14h-3z',
   reset: 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z',
 };
+
+const SHARED = {
+  en: 'Link copied. It holds the settings, not the trained weights: whoever opens it trains from the start.',
+  zh: '链接已复制。链接只保存设置，不含训练好的权重：打开它的人会从头开始训练。',
+};
+const SHARE_FAILED = { en: 'Could not copy; the link is in the address bar.', zh: '无法复制；链接就在地址栏中。' };
+
+// Keys belong to the control that has focus when it is one that uses them itself.
+function typing(target) {
+  return target instanceof Element && target.closest('input, select, textarea, button, [contenteditable], [role="slider"]') !== null;
+}
+
+async function copyText(text) {
+  if (navigator.clipboard?.writeText) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = el('textarea', { readonly: '', class: 'pg-visually-hidden' }, document.body);
+  area.value = text;
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) throw new Error('copy refused');
+}
 
 function icon(button, name) {
   button.replaceChildren();
@@ -31,6 +57,7 @@ export class Transport extends Widget {
     this.$step = button('pg-step', 'pg-round', 'Step one epoch');
     icon(this.$step, 'step');
     this.$reseed = button('pg-reseed', 'pg-text-button', 'Reseed: new initial weights', 'Reseed', '换初值');
+    this.$share = button('pg-share', 'pg-text-button', 'Share: copy a link to these settings', 'Share', '分享');
     const counter = el('div', { class: 'pg-counter' }, container);
     bilingual(el('span', { class: 'pg-counter-label' }, counter), 'Epoch', '轮次');
     this.$epoch = el('output', { id: 'pg-epoch', text: '000,000', 'aria-live': 'off' }, counter);
@@ -47,6 +74,28 @@ export class Transport extends Widget {
     this.$step.addEventListener('click', () => options.onStep());
     this.$reset.addEventListener('click', () => options.onReset());
     this.$reseed.addEventListener('click', () => options.onReseed());
+    this.$share.addEventListener('click', () => this._share());
+    document.addEventListener('keydown', (event) => this._key(event));
+  }
+
+  _key(event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+    if (event.key === ' ') {
+      event.preventDefault(); // not a page scroll
+      this.$play.click();
+    } else if (event.key === 'ArrowRight') {
+      event.preventDefault();
+      this.$step.click();
+    }
+  }
+
+  async _share() {
+    try {
+      await copyText(location.href);
+      this.showMessage(t(SHARED));
+    } catch {
+      this.showMessage(t(SHARE_FAILED), null, 'error');
+    }
   }
 
   _setPlayIcon() {

@@ -1,4 +1,4 @@
-// A small SVG line chart: several named series over a shared x axis, with axes and a legend.
+// A small SVG line chart: several named series over a shared x axis, with axes and a legend below it.
 // Used by the concept labs for curves (activations, losses, learning rates, trajectories).
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -27,8 +27,21 @@ export class LineChart {
     this._opts = { width, height, xLabel, yLabel, yRange };
     this.$svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'line-chart' });
     container.appendChild(this.$svg);
+    this.$legend = document.createElement('div');
+    this.$legend.className = 'line-chart-legend';
+    container.appendChild(this.$legend);
     this._series = [];
     this._marks = [];
+    // Drawn at the width it is shown at (up to `width`), so its text keeps its size on a phone.
+    this._shown = 0;
+    new ResizeObserver(() => {
+      if (this._fitWidth() !== this._shown) this._draw();
+    }).observe(container);
+  }
+
+  _fitWidth() {
+    const available = this.$container.clientWidth;
+    return available > 0 ? Math.min(this._opts.width, available) : this._opts.width;
   }
 
   // series: [{name, x: number[], y: (number|null)[], color?, dashed?}]; marks: [{x, label}] vertical lines.
@@ -45,10 +58,24 @@ export class LineChart {
   }
 
   _draw() {
-    const { width, height, xLabel, yLabel, yRange } = this._opts;
+    const { xLabel, yLabel, yRange } = this._opts;
+    const width = this._shown = this._fitWidth();
+    // Narrower keeps most of the height: a phone's chart stays tall enough to read.
+    const height = Math.round(this._opts.height * Math.max(0.75, width / this._opts.width));
+    this.$svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     const pad = { l: 52, r: 12, t: 12, b: 40 };
     const svg = this.$svg;
     svg.replaceChildren();
+    // The legend sits below the plot, never on top of the curves it names.
+    this.$legend.replaceChildren(...this._series.map((s, i) => {
+      const item = document.createElement('span');
+      item.className = 'line-chart-key';
+      const swatch = document.createElement('span');
+      swatch.className = `line-chart-swatch${s.dashed ? ' dashed' : ''}`;
+      swatch.style.borderTopColor = s.color ?? PALETTE[i % PALETTE.length];
+      item.append(swatch, document.createTextNode(s.name));
+      return item;
+    }));
     const xs = this._series.flatMap((s) => s.x);
     const ys = this._series.flatMap((s) => s.y).filter((v) => v !== null && Number.isFinite(v));
     if (!xs.length || !ys.length) return;
@@ -94,12 +121,6 @@ export class LineChart {
       if (s.points) {
         s.x.forEach((x, j) => { if (s.y[j] !== null) el('circle', { cx: sx(x), cy: sy(s.y[j]), r: 3, fill: color }, svg); });
       }
-    });
-    const legend = el('g', { 'font-size': 12 }, svg);
-    this._series.forEach((s, i) => {
-      const color = s.color ?? PALETTE[i % PALETTE.length];
-      el('rect', { x: pad.l + 8, y: pad.t + 6 + i * 16, width: 12, height: 3, fill: color }, legend);
-      el('text', { x: pad.l + 24, y: pad.t + 11 + i * 16, fill: '#333' }, legend).textContent = s.name;
     });
   }
 }
