@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from app.engine.group import GroupTrainer, padded_size, slices
+from app.engine.group import FUSED_PRODUCT_ELEMENTS, GroupTrainer, padded_size, slices
 from app.engine.session import Diverged, Status, TrainingSession
 from app.engine.snapshot import snapshot
 from app.engine.spec import TrainingSpec
@@ -161,3 +161,16 @@ def test_heatmaps_of_a_group_come_from_one_call_and_match_each_sessions_own():
         for ours, theirs in zip(grouped.neurons, own.neurons, strict=True):
             np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
         np.testing.assert_array_equal(grouped.inputs, own.inputs)
+
+
+def test_wide_layers_take_the_batched_matmul_and_still_do_not_depend_on_the_group():
+    wide = dict(hidden_layers=(48, 48), batch_size=10)
+    assert 10 * 48 * 48 > FUSED_PRODUCT_ELEMENTS  # a batch's product in a hidden layer is too big to fuse
+    ends = []
+    for size, position in [(1, 0), (7, 6)]:
+        group = [member(i + 1, **wide) for i in range(size - 1)]
+        me = member(0, **wide)
+        group.insert(position, me)
+        assert GroupTrainer().train(group, 2) == [None] * size
+        ends.append(everything(me))
+    assert_identical(*ends)
