@@ -114,12 +114,13 @@ class Rate:
         return wall
 
 
-def group_comparison(sizes: list[int], seconds: float) -> None:
+def group_comparison(sizes: list[int], seconds: float, epochs_per_call: int) -> None:
     c2 = CONFIGS["C2 spiral [8x6] tanh"]
     flops = matmul_flops(c2)
     peak = matmul_peak()
     print(f"C2 epoch: {flops / 1e6:.2f} MFLOP in its matmuls; peak: {peak / 1e9:.0f} GFLOP/s (one thread, "
           f"tf.matmul 1024x1024 float32, best of 1 s in CPU time)")
+    print(f"{epochs_per_call} epochs per session per call")
     print(f"{'N':>3} {'solo ep/s':>10} {'group ep/s':>11} {'ratio':>6} {'cpu ratio':>9} "
           f"{'solo peak':>9} {'group peak':>10}  (aggregate over N sessions, medians)")
     trainer = GroupTrainer()
@@ -129,13 +130,13 @@ def group_comparison(sizes: list[int], seconds: float) -> None:
         solo[0].train(1)  # compile both
         trainer.train(grouped, 1)
         solo_rate, group_rate = Rate(), Rate()
-        k_solo = k_group = 5
+        # Every session advances the same epochs per call both ways: sizing calls by time (as the stream does)
+        # collapses to 1 epoch a call when others' load stretches wall-clock time.
+        k = epochs_per_call
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:  # alternate, so both ways meet the same load from others
-            dt = solo_rate.measure(n * k_solo, lambda: [s.train(k_solo) for s in solo])
-            k_solo = max(1, min(2000, int(k_solo * 0.03 * n / dt)))  # ~30 ms per solo call, as the stream aims
-            dt = group_rate.measure(n * k_group, lambda: trainer.train(grouped, k_group))
-            k_group = max(1, min(2000, int(k_group * 0.03 / dt)))  # ~30 ms per group call
+            solo_rate.measure(n * k, lambda: [s.train(k) for s in solo])
+            group_rate.measure(n * k, lambda: trainer.train(grouped, k))
         s_wall, g_wall = statistics.median(solo_rate.wall), statistics.median(group_rate.wall)
         s_cpu, g_cpu = statistics.median(solo_rate.cpu), statistics.median(group_rate.cpu)
         print(f"{n:3d} {s_wall:10.0f} {g_wall:11.0f} {g_wall / s_wall:5.1f}x {g_cpu / s_cpu:8.1f}x "
@@ -150,11 +151,13 @@ def main() -> None:
     parser.add_argument("--churn", type=int, default=500, help="sessions created and deleted for the leak figure")
     parser.add_argument("--group", type=int, nargs="*", metavar="N",
                         help="compare N C2 sessions in one grouped call with N solo calls (default N: 1 10 50)")
+    parser.add_argument("--epochs-per-call", type=int, default=20, help="with --group: epochs each session trains "
+                        "per call, solo or grouped")
     args = parser.parse_args()
     print(f"# {' '.join([Path(sys.executable).name, *sys.argv])}  (cores: {os.cpu_count()}, "
           f"load average {os.getloadavg()[0]:.1f})")
     if args.group is not None:
-        group_comparison(args.group or [1, 10, 50], args.seconds)
+        group_comparison(args.group or [1, 10, 50], args.seconds, args.epochs_per_call)
         return
 
     # Time to the first trained epoch: a never-seen architecture (includes XLA compile), then a second
