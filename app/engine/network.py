@@ -6,7 +6,7 @@ uniform kernels, zero biases) drawn with ``GlorotUniform(seed=init_seed + layer)
 the export script asks Keras for, so a learner's model starts from the same weights.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
@@ -29,13 +29,14 @@ def initial_parameters(layer_sizes: Sequence[int], init_seed: int) -> list[np.nd
 
 
 def forward(params: Sequence[tf.Tensor], x: tf.Tensor, activations: Sequence[str],
-            keep_hidden: bool = False) -> tuple[tf.Tensor, list[tf.Tensor]]:
-    """Logits of the output layer and, if asked, every hidden layer's activations."""
+            keep_hidden: bool = False, matmul: Callable = tf.matmul) -> tuple[tf.Tensor, list[tf.Tensor]]:
+    """Logits of the output layer and, if asked, every hidden layer's activations. ``matmul`` lets a group
+    of networks stacked on a leading axis (``app.engine.group``) run the same layers."""
     hidden: list[tf.Tensor] = []
     h = x
     for i, name in enumerate(activations):
-        h = ACTIVATIONS.get(name)(tf.matmul(h, params[2 * i]) + params[2 * i + 1])
+        h = ACTIVATIONS.get(name)(matmul(h, params[2 * i]) + params[2 * i + 1])
         if keep_hidden:
             hidden.append(h)
-    logits = tf.matmul(h, params[-2]) + params[-1]
+    logits = matmul(h, params[-2]) + params[-1]
     return logits, hidden

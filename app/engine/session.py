@@ -277,11 +277,19 @@ class TrainingSession:
 
     def _run(self, fn: Callable, epochs: int, live: dict[str, Any]) -> None:
         started = time.perf_counter()
-        params, slots, step, train_m, test_m = fn(self._inputs(epochs, live))
-        self.train_seconds += time.perf_counter() - started
+        result = fn(self._inputs(epochs, live))
+        self.accept(epochs, result, time.perf_counter() - started)
+
+    def accept(self, epochs: int, result: tuple, seconds: float, *, params_finite: bool | None = None) -> None:
+        """Take the outcome of ``epochs`` exact epochs trained from this session's arguments, here or in a group
+        call (``app.engine.group``, which checks ``params_finite`` in its own graph). Raises ``Diverged``,
+        keeping the weights it had, if a loss or weight is NaN or infinite."""
+        params, slots, step, train_m, test_m = result
+        self.train_seconds += seconds
         train_loss, test_loss = float(train_m["loss"]), float(test_m["loss"])
-        finite = math.isfinite(train_loss) and math.isfinite(test_loss) and all(
-            bool(tf.reduce_all(tf.math.is_finite(p))) for p in params)
+        if params_finite is None:
+            params_finite = all(bool(tf.reduce_all(tf.math.is_finite(p))) for p in params)
+        finite = math.isfinite(train_loss) and math.isfinite(test_loss) and params_finite
         if not finite:
             self.status = Status.DIVERGED
             self.message = (f"Training diverged between epochs {self.epoch} and {self.epoch + epochs}: "

@@ -19,15 +19,23 @@ class Snapshot:
     inputs: np.ndarray  # per feature: [features, nres, nres]
 
 
-def snapshot(session: TrainingSession, resolution: int, neuron_resolution: int) -> Snapshot:
-    names = session.spec.features
-    # One call covers both grids: the output grid and the (smaller) neuron grid, stacked.
-    out_x = grid_inputs(resolution, names)
-    neuron_x = grid_inputs(neuron_resolution, names)
-    output, hidden = session.predict(np.concatenate([out_x, neuron_x]))
+def snapshot_inputs(feature_names: tuple[str, ...], resolution: int, neuron_resolution: int) -> np.ndarray:
+    """What one call predicts: the output grid and the (smaller) neuron grid, stacked."""
+    return np.concatenate([grid_inputs(resolution, feature_names), grid_inputs(neuron_resolution, feature_names)])
+
+
+def from_predictions(feature_names: tuple[str, ...], resolution: int, neuron_resolution: int,
+                     output: np.ndarray, hidden: list[np.ndarray]) -> Snapshot:
+    """The maps of a network's predictions over ``snapshot_inputs`` (its own call, or its share of a group's)."""
     n_out = resolution * resolution
     out = output[:n_out]
     out = out[:, 0].reshape(resolution, resolution) if out.shape[1] == 1 else out.reshape(resolution, resolution, -1)
     neurons = [h[n_out:].T.reshape(-1, neuron_resolution, neuron_resolution) for h in hidden]
-    inputs = neuron_x.T.reshape(-1, neuron_resolution, neuron_resolution)
+    inputs = grid_inputs(neuron_resolution, feature_names).T.reshape(-1, neuron_resolution, neuron_resolution)
     return Snapshot(resolution, out, neuron_resolution, neurons, inputs)
+
+
+def snapshot(session: TrainingSession, resolution: int, neuron_resolution: int) -> Snapshot:
+    names = session.spec.features
+    output, hidden = session.predict(snapshot_inputs(names, resolution, neuron_resolution))
+    return from_predictions(names, resolution, neuron_resolution, output, hidden)

@@ -89,21 +89,22 @@ class TrainingInputs(NamedTuple):
     l2: tf.Tensor
 
 
-def evaluate(kind: Kind, params, x, y) -> dict[str, tf.Tensor]:
-    """Mean data loss and the problem's metric (accuracy, or MAE for regression)."""
-    logits, _ = forward(params, x, kind.activations)
-    loss = tf.reduce_mean(training_loss(kind.loss, kind.problem)(y, logits))
+def evaluate(kind: Kind, params, x, y, matmul: Callable = tf.matmul) -> dict[str, tf.Tensor]:
+    """Mean data loss and the problem's metric (accuracy, or MAE for regression). Reductions run over the
+    trailing axes, so networks stacked on a leading axis (``app.engine.group``) get one value each."""
+    logits, _ = forward(params, x, kind.activations, matmul=matmul)
+    loss = tf.reduce_mean(training_loss(kind.loss, kind.problem)(y, logits), axis=-1)
     out = {"loss": loss}
     if kind.problem is Problem.REGRESSION:
-        out["mae"] = tf.reduce_mean(tf.abs(logits - y))
+        out["mae"] = tf.reduce_mean(tf.abs(logits - y), axis=[-2, -1])
         return out
     if kind.problem is Problem.BINARY:
-        predicted = tf.cast(logits[:, 0] > 0, tf.int32)
-        truth = tf.cast(y[:, 0], tf.int32)
+        predicted = tf.cast(logits[..., 0] > 0, tf.int32)
+        truth = tf.cast(y[..., 0], tf.int32)
     else:
-        predicted = tf.argmax(logits, axis=1, output_type=tf.int32)
-        truth = tf.argmax(y, axis=1, output_type=tf.int32)
-    out["accuracy"] = tf.reduce_mean(tf.cast(tf.equal(predicted, truth), tf.float32))
+        predicted = tf.argmax(logits, axis=-1, output_type=tf.int32)
+        truth = tf.argmax(y, axis=-1, output_type=tf.int32)
+    out["accuracy"] = tf.reduce_mean(tf.cast(tf.equal(predicted, truth), tf.float32), axis=-1)
     # Rows are true classes, columns predicted ones (tf.math.confusion_matrix's layout, without its
     # asserts, which XLA cannot compile).
     out["confusion"] = tf.matmul(tf.one_hot(truth, kind.num_classes), tf.one_hot(predicted, kind.num_classes),
@@ -111,24 +112,26 @@ def evaluate(kind: Kind, params, x, y) -> dict[str, tf.Tensor]:
     return out
 
 
+def objective(kind: Kind, params, x, y, l1, l2, matmul: Callable = tf.matmul) -> tf.Tensor:
+    """What the optimizer minimises: the mean data loss plus the L1 and L2 penalties on the kernels (one value
+    per network when they are stacked on a leading axis)."""
+    logits, _ = forward(params, x, kind.activations, matmul=matmul)
+    data = tf.reduce_mean(training_loss(kind.loss, kind.problem)(y, logits), axis=-1)
+    kernels = params[0::2]
+    penalty = l1 * tf.add_n([tf.reduce_sum(tf.abs(w), axis=[-2, -1]) for w in kernels]) + \
+        l2 * tf.add_n([tf.reduce_sum(tf.square(w), axis=[-2, -1]) for w in kernels])
+    return data + penalty
+
+
 def _training_loop(kind: Kind, sizes: tuple[int, int] | None) -> Callable:
     """The Python function both versions trace. With ``sizes`` (training-set size, batch size) every shape
     is static, as XLA needs; without, both come from the tensors (``batch_size`` is then an argument)."""
     optimizer = OPTIMIZERS.get(kind.optimizer)
-    per_sample_loss = training_loss(kind.loss, kind.problem)
-
-    def objective(params, x, y, l1, l2):
-        logits, _ = forward(params, x, kind.activations)
-        data = tf.reduce_mean(per_sample_loss(y, logits))
-        kernels = params[0::2]
-        penalty = l1 * tf.add_n([tf.reduce_sum(tf.abs(w)) for w in kernels]) + \
-            l2 * tf.add_n([tf.reduce_sum(tf.square(w)) for w in kernels])
-        return data + penalty
 
     def update(params, slots, step, x, y, lr, sched, l1, l2):
         with tf.GradientTape() as tape:
             tape.watch(params)
-            total = objective(params, x, y, l1, l2)
+            total = objective(kind, params, x, y, l1, l2)
         grads = tape.gradient(total, params)
         rate = schedules.rate(kind.lr_schedule, lr, step, sched)
         params, slots = optimizer.apply(params, grads, slots, rate, step)
