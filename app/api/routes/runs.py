@@ -16,7 +16,8 @@ from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import ClientDep, ManagerDep
-from app.api.routes.sessions import state_of
+from app.api.routes.sessions import EXPORT_HEADERS, ExportEpochs, state_of
+from app.engine import export
 from app.schemas.runs import (
     OWNER_HEADER, OWNER_TOKEN, RunBoundary, RunDetail, RunList, RunPoints, RunSummary, SaveRunRequest,
 )
@@ -165,12 +166,15 @@ async def continue_run(request: Request, manager: ManagerDep, client: ClientDep,
 
 
 @router.get("/{run_id}/export/script.py", response_class=Response, responses={
-    **NEW_SESSION, 200: {"content": {"text/x-python": {}}, "description": "A runnable Keras script"}})
-async def export_run_script(request: Request, manager: ManagerDep, client: ClientDep, run_id: RunId) -> Response:
-    """The run's setup as a self-contained Keras script (as a session's export gives it)."""
-    text = await _export(request, manager, client, run_id, "export_script")
-    return Response(text, media_type="text/x-python",
-                    headers={"Content-Disposition": 'attachment; filename="tensor_playground.py"'})
+    **NEW_SESSION, 200: {"content": {"text/x-python": {}}, "description": "A runnable Keras script",
+                         "headers": EXPORT_HEADERS}})
+async def export_run_script(request: Request, manager: ManagerDep, client: ClientDep, run_id: RunId,
+                            epochs: ExportEpochs = None) -> Response:
+    """The run's setup as a self-contained Keras script (as a session's export gives it, ``epochs`` too)."""
+    script = await _export(request, manager, client, run_id, "export_script", epochs=epochs)
+    return Response(script["text"], media_type="text/x-python", headers={
+        "Content-Disposition": 'attachment; filename="tensor_playground.py"',
+        "X-Export-Epochs": str(script["epochs"]), "X-Export-Max-Epochs": str(export.MAX_EPOCHS)})
 
 
 @router.get("/{run_id}/export/model.keras", response_class=Response, responses={
@@ -182,11 +186,12 @@ async def export_run_model(request: Request, manager: ManagerDep, client: Client
                     headers={"Content-Disposition": 'attachment; filename="tensor_playground.keras"'})
 
 
-async def _export(request: Request, manager: SessionManager, client: str, run_id: str, op: str) -> Any:
+async def _export(request: Request, manager: SessionManager, client: str, run_id: str, op: str,
+                  **kwargs: Any) -> Any:
     """Export through a session made for the purpose and dropped after, so the export code is the sessions'."""
     session_id = await _session_from(request, manager, client, run_id)
     try:
-        return await manager.call(session_id, op)
+        return await manager.call(session_id, op, **kwargs)
     finally:
         manager.delete(session_id)
 
