@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from app import devserver
+from tests import devserver
 
 OWNER = {"X-Owner-Token": "browser-test-" + "c" * 32}
 
