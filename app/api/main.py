@@ -20,8 +20,7 @@ def build_api_router(settings: Any) -> APIRouter:
     """The API of an app with these settings: its request models carry its limits."""
     models = substitutions(settings)
     router = APIRouter(prefix="/api", responses=COMMON_RESPONSES)
-    for module in (meta, datasets, sessions, stream):
+    for module in (meta, datasets, sessions, stream, runs):
         router.include_router(bind(module.router, models))
     router.include_router(concepts.router)
-    router.include_router(runs.router)
     return router

@@ -7,6 +7,11 @@ from pydantic import BaseModel, Field
 
 from app.schemas.common import StrictModel
 from app.schemas.sessions import History, Metrics, SessionConfig
+
+
+class SavedConfig(SessionConfig):
+    """A run's configuration as it was saved: shown as it is, not checked against this server's limits now."""
+
 from app.store.models import NAME_LENGTH, NOTE_LENGTH
 
 OWNER_HEADER = "X-Owner-Token"
@@ -51,7 +56,7 @@ class RunPoints(BaseModel):
 
 
 class RunDetail(RunSummary):
-    config: SessionConfig
+    config: SavedConfig
     metrics: Metrics = Field(description="On the test set")
     train_metrics: Metrics
     history: History

@@ -7,6 +7,7 @@ session ever leaves the place that hosts it. Routes and the live stream call the
 ``Diverged``), raised to the caller as they are.
 """
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any

@@ -19,7 +19,7 @@ from app.api.deps import ClientDep, ManagerDep
 from app.api.routes.sessions import EXPORT_HEADERS, ExportEpochs, state_of
 from app.engine import export
 from app.schemas.runs import (
-    OWNER_HEADER, OWNER_TOKEN, RunBoundary, RunDetail, RunList, RunPoints, RunSummary, SaveRunRequest,
+    OWNER_HEADER, OWNER_TOKEN, RunBoundary, RunDetail, RunList, RunPoints, RunSummary, SavedConfig, SaveRunRequest,
 )
 from app.schemas.common import ScheduleChoice
 from app.schemas.sessions import History, Layer, Metrics, SessionConfig, SessionState, Weights
@@ -226,11 +226,11 @@ async def _session_from(request: Request, manager: SessionManager, client: str, 
     return session_id
 
 
-def _saved_config(run: Run) -> SessionConfig:
+def _saved_config(run: Run) -> SavedConfig:
     """The configuration as saved, not checked again: this server's limits may have changed since."""
     fields = run.config
     schedule = ScheduleChoice.model_construct(**fields["lr_schedule"])
-    return SessionConfig.model_construct(**{**fields, "lr_schedule": schedule})
+    return SavedConfig.model_construct(**{**fields, "lr_schedule": schedule})
 
 
 def _retry_later(status_code: int, e: LimitExceeded) -> HTTPException:
