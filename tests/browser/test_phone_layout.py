@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_playground import PHONE, _open
+from tests.browser.test_playground import PHONE, _epoch, _open, _wait_for
 
 SIX_LAYERS = "hidden_layers=4,2,2,2,2,2"
 # Controls a learner taps; the layer +/− buttons are checked one by one below.
@@ -62,14 +62,23 @@ def test_no_page_is_wider_than_the_phone(browser, live_server):
         context.close()
 
 
-def test_the_output_is_on_the_first_screen_under_play(browser, live_server):
+def test_a_live_copy_of_the_output_sits_beside_play_on_the_first_screen(browser, live_server):
     context, page = _phone(browser)
     try:
         _open(page, live_server)
-        play = page.locator("#pg-play").bounding_box()
-        output = page.locator("#pg-output-canvas").bounding_box()
-        assert output["y"] > play["y"]
-        assert output["y"] + output["height"] / 2 < PHONE["height"], "the output's middle is below the first screen"
+        page.click("#pg-play")
+        _wait_for(lambda: _epoch(page) > 50, 30, "training")
+        mini = page.locator("#pg-output-mini-canvas")
+        expect(mini).to_be_visible()
+        box = mini.bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], "the live output is below the first screen"
+        # It shows the output: the corner of the circle data set is orange (class 0) there as on the big canvas.
+        corner = page.evaluate("""() => {
+            const c = document.getElementById('pg-output-mini-canvas');
+            return [...c.getContext('2d').getImageData(3, 3, 1, 1).data.slice(0, 3)];
+        }""")
+        assert corner[0] > corner[2], f"the live copy's corner {corner} should read as class 0 (orange)"
+        page.click("#pg-play")
     finally:
         context.close()
 

@@ -62,3 +62,10 @@ def test_the_output_background_is_lighter_than_the_points_on_it(page: Page, live
     assert corner[0] > corner[2], f"the corner {corner} should still read as orange (class 0)"
     assert luminance(corner) > luminance(point) + 20, f"the background {corner} is as dark as a point {point}"
     assert console_errors == []
+
+
+def test_the_live_copy_of_the_output_is_hidden_on_a_desktop(page: Page, live_server, console_errors):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _open(page, live_server)
+    expect(page.locator("#pg-output-mini-canvas")).to_be_hidden()
+    assert console_errors == []

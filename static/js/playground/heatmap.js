@@ -69,6 +69,8 @@ export class OutputHeatmap extends Widget {
       role: 'img', 'aria-label': 'Network output over the input square, with the data points',
     }, container);
     this.$image = document.createElement('canvas');
+    // options.mirror: a container for a small live copy (on a phone, beside play; hidden by CSS elsewhere).
+    this.$mirror = options.mirror ? el('canvas', { id: 'pg-output-mini-canvas', width: 84, height: 84 }, options.mirror) : null;
     this.$legend = el('div', { class: 'pg-legend' }, container);
     const toggles = el('div', { class: 'pg-view-options' }, container);
     const checkbox = (id, key, en, zh) => {
@@ -128,6 +130,12 @@ export class OutputHeatmap extends Widget {
     }
     this._drawAxes();
     this._drawLegend();
+    if (this.$mirror) {
+      const { left, top } = this.margin;
+      const mirror = this.$mirror.getContext('2d');
+      mirror.clearRect(0, 0, this.$mirror.width, this.$mirror.height);
+      mirror.drawImage(this.$canvas, left, top, this.size, this.size, 0, 0, this.$mirror.width, this.$mirror.height);
+    }
   }
 
   _drawPoints(ctx, rows, stroke) {

@@ -54,7 +54,7 @@ class Playground {
       onEdit: (edit) => this.live.edit(edit),
     });
     this.loss = new LossChart($('pg-loss-chart'));
-    this.heatmap = new OutputHeatmap($('pg-heatmap'), { domain: options.limits.domain, onViewChange: onChange });
+    this.heatmap = new OutputHeatmap($('pg-heatmap'), { domain: options.limits.domain, mirror: $('pg-output-mini'), onViewChange: onChange });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
     this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id });
