@@ -24,7 +24,13 @@ TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 f
 MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
 BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and reads commands meanwhile)
 COMPILING_POLL_SECONDS = 0.5  # a paused stream whose last frame said "compiling" sends a fresh one this often
-PACED_FRAME_SECONDS = 0.04  # a paced stream draws about this often; slower paces draw once per epoch
+# A paced stream that fell behind (a slow call, a budget wait) makes up at most this much of it at once, so a
+# stall is never followed by a burst.
+MAX_CATCH_UP_SECONDS = 0.5
+# The paces a page offers (epochs per second; None: as fast as the server allows) and the one it starts at:
+# TensorFlow Playground's own, about one epoch a frame, slow enough for a teacher to narrate.
+PACES: tuple[float | None, ...] = (1, 3, 10, 30, 100, 300, 1000, None)
+DEFAULT_PACE: float | None = 30
 
 
 # ``send(text, data)``: one text message, then (unless None) one binary message right after it.
@@ -54,11 +60,16 @@ def next_epochs(epochs: int, seconds: float, *, cap: int, target: float = TARGET
     return max(1, min(cap, int(min(epochs * 2, max(epochs / 2, ideal)))))
 
 
-def paced_epochs(epochs: int, pace: float | None) -> int:
-    """At most the epochs a stream with ``pace`` (epochs per second) shows in one frame, and at least one."""
-    if pace is None:
-        return epochs
-    return max(1, min(epochs, round(pace * PACED_FRAME_SECONDS)))
+def owed_epochs(pace: float, elapsed: float, done: int) -> float:
+    """The epochs a stream playing at ``pace`` (epochs per second) owes after ``elapsed`` seconds with ``done``
+    trained: the first is owed at once, and a debt beyond ``MAX_CATCH_UP_SECONDS`` of play is forgiven."""
+    return min(pace * elapsed + 1 - done, pace * MAX_CATCH_UP_SECONDS + 1)
+
+
+def paced_epochs(epochs: int, owed: float) -> int:
+    """The next call of a paced stream: the whole epochs it owes, at least one, at most what the slice allows
+    (``epochs``): the pace is a ceiling, never a floor. Slow frames carry more epochs, so the pace holds."""
+    return max(1, min(epochs, int(owed)))
 
 
 @dataclass(frozen=True)
@@ -118,10 +129,12 @@ class Player:
         if self.contended() and self.manager.budget_left(session_id) <= 0:
             wait = min(BUDGET_WAIT_SECONDS, self.manager.budget_retry_after(session_id))
             return Wait(max(MIN_SLICE_SECONDS, wait))
-        due = playback.due - time.perf_counter()
-        if due > 0:
-            return Wait(due)
-        return Turn(paced_epochs(playback.epochs, playback.pace))
+        if playback.pace is None:
+            return Turn(playback.epochs)
+        owed = playback.owed()
+        if owed < 1:
+            return Wait((1 - owed) / playback.pace)
+        return Turn(paced_epochs(playback.epochs, owed))
 
     async def frame(self, session_id: str, *, epochs: int = 0, all_features: bool = False) -> Frame:
         """One call where the session lives: train ``epochs`` (0: none), then draw; the time is charged."""
@@ -144,11 +157,22 @@ class Playback:
         self.pace: float | None = None  # epochs per second wanted; None: as fast as the slices allow
         self.epochs = 1  # per call while playing; adapted from the measured time
         self.rate = 0.0  # epochs per second shown, smoothed
-        self.due = 0.0  # perf_counter time a paced stream's next call may start
+        self._paced_since: float | None = None  # perf_counter time the current pace started counting
+        self._paced_done = 0  # epochs trained at the current pace since then
         self.compiling = False  # the last frame sent while paused said so
 
     def __repr__(self) -> str:
         return f"Playback({self.session_id[:6]}…, playing={self.playing}, pace={self.pace}, epochs={self.epochs})"
+
+    def owed(self) -> float:
+        """The epochs a paced stream owes now (``owed_epochs``); its count starts at its first call."""
+        now = time.perf_counter()
+        if self._paced_since is None:
+            self._paced_since, self._paced_done = now, 0
+        owed = owed_epochs(self.pace, now - self._paced_since, self._paced_done)
+        # a forgiven debt moves the start, so the next call counts from the forgiven point, not from before it
+        self._paced_since = now - (owed - 1 + self._paced_done) / self.pace
+        return owed
 
     @property
     def playing(self) -> bool:
@@ -214,6 +238,7 @@ class Playback:
                 return
             case Play(pace):
                 self._set_pace(pace)
+                self._paced_since = None  # a pause is not made up after it
                 self.playing = True  # keeps the epochs per call measured last time: full speed at once
                 return
             case Pause():
@@ -240,7 +265,7 @@ class Playback:
     def _set_pace(self, pace: float | None | Keep) -> None:
         if pace is not KEEP:
             self.pace = pace
-            self.due = 0.0  # a new pace starts counting now
+            self._paced_since = None  # a new pace starts counting now
 
     async def train(self, epochs: int) -> None:
         """Train ``epochs`` epochs and send the frame; a divergence stops play."""
@@ -251,10 +276,9 @@ class Playback:
         elif self.playing:
             self.epochs = next_epochs(epochs, frame.seconds, cap=self.player.max_epochs_per_call,
                                       target=self.player.slice())
-            # a paced stream's epochs are due when they would have taken at its pace, not when the call ended
             wall = time.perf_counter() - started
-            if self.pace is not None:
-                self.due = started + epochs / self.pace
+            if self.pace is not None:  # shown at its pace: the waits between its calls are part of its time
+                self._paced_done += epochs
                 wall = max(wall, epochs / self.pace)
             self.rate = epochs / wall if self.rate == 0 else 0.7 * self.rate + 0.3 * epochs / wall
         await self.send(frame)

@@ -20,7 +20,7 @@ test('every field round-trips through the URL', () => {
     features: ['x1', 'sin_x2', 'x1_x2'], hidden_layers: [8, 8, 8], activation: 'relu',
     layer_activations: ['relu', 'tanh', 'sigmoid'], loss: 'mse', optimizer: 'adam', learning_rate: 0.003,
     lr_schedule: { name: 'piecewise_constant', params: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] } },
-    regularization: 'l2', regularization_rate: 0.001, batch_size: 25, show_test: true, discretize: true,
+    regularization: 'l2', regularization_rate: 0.001, batch_size: 25, show_test: true, discretize: true, pace: 10,
   };
   const query = toQuery(state);
   assert.deepEqual(parseQuery(query), state);
@@ -61,9 +61,9 @@ test('live changes list only what changed, with the schedule as one object', () 
 
 test('changed scopes tell a new session from a live change from a view change', () => {
   const s = defaultState();
-  assert.deepEqual(changedScopes(s, { ...s, dataset: 'xor' }), { session: true, live: false, view: false });
-  assert.deepEqual(changedScopes(s, { ...s, batch_size: 5 }), { session: false, live: true, view: false });
-  assert.deepEqual(changedScopes(s, { ...s, discretize: true }), { session: false, live: false, view: true });
+  assert.deepEqual(changedScopes(s, { ...s, dataset: 'xor' }), { session: true, live: false, view: false, pace: false });
+  assert.deepEqual(changedScopes(s, { ...s, batch_size: 5 }), { session: false, live: true, view: false, pace: false });
+  assert.deepEqual(changedScopes(s, { ...s, discretize: true }), { session: false, live: false, view: true, pace: false });
 });
 
 test('live fields list every live knob, the schedule as one object', () => {

@@ -6,7 +6,7 @@ from app.config import Settings
 from app.main import create_app
 from app.sessions.backend import InProcessBackend
 from app.sessions.player import (
-    MIN_SLICE_SECONDS, PACED_FRAME_SECONDS, TARGET_SECONDS, next_epochs, paced_epochs, slice_seconds)
+    MAX_CATCH_UP_SECONDS, MIN_SLICE_SECONDS, TARGET_SECONDS, next_epochs, owed_epochs, paced_epochs, slice_seconds)
 from app.sessions.processes import ProcessBackend
 
 
@@ -27,12 +27,18 @@ def test_slices_shrink_with_more_playing_streams_than_threads():
     assert next_epochs(100, 0.06, cap=1000, target=0.006) == 50
 
 
-def test_a_paced_stream_trains_its_pace_per_frame_interval_never_more_than_the_slice_allows():
-    per_frame = 1000 * PACED_FRAME_SECONDS  # 1,000 epochs/s drawn every PACED_FRAME_SECONDS
-    assert paced_epochs(5000, 1000.0) == round(per_frame)
-    assert paced_epochs(7, 1000.0) == 7  # the slice allows only 7 a call: the pace is a ceiling, not a floor
-    assert paced_epochs(5000, 2.0) == 1  # slower than one epoch a frame: one epoch, drawn less often
-    assert paced_epochs(123, None) == 123
+def test_a_paced_stream_owes_its_pace_times_the_time_played_the_first_epoch_at_once():
+    assert owed_epochs(30.0, 0.0, 0) == 1  # play: the first epoch now
+    assert owed_epochs(30.0, 1.0, 31) == 0  # on time after a second: nothing owed, so it waits
+    assert owed_epochs(30.0, 1.1, 31) == pytest.approx(3)  # 100 ms more: three epochs, whatever the frame rate
+    # fell behind by 10 s (a budget wait, a slow compile): at most MAX_CATCH_UP_SECONDS of it is made up
+    assert owed_epochs(30.0, 10.0, 0) == pytest.approx(30.0 * MAX_CATCH_UP_SECONDS + 1)
+
+
+def test_a_paced_call_trains_the_whole_epochs_owed_never_more_than_the_slice_allows():
+    assert paced_epochs(5000, 3.7) == 3
+    assert paced_epochs(7, 40.0) == 7  # the slice allows only 7 a call: the pace is a ceiling, not a floor
+    assert paced_epochs(5000, 1.0) == 1
 
 
 def test_the_pool_the_player_plans_for_is_the_one_the_settings_built():

@@ -10,6 +10,7 @@ from app.api.deps import SettingsDep
 from app.engine import options as engine_options
 from app.engine.spec import TrainingSpec
 from app.schemas.sessions import SessionConfig, session_schemas
+from app.sessions.player import DEFAULT_PACE, PACES
 
 router = APIRouter(tags=["meta"])
 
@@ -50,4 +51,6 @@ def options(settings: SettingsDep,
             **engine_options.limit_options(settings, **sized),
         },
         "training_set": engine_options.training_set(**sized),
+        # The stream's pace (epochs per second; null: as fast as the server allows): the page's speed control.
+        "pace": {"choices": list(PACES), "default": DEFAULT_PACE},
     }

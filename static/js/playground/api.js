@@ -71,7 +71,9 @@ export class Stream {
     return this;
   }
 
-  play() { return this.send({ type: 'play' }); }
+  // pace: epochs per second, null for as fast as the server allows, undefined to keep the stream's.
+  play(pace) { return this.send({ type: 'play', pace }); }
+  setPace(pace) { return this.send({ type: 'set', pace }); }
   pause() { return this.send({ type: 'pause' }); }
   step() { return this.send({ type: 'step' }); }
   frame() { return this.send({ type: 'frame' }); }

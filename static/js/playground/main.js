@@ -34,8 +34,11 @@ class Playground {
       onFrame: (header, bytes) => this.onFrame(header, bytes),
       onError: (detail) => this.transport.showMessage(detail, null, 'error'),
     });
+    this.live.setPace(this.state.pace);
     this.transport = new Transport($('pg-transport'), {
       statusContainer: $('pg-status-line'),
+      paces: options.pace.choices,
+      onPace: (pace) => this.change({ pace }),
       onPlay: () => this.setPlaying(true),
       onPause: () => this.setPlaying(false),
       onStep: () => { this.transport.setPlaying(false); this.live.step(); },
@@ -91,6 +94,7 @@ class Playground {
   _render() {
     const problem = problemOf(this.options, this.state);
     this.controls.update({ state: this.state, problem });
+    this.transport.setPace(this.state.pace);
     this.data.update({ state: this.state, options: this.options });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
     this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state) });
@@ -110,7 +114,8 @@ class Playground {
     const before = this.state;
     const scopes = this.table.changedScopes(before, next);
     this.state = next;
-    if (push && (scopes.session || scopes.live || scopes.view)) history.pushState(null, '', this._url());
+    if (push && (scopes.session || scopes.live || scopes.view || scopes.pace)) history.pushState(null, '', this._url());
+    if (scopes.pace) this.live.setPace(next.pace);
     this._render();
     if (scopes.session) {
       delete $('playground').dataset.session;

@@ -14,6 +14,7 @@ export class LiveSession {
     this.id = null;
     this.stream = null;
     this.playing = false;
+    this.pace = undefined; // epochs per second the stream plays at (null: as fast as allowed)
     this._state = null;
     this._token = 0;
   }
@@ -86,12 +87,17 @@ export class LiveSession {
         else setTimeout(() => { if (id === this.id) this._connect(); }, 1000);
       },
     });
-    if (this.playing) this.stream.play();
+    if (this.playing) this.stream.play(this.pace);
   }
 
   setPlaying(playing) {
     this.playing = playing;
-    if (playing) this.stream?.play(); else this.stream?.pause();
+    if (playing) this.stream?.play(this.pace); else this.stream?.pause();
+  }
+
+  setPace(pace) {
+    this.pace = pace;
+    if (this.playing) this.stream?.setPace(pace); // a paused stream gets it with its next play
   }
 
   step() { this.playing = false; this.stream?.step(); }

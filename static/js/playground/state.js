@@ -4,6 +4,7 @@
 //   scope "session": changing it builds a new session (new data or a new network)
 //   scope "live":    sent to the running session with the stream's `set` command (no reset)
 //   scope "view":    display only; never reaches the server (declared here: the server does not know them)
+//   scope "pace":    the stream's epochs per second (play and set commands), never the session's
 
 const str = {
   parse: (s) => (/^[a-z0-9_]{1,40}$/i.test(s) ? s : undefined),
@@ -86,6 +87,16 @@ const VIEW_FIELDS = [
   { key: 'discretize', codec: bool, default: false, scope: 'view' },
 ];
 
+// The stream's pace, epochs per second ("max": as fast as the server allows); its choices and default are the
+// server's (/api/options: pace). Scope "pace": sent to the stream, never to the session.
+const pace = {
+  parse: (s) => (s === 'max' ? null : num.parse(s) > 0 ? num.parse(s) : undefined),
+  format: (v) => (v === null ? 'max' : String(v)),
+};
+
+// The scopes a session is built from (the body of POST /api/sessions).
+const SENT = new Set(['session', 'live']);
+
 function clone(v) {
   return Array.isArray(v) ? [...v] : v && typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : v;
 }
@@ -105,6 +116,7 @@ export function stateTable(options) {
       return { key, codec: f.optional ? optional(codec) : codec, default: options.defaults[key], scope };
     }),
     ...VIEW_FIELDS,
+    ...(options.pace ? [{ key: 'pace', codec: pace, default: options.pace.default, scope: 'pace' }] : []),
   ];
   const BY_KEY = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
 
@@ -139,7 +151,7 @@ export function stateTable(options) {
   // The body of POST /api/sessions: every session and live field; nulls left for the server to fill.
   function requestBody(state) {
     const body = {};
-    for (const f of FIELDS) if (f.scope !== 'view' && state[f.key] !== null) body[f.key] = clone(state[f.key]);
+    for (const f of FIELDS) if (SENT.has(f.scope) && state[f.key] !== null) body[f.key] = clone(state[f.key]);
     return body;
   }
 
@@ -157,9 +169,9 @@ export function stateTable(options) {
     return changes;
   }
 
-  // Which scopes changed between two states: {session, live, view} booleans.
+  // Which scopes changed between two states: {session, live, view, pace} booleans.
   function changedScopes(before, after) {
-    const out = { session: false, live: false, view: false };
+    const out = { session: false, live: false, view: false, pace: false };
     for (const f of FIELDS) if (!same(before[f.key], after[f.key])) out[f.scope] = true;
     return out;
   }

@@ -1,8 +1,8 @@
 // Play/pause, step, reset, reseed, share; the epoch counter, epochs per second and the training status.
 // Keys: Space plays or pauses, → steps one epoch (not while typing in a field or choosing in a list).
 
-import { Widget, bilingual, el, svg } from './dom.js';
-import { t } from '../i18n.js';
+import { Widget, bilingual, el, localised, relabel, svg } from './dom.js';
+import { onLangChange, t } from '../i18n.js';
 
 // Icons as SVG paths (24×24), so they look the same whatever fonts the system has.
 const ICONS = {
@@ -16,6 +16,12 @@ const SHARED = {
   en: 'Link copied. It holds the settings, not the trained weights: whoever opens it trains from the start.',
   zh: '链接已复制。链接只保存设置，不含训练好的权重：打开它的人会从头开始训练。',
 };
+// A pace's name in both languages: epochs per second, or "fast" for as fast as the server allows (null).
+function paceLabel(pace) {
+  if (pace === null) return { en: 'Fast', zh: '最快' };
+  return { en: `${pace.toLocaleString('en-US')} epochs/s`, zh: `每秒 ${pace.toLocaleString('en-US')} 轮` };
+}
+
 const SHARE_FAILED = { en: 'Could not copy; the link is in the address bar.', zh: '无法复制；链接就在地址栏中。' };
 
 // Keys belong to the control that has focus when it is one that uses them itself.
@@ -43,7 +49,7 @@ function icon(button, name) {
 }
 
 export class Transport extends Widget {
-  // options: {onPlay, onPause, onStep, onReset, onReseed}
+  // options: {onPlay, onPause, onStep, onReset, onReseed, paces (the server's choices), onPace(pace)}
   constructor(container, options) {
     super(container, options);
     const button = (id, cls, label, en, zh) => {
@@ -56,6 +62,12 @@ export class Transport extends Widget {
     this.$play = button('pg-play', 'pg-play', 'Play');
     this.$step = button('pg-step', 'pg-round', 'Step one epoch');
     icon(this.$step, 'step');
+    const speed = el('label', { class: 'pg-speed' }, container);
+    bilingual(el('span', { class: 'pg-counter-label' }, speed), 'Speed', '速度');
+    this.$pace = el('select', { id: 'pg-pace' }, speed);
+    for (const pace of options.paces ?? []) localised(el('option', { value: pace === null ? 'max' : String(pace) }, this.$pace), paceLabel(pace));
+    this.$pace.addEventListener('change', () => options.onPace?.(this.$pace.value === 'max' ? null : Number(this.$pace.value)));
+    onLangChange(() => relabel(this.$pace));
     this.$reseed = button('pg-reseed', 'pg-text-button', 'Reseed: new initial weights', 'Reseed', '换初值');
     this.$share = button('pg-share', 'pg-text-button', 'Share: copy a link to these settings', 'Share', '分享');
     const counter = el('div', { class: 'pg-counter' }, container);
@@ -96,6 +108,16 @@ export class Transport extends Widget {
     } catch {
       this.showMessage(t(SHARE_FAILED), null, 'error');
     }
+  }
+
+  // The pace the select shows (a value from a link that is not one of the choices is added to them).
+  setPace(pace) {
+    const value = pace === null ? 'max' : String(pace);
+    if (![...this.$pace.options].some((o) => o.value === value)) {
+      localised(el('option', { value }, this.$pace), paceLabel(pace));
+    }
+    this.$pace.value = value;
+    return this;
   }
 
   _setPlayIcon() {
