@@ -86,10 +86,13 @@ export function py(value) {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-// An SVG element with attributes, appended to `parent` when given.
+// An SVG element with attributes, appended to `parent` when given. A figure's root (an <svg> with a
+// viewBox) is never shown narrower than its own units, so its text keeps at least its CSS size on a phone;
+// the figure panel scrolls sideways instead (lab.css).
 export function svg(name, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG_NS, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (name === 'svg' && attrs.viewBox) node.style.minWidth = `${String(attrs.viewBox).split(/[\s,]+/)[2]}px`;
   if (parent) parent.appendChild(node);
   return node;
 }
