@@ -80,7 +80,7 @@ export default class ActivationsLab extends LabWidget {
       num: POINTS,
       saturation_threshold: Number(this.$threshold.value),
     };
-    if (this.$maxout.checked) request.maxout = { weights: parseNumbers(this.$weights.value), biases: parseNumbers(this.$biases.value) };
+    if (this.$maxout.checked) request.maxout = { weights: parseNumbers(this.$weights), biases: parseNumbers(this.$biases) };
     return request;
   }
 

@@ -130,12 +130,12 @@ export default class BackpropLab extends LabWidget {
 
   readRequest() {
     const layers = [...this.$layers.querySelectorAll('.bp-layer')].map((box) => ({
-      kernel: parseRows(box.querySelector('.bp-kernel').value),
-      bias: parseNumbers(box.querySelector('.bp-bias').value),
+      kernel: parseRows(box.querySelector('.bp-kernel')),
+      bias: parseNumbers(box.querySelector('.bp-bias')),
       activation: box.querySelector('.bp-activation').value,
     }));
     return {
-      x: parseNumbers(this.$x.value), layers, y_true: parseNumbers(this.$yTrue.value), loss: this.$loss.value,
+      x: parseNumbers(this.$x), layers, y_true: parseNumbers(this.$yTrue), loss: this.$loss.value,
       learning_rate: Number(this.$lr.value), finite_difference_step: Number(this.$h.value),
     };
   }
@@ -335,6 +335,6 @@ export default class BackpropLab extends LabWidget {
     this.applyPreset();
     this.$preset.addEventListener('change', () => this.applyPreset());
     for (const el of [this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr]) el.addEventListener('input', () => { this.$preset.value = 'custom'; });
-    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], () => this.compute());
+    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], () => this.compute(), (e) => this.showError(e));
   }
 }

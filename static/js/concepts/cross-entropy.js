@@ -121,8 +121,8 @@ export default class CrossEntropyLab extends LabWidget {
 
   readRequest() {
     return {
-      y_true: parseRows(this.$yTrue.value),
-      y_pred: parseRows(this.$yPred.value),
+      y_true: parseRows(this.$yTrue),
+      y_pred: parseRows(this.$yPred),
       from_logits: this.$fromLogits.checked,
       epsilon: Number(this.$epsilon.value),
     };

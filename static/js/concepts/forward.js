@@ -112,12 +112,12 @@ export default class ForwardLab extends LabWidget {
   }
 
   readRequest() {
-    const units = parseNumbers(this.$units.value);
+    const units = parseNumbers(this.$units);
     const activation = this.$activation.value.split(/[\s,]+/).filter(Boolean);
     if (units.some((u) => !Number.isInteger(u))) throw new LabError(t({ en: 'units must be whole numbers', zh: 'units 必须是整数' }));
     const request = { units, activation, softmax: this.$softmax.checked, seed: Number(this.$seed.value) };
     if (this.$random.checked) request.input_size = Number(this.$inputSize.value);
-    else request.x = parseNumbers(this.$x.value);
+    else request.x = parseNumbers(this.$x);
     return request;
   }
 

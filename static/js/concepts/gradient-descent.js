@@ -378,8 +378,8 @@ export default class GradientDescentLab extends LabWidget {
     this.$x0.addEventListener('input', () => { this._ownStart1d = false; });
     this.$function2d.addEventListener('change', () => { this._ownStart2d = true; });
     for (const el of [this.$startX, this.$startY]) el.addEventListener('input', () => { this._ownStart2d = false; });
-    wire([this.$function, this.$x0, this.$lr, this.$steps, this.$optimizer], () => this.computeCurve());
-    wire([this.$function2d, this.$startX, this.$startY, this.$lr2d, this.$steps2d, this.$optimizers], () => this.computeSurface());
-    wire(Object.values(this.$batch), () => this.computeBatch());
+    wire([this.$function, this.$x0, this.$lr, this.$steps, this.$optimizer], () => this.computeCurve(), (e) => this.showError(e));
+    wire([this.$function2d, this.$startX, this.$startY, this.$lr2d, this.$steps2d, this.$optimizers], () => this.computeSurface(), (e) => this.showError(e));
+    wire(Object.values(this.$batch), () => this.computeBatch(), (e) => this.showError(e));
   }
 }

@@ -113,7 +113,7 @@ export default class LearningRateLab extends LabWidget {
     for (const input of this.$params.querySelectorAll('input')) {
       const { param, kind } = input.dataset;
       if (kind === 'bool') params[param] = input.checked;
-      else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input.value);
+      else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input);
       else {
         const n = Number(input.value);
         if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${t({ en: 'not a number', zh: '不是数字' })}`);
@@ -201,6 +201,6 @@ export default class LearningRateLab extends LabWidget {
     this.$schedule.value = 'exponential_decay';
     this.buildParams();
     this.$schedule.addEventListener('change', () => this.buildParams());
-    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], () => this.compute());
+    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], () => this.compute(), (e) => this.showError(e));
   }
 }

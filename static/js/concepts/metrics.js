@@ -117,7 +117,7 @@ export default class MetricsLab extends LabWidget {
 
   readRequest() {
     if (this.$problem.value !== this._problem) this.switchProblem();
-    const request = { problem: this._problem, y_true: parseNumbers(this.$yTrue.value), y_pred: parseNumbers(this.$yPred.value) };
+    const request = { problem: this._problem, y_true: parseNumbers(this.$yTrue), y_pred: parseNumbers(this.$yPred) };
     if (this._problem === 'binary') request.threshold = Number(this.$threshold.value);
     return request;
   }

@@ -90,7 +90,7 @@ export default class SoftmaxLab extends LabWidget {
 
   readRequest() {
     this.$temperatureValue.textContent = this.$temperature.value;
-    const rows = parseRows(this.$logits.value);
+    const rows = parseRows(this.$logits);
     const logits = rows.length === 1 ? rows[0] : rows;
     const is2d = rows.length > 1;
     this.$axis.querySelector('option[value="1"]').disabled = !is2d;
@@ -169,7 +169,7 @@ export default class SoftmaxLab extends LabWidget {
     bar.addEventListener('pointerdown', (event) => {
       event.preventDefault();
       bar.setPointerCapture(event.pointerId);
-      const rows = parseRows(this.$logits.value);
+      const rows = parseRows(this.$logits);
       const start = rows[r][i];
       const y0 = event.clientY;
       const ratio = bar.ownerSVGElement.viewBox.baseVal.height / bar.ownerSVGElement.getBoundingClientRect().height;
@@ -193,7 +193,7 @@ export default class SoftmaxLab extends LabWidget {
       const step = { ArrowUp: 0.5, ArrowDown: -0.5 }[event.key];
       if (step === undefined) return;
       event.preventDefault();
-      const rows = parseRows(this.$logits.value);
+      const rows = parseRows(this.$logits);
       rows[r][i] = Math.round((rows[r][i] + step) * 10) / 10;
       this.$logits.value = rows.map((row) => row.join(', ')).join('\n');
       this.$logits.dispatchEvent(new Event('change'));

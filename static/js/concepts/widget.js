@@ -11,7 +11,10 @@ export class LabWidget {
     this.$container = container;
     this.name = name;
     this._last = null; // {request, data}: the answer shown and the request it answers
-    onLangChange(() => this.languageChanged());
+    onLangChange(() => {
+      this.languageChanged();
+      if (this._error) this.showError(this._error); // its sentence, in the new language
+    });
   }
 
   // The element with this id inside the lab's container.
@@ -21,8 +24,16 @@ export class LabWidget {
 
   // Recomputes now and whenever one of `inputs` changes; errors are shown in the page, not thrown.
   listen(inputs) {
-    this._run = wire(inputs, () => this.compute());
+    this._run = wire(inputs, () => this.compute(), (error) => this.showError(error));
     return this;
+  }
+
+  // Shows `error` beside the input it names (null clears it); what is drawn stays the last good answer.
+  showError(error) {
+    let request = null;
+    try { request = this.readRequest(); } catch { /* an input that does not read is the error itself */ }
+    this._error = error;
+    showError(error, { container: this.$container, request, ids: this.fieldIds ?? {} });
   }
 
   async compute() {
@@ -41,7 +52,7 @@ export class LabWidget {
   // Forgets the answer shown and asks again for the inputs as they are.
   reset() {
     this._last = null;
-    showError(null);
+    this.showError(null);
     this._run?.();
     return this;
   }
