@@ -4,6 +4,7 @@ import { fmt, inputNumber, parseNumbers, parseRows, postConcept, py, showCode, s
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand, plus } from './notation.js';
 
 const WIDTH = 860;
 
@@ -182,9 +183,9 @@ export default class DenseLab extends LabWidget {
   drawFormula(data) {
     const [r, c] = this._selected;
     const I = data.input_shape[1];
-    const paren = (v) => (v < 0 ? `(${fmt(v, 3)})` : fmt(v, 3));
+    const paren = (v) => operand(v, 3);
     const products = Array.from({ length: I }, (_, i) => `${paren(data.x[r][i])}·${paren(data.kernel[i][c])}`);
-    const bias = data.bias ? ` + ${fmt(data.bias[c], 4)}` : '';
+    const bias = data.bias ? plus(data.bias[c], 4) : '';
     const general = document.createElement('div');
     general.textContent = `output[r, c] = ${data.activation}(Σᵢ x[r, i] · W[i, c]${data.bias ? ' + b[c]' : ''})`;
     const live = document.createElement('div');

@@ -6,6 +6,7 @@ import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand } from './notation.js';
 
 // Starting values that show each schedule within a few dozen steps (the registry's defaults suit real training).
 const PAGE_DEFAULTS = {
@@ -185,7 +186,7 @@ export default class LearningRateLab extends LabWidget {
     rule = rule.replace(/\blr\b/g, String(request.learning_rate));
     const traj = data.scheduled.trajectory;
     const first = traj.slice(0, 3).filter((_, i) => traj[i + 1]).map((p, i) =>
-      `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${fmt(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
+      `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${operand(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
     const lines = [`lr(step) = ${rule}`, `xₜ₊₁ = xₜ − lrₜ · 2xₜ = (1 − 2·lrₜ) · xₜ`, first.join(';  ')];
     showLines(this.$formula, lines);
   }

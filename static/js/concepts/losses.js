@@ -5,6 +5,7 @@ import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { num, operand, vector } from './notation.js';
 
 const COLORS = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#5d4037', '#ad1457'];
 const DEFAULT = ['mse', 'mae', 'huber', 'binary_crossentropy'];
@@ -164,8 +165,8 @@ export default class LossesLab extends LabWidget {
     yTrue.forEach((row, i) => {
       const tr = body.insertRow();
       tr.insertCell().textContent = String(i);
-      tr.insertCell().textContent = `[${row.join(', ')}]`;
-      tr.insertCell().textContent = `[${yPred[i].join(', ')}]`;
+      tr.insertCell().textContent = vector(row);
+      tr.insertCell().textContent = vector(yPred[i]);
       for (const r of data.results) tr.insertCell().textContent = fmt(r.per_sample[i]);
     });
     const mean = body.insertRow();
@@ -185,13 +186,13 @@ export default class LossesLab extends LabWidget {
     const k = y.length;
     const lines = data.results.map((r) => {
       const value = fmt(r.per_sample[0]);
-      const call = `${r.name}(y_true=[${y.join(', ')}], y_pred=[${p.join(', ')}])`;
+      const call = `${r.name}(y_true=${vector(y)}, y_pred=${vector(p)})`;
       let terms = '';
-      if (r.name === 'mse') terms = `(${y.map((v, j) => `(${v} − ${p[j]})²`).join(' + ')}) / ${k}`;
-      else if (r.name === 'mae') terms = `(${y.map((v, j) => `|${v} − ${p[j]}|`).join(' + ')}) / ${k}`;
+      if (r.name === 'mse') terms = `(${y.map((v, j) => `(${num(v)} − ${operand(p[j])})²`).join(' + ')}) / ${k}`;
+      else if (r.name === 'mae') terms = `(${y.map((v, j) => `|${num(v)} − ${operand(p[j])}|`).join(' + ')}) / ${k}`;
       else if (r.name === 'binary_crossentropy' && !r.from_logits) {
-        terms = `−(${y.map((v, j) => `${v}·ln ${p[j]} + ${fmt(1 - v, 4)}·ln ${fmt(1 - p[j], 4)}`).join(' + ')}) / ${k}`;
-      } else if (r.name === 'hinge') terms = `(${y.map((v, j) => `max(0, 1 − ${v === 0 ? -1 : v === 1 ? 1 : v}·${p[j]})`).join(' + ')}) / ${k}`;
+        terms = `−(${y.map((v, j) => `${operand(v)}·ln ${num(p[j])} + ${operand(1 - v)}·ln ${num(1 - p[j])}`).join(' + ')}) / ${k}`;
+      } else if (r.name === 'hinge') terms = `(${y.map((v, j) => `max(0, 1 − ${operand(v === 0 ? -1 : v)}·${operand(p[j])})`).join(' + ')}) / ${k}`;
       else terms = r.description;
       const div = document.createElement('div');
       div.textContent = `${call} = ${terms} = ${value}`;

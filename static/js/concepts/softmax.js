@@ -3,6 +3,7 @@
 import { fmt, parseRows, py, showCode, svg } from './lab.js';
 import { t } from '../i18n.js';
 import { LabWidget } from './widget.js';
+import { minus, operand } from './notation.js';
 
 const WIDTH = 640;
 const ROW_HEIGHT = 190;
@@ -228,12 +229,12 @@ export default class SoftmaxLab extends LabWidget {
     const s = firstSlice(data.sums, data.axis, ndim)[0];
     const T = request.temperature;
     const k = p.indexOf(Math.max(...p));
-    const terms = z.map((zj) => `e^(${fmt(zj, 3)}/${T} − ${fmt(m, 3)})`).join(' + ');
+    const terms = z.map((zj) => `e^(${operand(zj, 3)}/${operand(T)}${minus(m, 3)})`).join(' + ');
     this.$formula.replaceChildren();
     const general = document.createElement('div');
     general.textContent = 'softmax(z)ᵢ = e^(zᵢ/T − max) / Σⱼ e^(zⱼ/T − max)';
     const live = document.createElement('div');
-    live.textContent = `p${sub(k)} = e^(${fmt(z[k], 3)}/${T} − ${fmt(m, 3)}) / (${terms}) = ${fmt(e[k], 4)} / ${fmt(s, 4)} = ${fmt(p[k], 4)}`;
+    live.textContent = `p${sub(k)} = e^(${operand(z[k], 3)}/${operand(T)}${minus(m, 3)}) / (${terms}) = ${fmt(e[k], 4)} / ${fmt(s, 4)} = ${fmt(p[k], 4)}`;
     this.$formula.append(general, live);
   }
 }
