@@ -43,6 +43,7 @@ function code(request, data, i) {
 export default class ActivationsLab extends LabWidget {
   constructor(container, options) {
     super(container, options);
+    this.fieldIds = { saturation_threshold: 'activations-threshold' };
     this.$names = this.$('activations-names');
     this.$start = this.$('activations-start');
     this.$stop = this.$('activations-stop');

@@ -1,7 +1,9 @@
 // The base of every concept lab's widget. A lab finds its elements inside its own container (never in
 // the whole document at import time), asks its endpoint when an input changes and redraws its last
 // answer when the language changes. A lab defines readRequest(), render() (draws this._last) and
-// start() (what it builds or loads before it listens to its inputs).
+// start() (what it builds or loads before it listens to its inputs). An error is shown beside the input of
+// the field it names: the input whose id ends with the field's name in kebab case (y_pred -> #losses-y-pred),
+// or the id a lab gives in `fieldIds` for a field named otherwise.
 
 import { onLangChange } from '../i18n.js';
 import { postConcept, showError, wire } from './lab.js';
@@ -31,7 +33,9 @@ export class LabWidget {
   // Shows `error` beside the input it names (null clears it); what is drawn stays the last good answer.
   showError(error) {
     let request = null;
-    try { request = this.readRequest(); } catch { /* an input that does not read is the error itself */ }
+    if (error) {
+      try { request = this.readRequest(); } catch { /* an input that does not read is the error itself */ }
+    }
     this._error = error;
     showError(error, { container: this.$container, request, ids: this.fieldIds ?? {} });
   }
