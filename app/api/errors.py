@@ -51,6 +51,13 @@ def _item(error: dict[str, Any]) -> dict[str, Any]:
     item = {"loc": loc, "msg": shorten(str(error.get("msg", "")), MAX_MESSAGE), "type": str(error.get("type", ""))}
     if "input" in error:
         item["input"] = _short(error["input"])
+    # The error's parameters (a bound, both ends of a range) let a page word it in its own language; only
+    # plain values go out (a value_error's ctx holds the exception itself).
+    ctx = error.get("ctx")
+    if isinstance(ctx, dict):
+        plain = {str(k): _short(v) for k, v in ctx.items() if isinstance(v, str | int | float | bool) or v is None}
+        if plain:
+            item["ctx"] = plain
     return item
 
 

@@ -2,9 +2,10 @@
 // Error whose message is the server's `detail` (FastAPI's list of field errors as "field: message").
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  constructor(message, status, detail = message) {
     super(message);
     this.status = status;
+    this.detail = detail; // the server's detail as sent, so a page can say each field error in its language
   }
 }
 
@@ -29,11 +30,12 @@ export async function send(method, url, body) {
   });
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
+    let raw = detail;
     try {
       const data = await response.json();
-      if (data.detail !== undefined) detail = describeDetail(data.detail);
+      if (data.detail !== undefined) [detail, raw] = [describeDetail(data.detail), data.detail];
     } catch { /* not JSON: keep the status line */ }
-    throw new ApiError(detail, response.status);
+    throw new ApiError(detail, response.status, raw);
   }
   return response;
 }

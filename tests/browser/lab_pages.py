@@ -50,3 +50,19 @@ def changes(page: Page, selector: str, action) -> None:
     before = page.locator(selector).inner_text()
     action()
     page.wait_for_function("([s, b]) => document.querySelector(s).innerText !== b", arg=[selector, before])
+
+
+def error_beside(page: Page, input_selector: str) -> None:
+    """The lab's error is shown and sits right after ``input_selector`` (or the label holding it), on screen."""
+    error = page.locator("#lab-error")
+    expect(error).to_be_visible()
+    placed = page.evaluate("""(selector) => {
+        const input = document.querySelector(selector);
+        const anchor = input.closest('label') ?? input;
+        const error = document.getElementById('lab-error');
+        error.scrollIntoView({ block: 'nearest' });
+        const gap = error.getBoundingClientRect().top - anchor.getBoundingClientRect().bottom;
+        return { next: anchor.nextElementSibling === error, gap };
+    }""", input_selector)
+    assert placed["next"], f"the error is not right after {input_selector}"
+    assert 0 <= placed["gap"] < 40, placed

@@ -18,7 +18,7 @@ def test_gradient_descent_page(live_server, page, console_errors):
     for rate, expected in (("0.7", "oscillating"), ("1", "bouncing"), ("1.5", "diverging")):
         page.fill("#gd-lr", rate)
         expect(verdict).to_have_attribute("data-verdict", expected, timeout=WAIT)
-    expect(numbers).to_contain_text("-80")  # 5 · (1 − 2 · 1.5)^4
+    expect(numbers).to_contain_text("\u221280")  # 5 · (1 − 2 · 1.5)^4, with a real minus sign
 
     page.locator("#gd-optimizers input[value=nesterov]").check()
     expect(page.locator("#gd-contour")).to_have_attribute("data-drawn", "4", timeout=WAIT)

@@ -1,13 +1,16 @@
 """Loss functions on a batch (per-sample values and their mean) and as curves over the prediction.
 
-Every number is the registered ``keras.losses`` function itself. ``from_logits`` is passed to the
-losses that take it (the cross entropies); the others receive ``y_pred`` as given, and each result
-says which happened. A 1-D ``y_true``/``y_pred`` is a batch of single-output samples, shape ``(n, 1)``.
+Every number is the registered ``keras.losses`` function itself. With ``from_logits``, ``y_pred``
+holds logits: the losses that take ``from_logits`` (the cross entropies) get them with
+``from_logits=True``; a loss that needs probabilities but takes no ``from_logits`` (KL divergence) gets
+their softmax (their sigmoid for one column), as ``keras.losses.kl_divergence(y_true,
+tf.nn.softmax(logits))`` would; the others receive ``y_pred`` as given. Each result says which happened. A 1-D ``y_true``/``y_pred`` is a batch of single-output samples, shape ``(n, 1)``.
 
 Curves compare losses on one sample with a fixed target ``t`` as the prediction ``p`` varies. The
 distribution losses (categorical cross entropy, KL divergence) need at least two classes, so they are
 given the two-class distributions ``[1 - t, t]`` and ``[1 - p, p]`` (with logits, ``[0, z]``, whose
-softmax is ``[1 - sigmoid(z), sigmoid(z)]``); the others see ``[t]`` and ``[p]``.
+softmax is ``[1 - sigmoid(z), sigmoid(z)]``), for every distribution loss, since the axis is then a
+logit for all of them; the others see ``[t]`` and ``[p]``.
 """
 
 from collections.abc import Sequence
@@ -26,6 +29,7 @@ class LossValues:
     description: str
     function: str  # the Keras function computing it, e.g. "keras.losses.mean_squared_error"
     from_logits: bool  # whether from_logits=True was passed to the Keras function
+    squash: str | None  # "softmax" or "sigmoid": applied to the logits first, for a loss that takes probabilities
     per_sample: np.ndarray  # [n]: keras.losses.<name>(y_true, y_pred)
     loss: float  # their mean: what keras.losses.<Class>()(y_true, y_pred) returns
 
@@ -35,6 +39,7 @@ class CurveSeries:
     name: str
     label: str
     from_logits: bool
+    squash: str | None  # as LossValues.squash
     columns: int  # 1: y_true = [[t]], y_pred = [[p]]; 2: [[1 - t, t]], [[1 - p, p]] (or logits [[0, z]])
     values: np.ndarray  # the loss at each prediction
 
@@ -51,9 +56,21 @@ def _batch(values: Sequence, name: str) -> np.ndarray:
     return array[:, None] if array.ndim == 1 else array
 
 
-def _call(name: str, y_true: np.ndarray, y_pred: np.ndarray, from_logits: bool) -> tuple[np.ndarray, bool]:
+def _squash(name: str, from_logits: bool, columns: int) -> str | None:
+    """What turns logits into the probabilities a loss needs when it takes no ``from_logits`` (else None)."""
+    loss = LOSSES.get(name)
+    if not (from_logits and loss.probabilities and not loss.accepts_from_logits):
+        return None
+    return "softmax" if columns > 1 else "sigmoid"
+
+
+def _call(name: str, y_true: np.ndarray, y_pred: np.ndarray,
+          from_logits: bool) -> tuple[np.ndarray, bool, str | None]:
     loss = LOSSES.get(name)
     uses_logits = from_logits and loss.accepts_from_logits
+    squash = _squash(name, from_logits, y_pred.shape[-1])
+    if squash is not None:
+        y_pred = getattr(tf.nn, squash)(tf.constant(y_pred)).numpy()
     if loss.probabilities and not uses_logits and not ((y_pred >= 0) & (y_pred <= 1)).all():
         bad = y_pred[(y_pred < 0) | (y_pred > 1)][0]
         hint = "set from_logits to true for logits" if loss.accepts_from_logits else "apply a softmax first"
@@ -62,7 +79,7 @@ def _call(name: str, y_true: np.ndarray, y_pred: np.ndarray, from_logits: bool) 
         raise ValueError(f"{name} needs y_pred of shape (batch, num_classes) with num_classes >= {loss.min_classes}; "
                          f"received shape {list(y_pred.shape)} (use binary_crossentropy for one output)")
     kwargs = {**loss.args, **({"from_logits": True} if uses_logits else {})}
-    return np.asarray(loss.keras_fn(tf.constant(y_true), tf.constant(y_pred), **kwargs)), uses_logits
+    return np.asarray(loss.keras_fn(tf.constant(y_true), tf.constant(y_pred), **kwargs)), uses_logits, squash
 
 
 def evaluate(names: Sequence[str], y_true: Sequence, y_pred: Sequence, *, from_logits: bool = False) -> list[LossValues]:
@@ -74,10 +91,10 @@ def evaluate(names: Sequence[str], y_true: Sequence, y_pred: Sequence, *, from_l
         raise ValueError("Expected at least one loss name")
     results = []
     for name in names:
-        per_sample, uses_logits = _call(name, t, p, from_logits)
+        per_sample, uses_logits, squash = _call(name, t, p, from_logits)
         entry = LOSSES.entry(name)
         function = f"keras.losses.{entry.value.keras_fn.__name__}"
-        results.append(LossValues(name, entry.label, entry.description, function, uses_logits, per_sample,
+        results.append(LossValues(name, entry.label, entry.description, function, uses_logits, squash, per_sample,
                                   float(tf.reduce_mean(per_sample))))
     return results
 
@@ -95,14 +112,14 @@ def curves(names: Sequence[str], *, target: float, start: float, stop: float, nu
         entry = LOSSES.entry(name)
         if entry.value.distribution:
             t2 = np.tile(np.float32([1 - target, target]), (p.size, 1))
-            logits = from_logits and entry.value.accepts_from_logits
-            p2 = np.stack([np.zeros_like(p), p] if logits else [1 - p, p], axis=1)
-            values, uses_logits = _call(name, t2, p2, from_logits)
+            p2 = np.stack([np.zeros_like(p), p] if from_logits else [1 - p, p], axis=1)
+            values, uses_logits, squash = _call(name, t2, p2, from_logits)
             columns = 2
         else:
-            values, uses_logits = _call(name, np.full((p.size, 1), target, np.float32), p[:, None], from_logits)
+            values, uses_logits, squash = _call(name, np.full((p.size, 1), target, np.float32), p[:, None],
+                                                from_logits)
             columns = 1
-        series.append(CurveSeries(name, entry.label, uses_logits, columns, values))
+        series.append(CurveSeries(name, entry.label, uses_logits, squash, columns, values))
     return LossCurves(float(target), p, series)
 
 

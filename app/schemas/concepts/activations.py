@@ -2,7 +2,8 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.activations import MAX_MAXOUT_PIECES, ActivationsResult, Curve
@@ -55,10 +56,18 @@ class ActivationsRequest(StrictModel):
             raise ValueError(f"each activation may be listed once; received {names}")
         return names
 
+    @field_validator("stop")
+    @classmethod
+    def _after_start(cls, stop: float, info: ValidationInfo) -> float:
+        # An error of its own type on the field `stop`, with both values: the page says it in its language.
+        start = info.data.get("start")
+        if info.data.get("x") is None and start is not None and not start < stop:
+            raise PydanticCustomError("range_order", "start must be less than stop; received start={start}, "
+                                      "stop={stop}", {"lower": "start", "upper": "stop", "start": start, "stop": stop})
+        return stop
+
     @model_validator(mode="after")
     def _range(self) -> "ActivationsRequest":
-        if self.x is None and not self.start < self.stop:
-            raise ValueError(f"start must be less than stop; received start={self.start}, stop={self.stop}")
         if not self.activations and self.maxout is None:
             raise ValueError("expected at least one activation name or maxout parameters")
         return self

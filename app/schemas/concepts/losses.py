@@ -1,6 +1,6 @@
 """``POST /api/concepts/losses``: loss names, a batch and an optional curve range in; loss values out."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -45,7 +45,8 @@ class LossesRequest(StrictModel):
                               description=f"Registered names: {', '.join(LOSSES.names())}")
     y_true: Batch = Field(description="A list (one output per sample) or a list of rows (batch, outputs)")
     y_pred: Batch = Field(description="Same shape as y_true: probabilities, or logits with from_logits")
-    from_logits: bool = Field(False, description="Passed to the losses that take it (the cross entropies)")
+    from_logits: bool = Field(False, description="y_pred are logits: passed to the losses that take it (the cross "
+                              "entropies); KL divergence gets their softmax")
     curve: LossCurveRequest | None = Field(None, description="Also trace each loss against the prediction")
 
     @field_validator("losses")
@@ -58,12 +59,18 @@ class LossesRequest(StrictModel):
         return names
 
 
+Squash = Literal["softmax", "sigmoid"] | None
+SQUASH = ("With from_logits, the function (tf.nn.softmax or tf.nn.sigmoid) applied to the logits first, "
+          "for a loss that needs probabilities and takes no from_logits (KL divergence); else null")
+
+
 class LossOut(BaseModel):
     name: str
     label: str
     description: str
     function: str = Field(description="The Keras function computing it, e.g. keras.losses.mean_squared_error")
     from_logits: bool = Field(description="Whether from_logits=True was passed to this loss")
+    squash: Squash = Field(description=SQUASH)
     per_sample: list[float | None] = Field(description="keras.losses.<name>(y_true, y_pred), one per sample")
     loss: float | None = Field(description="Their mean, as keras.losses.<Class>()(y_true, y_pred)")
 
@@ -72,6 +79,7 @@ class CurveSeriesOut(BaseModel):
     name: str
     label: str
     from_logits: bool
+    squash: Squash = Field(description=SQUASH)
     columns: int = Field(description="1: y_true [[t]], y_pred [[p]]; 2: [[1 - t, t]] and [[1 - p, p]] "
                                      "(logits [[0, z]])")
     values: list[float | None]
@@ -97,7 +105,7 @@ class LossesResponse(ConceptResponse):
             loss = scalar(r.loss)
             overflow |= flag or loss is None
             out.append(LossOut(name=r.name, label=r.label, description=r.description, function=r.function,
-                               from_logits=r.from_logits, per_sample=per_sample, loss=loss))
+                               from_logits=r.from_logits, squash=r.squash, per_sample=per_sample, loss=loss))
         curve = None
         curves = result.curves
         if curves is not None:
@@ -106,6 +114,6 @@ class LossesResponse(ConceptResponse):
                 values, flag = to_json(s.values)
                 overflow |= flag
                 series.append(CurveSeriesOut(name=s.name, label=s.label, from_logits=s.from_logits,
-                                             columns=s.columns, values=values))
+                                             squash=s.squash, columns=s.columns, values=values))
             curve = LossCurveOut(target=curves.target, y_pred=curves.y_pred.tolist(), series=series)
         return cls(results=out, curve=curve, overflow=overflow)

@@ -5,6 +5,7 @@ import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand, plus } from './notation.js';
 
 const COLORS = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#5d4037', '#ad1457',
   '#455a64', '#9e9d24', '#3949ab', '#d81b60', '#00695c', '#6d4c41'];
@@ -42,6 +43,7 @@ function code(request, data, i) {
 export default class ActivationsLab extends LabWidget {
   constructor(container, options) {
     super(container, options);
+    this.fieldIds = { saturation_threshold: 'activations-threshold' };
     this.$names = this.$('activations-names');
     this.$start = this.$('activations-start');
     this.$stop = this.$('activations-stop');
@@ -80,7 +82,7 @@ export default class ActivationsLab extends LabWidget {
       num: POINTS,
       saturation_threshold: Number(this.$threshold.value),
     };
-    if (this.$maxout.checked) request.maxout = { weights: parseNumbers(this.$weights.value), biases: parseNumbers(this.$biases.value) };
+    if (this.$maxout.checked) request.maxout = { weights: parseNumbers(this.$weights), biases: parseNumbers(this.$biases) };
     return request;
   }
 
@@ -118,7 +120,7 @@ export default class ActivationsLab extends LabWidget {
       const div = document.createElement('div');
       let text = `${c.name}(x) = ${c.formula}:   ${c.name}(${x0}) = ${fmt(c.values[i])},   ${c.name}′(${x0}) = ${fmt(c.derivatives[i])}`;
       if (c.name === 'maxout') {
-        const terms = c.weights.map((w, k) => `${fmt(w, 3)}·${x0} + ${fmt(c.biases[k], 3)}`).join(', ');
+        const terms = c.weights.map((w, k) => `${operand(w, 3)}·${operand(x0)}${plus(c.biases[k], 3)}`).join(', ');
         const k = c.active_piece[i];
         text = `maxout(${x0}) = max(${terms}) = ${fmt(c.values[i])} (${t({ en: 'piece', zh: '第' })} ${k}),   `
           + `maxout′(${x0}) = w${k} = ${fmt(c.derivatives[i])}`;

@@ -4,6 +4,7 @@ import { fmt, parseNumbers, parseRows, postConcept, py, showCode, showLines, svg
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand, plus } from './notation.js';
 
 const PRESETS = {
   mazur: {
@@ -130,12 +131,12 @@ export default class BackpropLab extends LabWidget {
 
   readRequest() {
     const layers = [...this.$layers.querySelectorAll('.bp-layer')].map((box) => ({
-      kernel: parseRows(box.querySelector('.bp-kernel').value),
-      bias: parseNumbers(box.querySelector('.bp-bias').value),
+      kernel: parseRows(box.querySelector('.bp-kernel')),
+      bias: parseNumbers(box.querySelector('.bp-bias')),
       activation: box.querySelector('.bp-activation').value,
     }));
     return {
-      x: parseNumbers(this.$x.value), layers, y_true: parseNumbers(this.$yTrue.value), loss: this.$loss.value,
+      x: parseNumbers(this.$x), layers, y_true: parseNumbers(this.$yTrue), loss: this.$loss.value,
       learning_rate: Number(this.$lr.value), finite_difference_step: Number(this.$h.value),
     };
   }
@@ -227,7 +228,7 @@ export default class BackpropLab extends LabWidget {
         [t({ en: 'neuron', zh: '神经元' }), 'z', 'a'],
         layer.output.map((a, j) => [
           String(j),
-          `${layer.inputs.map((v, i) => `${fmt(v, 3)}·${fmt(layer.kernel[i][j], 3)}`).join(' + ')} + ${fmt(layer.bias[j], 3)} = ${fmt(layer.pre_activation[j])}`,
+          `${layer.inputs.map((v, i) => `${operand(v, 3)}·${operand(layer.kernel[i][j], 3)}`).join(' + ')}${plus(layer.bias[j], 3)} = ${fmt(layer.pre_activation[j])}`,
           fmt(a)])));
       this.$factors.replaceChildren(...parts);
       return;
@@ -264,8 +265,8 @@ export default class BackpropLab extends LabWidget {
     const prev = out.inputs[0];
     const lines = [
       `L = ${data.loss_name}(y_true = [${data.y_true.map((v) => fmt(v)).join(', ')}], y_pred = [${data.y_pred.map((v) => fmt(v)).join(', ')}]) = ${fmt(data.loss)}`,
-      `∂L/∂W${sup(depth)}[0][0] = ∂L/∂a × ∂a/∂z × ∂z/∂w = ${fmt(out.dloss_da[0])} × ${fmt(out.da_dz[0])} × ${fmt(prev)} = ${fmt(out.gradients.kernel[0][0])}` +
-        `;  w ← ${fmt(out.kernel[0][0])} − ${data.learning_rate} × ${fmt(out.gradients.kernel[0][0])} = ${fmt(out.updated.kernel[0][0])}`,
+      `∂L/∂W${sup(depth)}[0][0] = ∂L/∂a × ∂a/∂z × ∂z/∂w = ${fmt(out.dloss_da[0])} × ${operand(out.da_dz[0])} × ${operand(prev)} = ${fmt(out.gradients.kernel[0][0])}` +
+        `;  w ← ${fmt(out.kernel[0][0])} − ${operand(data.learning_rate)} × ${operand(out.gradients.kernel[0][0])} = ${fmt(out.updated.kernel[0][0])}`,
       t({ en: `after one step: L = ${fmt(data.loss_after_update)}`, zh: `更新一步后：L = ${fmt(data.loss_after_update)}` }),
     ];
     showLines(this.$formula, lines);
@@ -335,6 +336,6 @@ export default class BackpropLab extends LabWidget {
     this.applyPreset();
     this.$preset.addEventListener('change', () => this.applyPreset());
     for (const el of [this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr]) el.addEventListener('input', () => { this.$preset.value = 'custom'; });
-    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], () => this.compute());
+    wire([this.$preset, this.$x, this.$layers, this.$yTrue, this.$loss, this.$lr, this.$h], () => this.compute(), (e) => this.showError(e));
   }
 }

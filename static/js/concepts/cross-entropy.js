@@ -3,6 +3,7 @@
 import { fmt, parseRows, postConcept, py, showCode, showLines, svg } from './lab.js';
 import { t } from '../i18n.js';
 import { LabWidget } from './widget.js';
+import { operand, sum } from './notation.js';
 
 const HAND = '#0877bd';
 const KERAS = '#f59322';
@@ -121,8 +122,8 @@ export default class CrossEntropyLab extends LabWidget {
 
   readRequest() {
     return {
-      y_true: parseRows(this.$yTrue.value),
-      y_pred: parseRows(this.$yPred.value),
+      y_true: parseRows(this.$yTrue),
+      y_pred: parseRows(this.$yPred),
       from_logits: this.$fromLogits.checked,
       epsilon: Number(this.$epsilon.value),
     };
@@ -239,13 +240,13 @@ export default class CrossEntropyLab extends LabWidget {
     const lines = [];
     const pName = data.from_logits ? 'softmax(z)' : 'p';
     request.y_true.slice(0, FORMULA_SAMPLES).forEach((y, i) => {
-      const terms = y.map((v, j) => `${v}·ln ${fmt(data.steps.clipped[i][j])}`).join(' + ');
+      const terms = y.map((v, j) => `${operand(v)}·ln ${fmt(data.steps.clipped[i][j])}`).join(' + ');
       lines.push(`L${sub(i + 1)} = −Σ y·ln ${pName} = −(${terms}) = ${fmt(data.steps.per_sample[i])}` +
         `   (log₁₀: ${fmt(data.log10.per_sample[i])})`);
     });
     if (request.y_true.length > FORMULA_SAMPLES) lines.push('…');
     const n = request.y_true.length;
-    lines.push(`L = (${data.steps.per_sample.map((v) => fmt(v)).join(' + ')}) / ${n} = ${fmt(data.steps.loss)}` +
+    lines.push(`L = (${sum(data.steps.per_sample)}) / ${n} = ${fmt(data.steps.loss)}` +
       `;  Keras: ${fmt(data.keras.loss)}` + (data.keras_from_logits ? `;  Keras from_logits: ${fmt(data.keras_from_logits.loss)}` : ''));
     showLines(this.$formula, lines);
   }

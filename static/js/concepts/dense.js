@@ -1,9 +1,10 @@
 // Dense lab: x · W + b through an activation, drawn cell by cell, with shapes and parameter count.
 
-import { fmt, parseNumbers, parseRows, postConcept, py, showCode, svg } from './lab.js';
+import { fmt, inputNumber, parseNumbers, parseRows, postConcept, py, showCode, svg } from './lab.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand, plus } from './notation.js';
 
 const WIDTH = 860;
 
@@ -81,22 +82,22 @@ export default class DenseLab extends LabWidget {
     this.$kernel.disabled = !this.$manual.checked;
     this.$bias.disabled = !this.$manual.checked || !this.$useBias.checked;
     if (this.$manual.checked && this._last && !this.$kernel.value.trim()) {
-      this.$kernel.value = this._last.data.kernel.map((row) => row.map((v) => fmt(v, 4)).join(', ')).join('\n');
-      if (this._last.data.bias) this.$bias.value = this._last.data.bias.map((v) => fmt(v, 4)).join(', ');
+      this.$kernel.value = this._last.data.kernel.map((row) => row.map((v) => inputNumber(v)).join(', ')).join('\n');
+      if (this._last.data.bias) this.$bias.value = this._last.data.bias.map((v) => inputNumber(v)).join(', ');
     }
   }
 
   readRequest() {
     const request = {
-      x: parseRows(this.$x.value),
+      x: parseRows(this.$x),
       units: Number(this.$units.value),
       activation: this.$activation.value,
       use_bias: this.$useBias.checked,
       seed: Number(this.$seed.value),
     };
     if (this.$manual.checked) {
-      request.kernel = parseRows(this.$kernel.value);
-      if (this.$useBias.checked && this.$bias.value.trim()) request.bias = parseNumbers(this.$bias.value);
+      request.kernel = parseRows(this.$kernel);
+      if (this.$useBias.checked && this.$bias.value.trim()) request.bias = parseNumbers(this.$bias);
     }
     return request;
   }
@@ -182,9 +183,9 @@ export default class DenseLab extends LabWidget {
   drawFormula(data) {
     const [r, c] = this._selected;
     const I = data.input_shape[1];
-    const paren = (v) => (v < 0 ? `(${fmt(v, 3)})` : fmt(v, 3));
+    const paren = (v) => operand(v, 3);
     const products = Array.from({ length: I }, (_, i) => `${paren(data.x[r][i])}·${paren(data.kernel[i][c])}`);
-    const bias = data.bias ? ` + ${fmt(data.bias[c], 4)}` : '';
+    const bias = data.bias ? plus(data.bias[c], 4) : '';
     const general = document.createElement('div');
     general.textContent = `output[r, c] = ${data.activation}(Σᵢ x[r, i] · W[i, c]${data.bias ? ' + b[c]' : ''})`;
     const live = document.createElement('div');

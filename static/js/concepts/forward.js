@@ -4,6 +4,7 @@ import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, svg,
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand, plus } from './notation.js';
 
 const PRESETS = {
   small: { random: false, x: '0.5, -1, 2', inputSize: 784, units: '4, 3, 2', activation: 'relu, relu, linear', softmax: true },
@@ -112,12 +113,12 @@ export default class ForwardLab extends LabWidget {
   }
 
   readRequest() {
-    const units = parseNumbers(this.$units.value);
+    const units = parseNumbers(this.$units);
     const activation = this.$activation.value.split(/[\s,]+/).filter(Boolean);
     if (units.some((u) => !Number.isInteger(u))) throw new LabError(t({ en: 'units must be whole numbers', zh: 'units 必须是整数' }));
     const request = { units, activation, softmax: this.$softmax.checked, seed: Number(this.$seed.value) };
     if (this.$random.checked) request.input_size = Number(this.$inputSize.value);
-    else request.x = parseNumbers(this.$x.value);
+    else request.x = parseNumbers(this.$x);
     return request;
   }
 
@@ -240,8 +241,8 @@ export default class ForwardLab extends LabWidget {
       lines.push(`z${n} = a${`⁽${index - 1}⁾`} · W${n} + b${n}: [1, ${layer.kernel.shape[0]}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}];  a${n} = ${layer.activation}(z${n})`);
       if (k && prev.values && layer.kernel.shape[0] <= MAX_TERMS) {
         const a = prev.values.flat();
-        const terms = a.map((v, i) => `${fmt(v, 3)}·${fmt(k[i][0], 3)}`).join(' + ');
-        lines.push(`z${n}₀ = ${terms} + ${fmt(layer.bias.values[0], 3)} = ${fmt(layer.pre_activation.values[0][0])};  ` +
+        const terms = a.map((v, i) => `${operand(v, 3)}·${operand(k[i][0], 3)}`).join(' + ');
+        lines.push(`z${n}₀ = ${terms}${plus(layer.bias.values[0], 3)} = ${fmt(layer.pre_activation.values[0][0])};  ` +
           `a${n}₀ = ${layer.activation}(${fmt(layer.pre_activation.values[0][0])}) = ${fmt(layer.output.values[0][0])}`);
       } else {
         lines.push(t({ en: `neuron 0: z = ${fmt(layer.pre_activation.head[0])}, a = ${fmt(layer.output.head[0])} (a sum of ${layer.kernel.shape[0]} products plus the bias)`,

@@ -6,6 +6,7 @@ import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand } from './notation.js';
 
 const PALETTE = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
 const MODES = [['full_batch', { en: 'full batch', zh: '全批量' }, '#0877bd'], ['stochastic', { en: 'stochastic', zh: '随机' }, '#c62828'],
@@ -329,7 +330,7 @@ export default class GradientDescentLab extends LabWidget {
     const eta = request.learning_rate;
     const lines = request.optimizers[0] === 'sgd'
       ? [`xₜ₊₁ = xₜ − η · J′(xₜ), η = ${eta}`, ...traj.slice(0, 3).filter((p, i) => traj[i + 1]).map((p, i) =>
-        `x${'₀₁₂₃'[i + 1]} = ${fmt(p.x[0])} − ${eta} × ${fmt(p.gradient[0])} = ${fmt(traj[i + 1].x[0])}`)]
+        `x${'₀₁₂₃'[i + 1]} = ${fmt(p.x[0])} − ${operand(eta)} × ${operand(p.gradient[0])} = ${fmt(traj[i + 1].x[0])}`)]
       : [t({ en: `${request.optimizers[0]}: each step uses η = ${eta} and the optimizer's running averages of past gradients`,
         zh: `${request.optimizers[0]}：每一步使用 η = ${eta} 以及优化器对历史梯度的滑动平均` })];
     lines.push(`x: ${traj.slice(0, 8).map((p) => fmt(p.x[0])).join(', ')}${traj.length > 8 ? ', …' : ''}`);
@@ -378,8 +379,8 @@ export default class GradientDescentLab extends LabWidget {
     this.$x0.addEventListener('input', () => { this._ownStart1d = false; });
     this.$function2d.addEventListener('change', () => { this._ownStart2d = true; });
     for (const el of [this.$startX, this.$startY]) el.addEventListener('input', () => { this._ownStart2d = false; });
-    wire([this.$function, this.$x0, this.$lr, this.$steps, this.$optimizer], () => this.computeCurve());
-    wire([this.$function2d, this.$startX, this.$startY, this.$lr2d, this.$steps2d, this.$optimizers], () => this.computeSurface());
-    wire(Object.values(this.$batch), () => this.computeBatch());
+    wire([this.$function, this.$x0, this.$lr, this.$steps, this.$optimizer], () => this.computeCurve(), (e) => this.showError(e));
+    wire([this.$function2d, this.$startX, this.$startY, this.$lr2d, this.$steps2d, this.$optimizers], () => this.computeSurface(), (e) => this.showError(e));
+    wire(Object.values(this.$batch), () => this.computeBatch(), (e) => this.showError(e));
   }
 }

@@ -2,6 +2,9 @@
 
 import { request } from '../api.js';
 import { t } from '../i18n.js';
+import { MINUS, num } from './notation.js';
+import { explain } from './lab-errors.js';
+import { LAB_TEXT } from './lab-text.js';
 
 // Every lab's endpoint is POST /api/concepts/<name> (app/concepts_catalog.py).
 export function postConcept(name, body) {
@@ -10,16 +13,23 @@ export function postConcept(name, body) {
 
 export class LabError extends Error {}
 
-export function showError(error) {
+// Shows an error beside the input it is about (at the top of the inputs when it names none), and marks the
+// lab stale: the figure and numbers stay those of the last inputs that worked. `null` clears both.
+export function showError(error, { container = document.querySelector('article.lab'), request = null, ids = {} } = {}) {
   const el = document.getElementById('lab-error');
   if (!el) return;
-  if (error) {
-    el.textContent = `${t({ en: 'Error', zh: '错误' })}: ${error.message ?? error}`;
-    el.hidden = false;
-  } else {
+  container?.toggleAttribute('data-stale', Boolean(error));
+  if (!error) {
     el.textContent = '';
     el.hidden = true;
+    return;
   }
+  const { input, message } = explain(error, container ?? document, request, ids);
+  el.textContent = `${t(LAB_TEXT.error)}${message}`;
+  el.hidden = false;
+  const anchor = input?.closest('label') ?? input;
+  if (anchor) anchor.after(el);
+  else container?.querySelector('.lab-inputs h2')?.after(el);
 }
 
 export function showCode(text) {
@@ -27,20 +37,27 @@ export function showCode(text) {
   if (el) el.textContent = text;
 }
 
-// "1, 2.5, -3" -> [1, 2.5, -3]; throws a LabError naming the bad entry.
-export function parseNumbers(text) {
+// "1, 2.5, -3" -> [1, 2.5, -3] (a number copied from the page, "−3", reads too); throws a LabError naming
+// the bad entry. Given the input element itself, the error names it, so the page shows it there.
+export function parseNumbers(source) {
+  const text = source?.value ?? source;
   const parts = String(text).split(/[\s,]+/).filter(Boolean);
   return parts.map((p) => {
-    const n = Number(p);
-    if (!Number.isFinite(n)) throw new LabError(`${t({ en: 'not a number', zh: '不是数字' })}: ${p}`);
+    const n = Number(p.replaceAll(MINUS, '-'));
+    if (!Number.isFinite(n)) {
+      const error = new LabError(`${t({ en: 'not a number', zh: '不是数字' })}: ${p}`);
+      if (source?.value !== undefined) error.input = source;
+      throw error;
+    }
     return n;
   });
 }
 
-export function fmt(x, digits = 4) {
-  if (x === null || x === undefined) return '—';
-  if (typeof x !== 'number') return String(x);
-  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-4)) return x.toExponential(digits - 1);
+// A number shown on the page (real minus sign): notation.js writes it.
+export const fmt = num;
+
+// A number written back into an input, which parseNumbers reads: ASCII, so a learner can edit it.
+export function inputNumber(x, digits = 4) {
   return Number(x.toFixed(digits)).toString();
 }
 
@@ -53,13 +70,13 @@ export function debounce(fn, ms = 150) {
 }
 
 // Runs `compute` now and again whenever one of `inputs` changes, showing errors in the page.
-export function wire(inputs, compute) {
+export function wire(inputs, compute, onError = showError) {
   const run = debounce(async () => {
     try {
       await compute();
-      showError(null);
+      onError(null);
     } catch (error) {
-      showError(error);
+      onError(error);
     }
   });
   for (const el of inputs) {
@@ -71,8 +88,14 @@ export function wire(inputs, compute) {
 }
 
 // Lines (or ';'-separated parts) of numbers -> rows: "1, 2\n3, 4" -> [[1, 2], [3, 4]].
-export function parseRows(text) {
-  return String(text).split(/[\n;]+/).map((line) => line.trim()).filter(Boolean).map(parseNumbers);
+export function parseRows(source) {
+  const text = source?.value ?? source;
+  try {
+    return String(text).split(/[\n;]+/).map((line) => line.trim()).filter(Boolean).map((line) => parseNumbers(line));
+  } catch (error) {
+    if (source?.value !== undefined) error.input = source;
+    throw error;
+  }
 }
 
 // A value as a Python literal for the code panels; floats keep a decimal point as tf.constant needs.
@@ -86,10 +109,13 @@ export function py(value) {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-// An SVG element with attributes, appended to `parent` when given.
+// An SVG element with attributes, appended to `parent` when given. A figure's root (an <svg> with a
+// viewBox) is never shown narrower than its own units, so its text keeps at least its CSS size on a phone;
+// the figure panel scrolls sideways instead (lab.css).
 export function svg(name, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG_NS, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (name === 'svg' && attrs.viewBox) node.style.minWidth = `${String(attrs.viewBox).split(/[\s,]+/)[2]}px`;
   if (parent) parent.appendChild(node);
   return node;
 }

@@ -6,6 +6,7 @@ import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { operand } from './notation.js';
 
 // Starting values that show each schedule within a few dozen steps (the registry's defaults suit real training).
 const PAGE_DEFAULTS = {
@@ -113,7 +114,7 @@ export default class LearningRateLab extends LabWidget {
     for (const input of this.$params.querySelectorAll('input')) {
       const { param, kind } = input.dataset;
       if (kind === 'bool') params[param] = input.checked;
-      else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input.value);
+      else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input);
       else {
         const n = Number(input.value);
         if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${t({ en: 'not a number', zh: '不是数字' })}`);
@@ -185,7 +186,7 @@ export default class LearningRateLab extends LabWidget {
     rule = rule.replace(/\blr\b/g, String(request.learning_rate));
     const traj = data.scheduled.trajectory;
     const first = traj.slice(0, 3).filter((_, i) => traj[i + 1]).map((p, i) =>
-      `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${fmt(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
+      `x${'₀₁₂₃'[i + 1]} = (1 − 2 × ${fmt(data.learning_rates[i])}) × ${operand(p.x[0])} = ${fmt(traj[i + 1].x[0])}`);
     const lines = [`lr(step) = ${rule}`, `xₜ₊₁ = xₜ − lrₜ · 2xₜ = (1 − 2·lrₜ) · xₜ`, first.join(';  ')];
     showLines(this.$formula, lines);
   }
@@ -201,6 +202,6 @@ export default class LearningRateLab extends LabWidget {
     this.$schedule.value = 'exponential_decay';
     this.buildParams();
     this.$schedule.addEventListener('change', () => this.buildParams());
-    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], () => this.compute());
+    wire([this.$schedule, this.$params, this.$lr, this.$steps, this.$x], () => this.compute(), (e) => this.showError(e));
   }
 }

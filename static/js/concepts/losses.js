@@ -5,6 +5,7 @@ import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
+import { num, operand, vector } from './notation.js';
 
 const COLORS = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#5d4037', '#ad1457'];
 const DEFAULT = ['mse', 'mae', 'huber', 'binary_crossentropy'];
@@ -23,7 +24,8 @@ function rowsOf(x) {
 
 function code(request, data) {
   const { from_logits: fromLogits, curve } = request;
-  const call = (r, a, b) => `${r.function}(${a}, ${b}${r.from_logits ? ', from_logits=True' : ''})`;
+  // A loss that takes probabilities only gets the softmax (or sigmoid) of the logits, as the server did.
+  const call = (r, a, b) => `${r.function}(${a}, ${r.squash ? `tf.nn.${r.squash}(${b})` : b}${r.from_logits ? ', from_logits=True' : ''})`;
   const lines = [
     'import numpy as np',
     'import tensorflow as tf',
@@ -40,7 +42,7 @@ function code(request, data) {
   lines.push('', `# curves: one sample with target t, prediction p from ${curve.start} to ${curve.stop}`,
     `t = ${py(curve.target)}`, `p = tf.linspace(${py(curve.start)}, ${py(curve.stop)}, ${curve.num})`);
   for (const s of data.curve.series) {
-    const r = data.results.find((x) => x.name === s.name);
+    const r = { ...data.results.find((x) => x.name === s.name), squash: s.squash, from_logits: s.from_logits };
     if (s.columns === 2) {
       const two = s.from_logits ? 'tf.stack([tf.zeros_like(p), p], axis=1)' : 'tf.stack([1 - p, p], axis=1)';
       lines.push(`${s.name}_curve = ${call(r, `tf.tile([[1 - t, t]], [${curve.num}, 1])`, two)}`);
@@ -71,21 +73,24 @@ export default class LossesLab extends LabWidget {
 
   async start() {
     const boxes = await this.buildChoices();
-    this.makeChart();
+    this.makeChart(this.$fromLogits.checked);
     this.$fromLogits.addEventListener('change', () => this.onFromLogits());
     this.listen([...boxes, this.$yTrue, this.$yPred, this.$fromLogits, this.$target, this.$start, this.$stop]);
   }
 
   languageChanged() {
-    this.makeChart();
+    this.makeChart(this._last?.request.from_logits ?? this.$fromLogits.checked);
     this.render();
   }
 
-  makeChart() {
+  // The chart's x axis is a logit or a probability: it is rebuilt when an answer of the other kind arrives
+  // (not when the box is ticked, so a failing request leaves the last good chart in place).
+  makeChart(fromLogits) {
     const box = this.$('losses-chart');
     box.replaceChildren();
+    this._chartLogits = fromLogits;
     this._chart = new LineChart(box, { width: 640, height: 340, yLabel: t({ en: 'loss', zh: '损失' }),
-      xLabel: this.$fromLogits.checked ? t({ en: 'prediction (logit z)', zh: '预测值（logit z）' })
+      xLabel: fromLogits ? t({ en: 'prediction (logit z)', zh: '预测值（logit z）' })
         : t({ en: 'prediction p', zh: '预测值 p' }) });
   }
 
@@ -101,14 +106,13 @@ export default class LossesLab extends LabWidget {
     if (Number(this.$start.value) === from[0] && Number(this.$stop.value) === from[1]) {
       [this.$start.value, this.$stop.value] = to;
     }
-    this.makeChart();
   }
 
   readRequest() {
     return {
       losses: [...this.$names.querySelectorAll('input:checked')].map((b) => b.value),
-      y_true: flat(parseRows(this.$yTrue.value)),
-      y_pred: flat(parseRows(this.$yPred.value)),
+      y_true: flat(parseRows(this.$yTrue)),
+      y_pred: flat(parseRows(this.$yPred)),
       from_logits: this.$fromLogits.checked,
       curve: { target: Number(this.$target.value), start: Number(this.$start.value), stop: Number(this.$stop.value), num: POINTS },
     };
@@ -126,6 +130,7 @@ export default class LossesLab extends LabWidget {
     if (!this._last) return;
     const { request, data } = this._last;
     const curve = data.curve;
+    if (this._chartLogits !== request.from_logits) this.makeChart(request.from_logits);
     this._chart.update({
       series: curve.series.map((s) => ({ name: s.name, x: curve.y_pred, y: s.values, color: colorOf.get(s.name) })),
       marks: curve.target > curve.y_pred[0] && curve.target < curve.y_pred.at(-1) && !request.from_logits
@@ -149,7 +154,7 @@ export default class LossesLab extends LabWidget {
     table.createCaption().textContent = t({ en: 'Per-sample loss (the mean is what training minimises)',
       zh: '每个样本的损失（训练最小化的是平均值）' });
     const head = table.createTHead().insertRow();
-    for (const h of ['i', 'y_true', 'y_pred', ...data.results.map((r) => r.name + (r.from_logits ? ' (from_logits)' : ''))]) {
+    for (const h of ['i', 'y_true', 'y_pred', ...data.results.map((r) => r.name + (r.from_logits ? ' (from_logits)' : r.squash ? ` (${r.squash})` : ''))]) {
       const th = document.createElement('th');
       th.textContent = h;
       head.appendChild(th);
@@ -160,8 +165,8 @@ export default class LossesLab extends LabWidget {
     yTrue.forEach((row, i) => {
       const tr = body.insertRow();
       tr.insertCell().textContent = String(i);
-      tr.insertCell().textContent = `[${row.join(', ')}]`;
-      tr.insertCell().textContent = `[${yPred[i].join(', ')}]`;
+      tr.insertCell().textContent = vector(row);
+      tr.insertCell().textContent = vector(yPred[i]);
       for (const r of data.results) tr.insertCell().textContent = fmt(r.per_sample[i]);
     });
     const mean = body.insertRow();
@@ -181,13 +186,13 @@ export default class LossesLab extends LabWidget {
     const k = y.length;
     const lines = data.results.map((r) => {
       const value = fmt(r.per_sample[0]);
-      const call = `${r.name}(y_true=[${y.join(', ')}], y_pred=[${p.join(', ')}])`;
+      const call = `${r.name}(y_true=${vector(y)}, y_pred=${vector(p)})`;
       let terms = '';
-      if (r.name === 'mse') terms = `(${y.map((v, j) => `(${v} − ${p[j]})²`).join(' + ')}) / ${k}`;
-      else if (r.name === 'mae') terms = `(${y.map((v, j) => `|${v} − ${p[j]}|`).join(' + ')}) / ${k}`;
+      if (r.name === 'mse') terms = `(${y.map((v, j) => `(${num(v)} − ${operand(p[j])})²`).join(' + ')}) / ${k}`;
+      else if (r.name === 'mae') terms = `(${y.map((v, j) => `|${num(v)} − ${operand(p[j])}|`).join(' + ')}) / ${k}`;
       else if (r.name === 'binary_crossentropy' && !r.from_logits) {
-        terms = `−(${y.map((v, j) => `${v}·ln ${p[j]} + ${fmt(1 - v, 4)}·ln ${fmt(1 - p[j], 4)}`).join(' + ')}) / ${k}`;
-      } else if (r.name === 'hinge') terms = `(${y.map((v, j) => `max(0, 1 − ${v === 0 ? -1 : v === 1 ? 1 : v}·${p[j]})`).join(' + ')}) / ${k}`;
+        terms = `−(${y.map((v, j) => `${operand(v)}·ln ${num(p[j])} + ${operand(1 - v)}·ln ${num(1 - p[j])}`).join(' + ')}) / ${k}`;
+      } else if (r.name === 'hinge') terms = `(${y.map((v, j) => `max(0, 1 − ${operand(v === 0 ? -1 : v)}·${operand(p[j])})`).join(' + ')}) / ${k}`;
       else terms = r.description;
       const div = document.createElement('div');
       div.textContent = `${call} = ${terms} = ${value}`;

@@ -5,6 +5,7 @@ import { fmt, parseNumbers, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
 import { t } from '../i18n.js';
 import { LabWidget } from './widget.js';
+import { squared } from './notation.js';
 
 function table(title, headings, rows) {
   const el = document.createElement('table');
@@ -117,7 +118,7 @@ export default class MetricsLab extends LabWidget {
 
   readRequest() {
     if (this.$problem.value !== this._problem) this.switchProblem();
-    const request = { problem: this._problem, y_true: parseNumbers(this.$yTrue.value), y_pred: parseNumbers(this.$yPred.value) };
+    const request = { problem: this._problem, y_true: parseNumbers(this.$yTrue), y_pred: parseNumbers(this.$yPred) };
     if (this._problem === 'binary') request.threshold = Number(this.$threshold.value);
     return request;
   }
@@ -214,7 +215,7 @@ export default class MetricsLab extends LabWidget {
     const mean = request.y_true.reduce((a, b) => a + b, 0) / n;
     this.setFormula([
       `MAE = Σ|y − ŷ| / n = (${errors.map((e) => fmt(Math.abs(e), 3)).join(' + ')}) / ${n} = ${fmt(m.mean_absolute_error)}`,
-      `MSE = Σ(y − ŷ)² / n = (${errors.map((e) => `${fmt(e, 3)}²`).join(' + ')}) / ${n} = ${fmt(m.mean_squared_error)}`,
+      `MSE = Σ(y − ŷ)² / n = (${errors.map((e) => squared(e, 3)).join(' + ')}) / ${n} = ${fmt(m.mean_squared_error)}`,
       `RMSE = √MSE = ${fmt(m.root_mean_squared_error)}`,
       `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²,  ȳ = ${fmt(mean)}  →  R² = ${fmt(m.r2)}`,
     ]);
@@ -222,7 +223,7 @@ export default class MetricsLab extends LabWidget {
       [['MAE', m.mean_absolute_error], ['MSE', m.mean_squared_error], ['RMSE', m.root_mean_squared_error], ['R²', m.r2]]
         .map(([k, v]) => [k, fmt(v)]));
     const samples = table(t({ en: 'Each sample', zh: '每个样本' }), ['i', 'y_true', 'y_pred', 'y − ŷ'],
-      request.y_true.map((y, i) => [i, y, request.y_pred[i], fmt(errors[i])]));
+      request.y_true.map((y, i) => [i, fmt(y), fmt(request.y_pred[i]), fmt(errors[i])]));
     this.$numbers.replaceChildren(summary, samples);
   }
 

@@ -3,6 +3,7 @@
 import { fmt, parseRows, py, showCode, svg } from './lab.js';
 import { t } from '../i18n.js';
 import { LabWidget } from './widget.js';
+import { minus, operand } from './notation.js';
 
 const WIDTH = 640;
 const ROW_HEIGHT = 190;
@@ -90,7 +91,7 @@ export default class SoftmaxLab extends LabWidget {
 
   readRequest() {
     this.$temperatureValue.textContent = this.$temperature.value;
-    const rows = parseRows(this.$logits.value);
+    const rows = parseRows(this.$logits);
     const logits = rows.length === 1 ? rows[0] : rows;
     const is2d = rows.length > 1;
     this.$axis.querySelector('option[value="1"]').disabled = !is2d;
@@ -169,7 +170,7 @@ export default class SoftmaxLab extends LabWidget {
     bar.addEventListener('pointerdown', (event) => {
       event.preventDefault();
       bar.setPointerCapture(event.pointerId);
-      const rows = parseRows(this.$logits.value);
+      const rows = parseRows(this.$logits);
       const start = rows[r][i];
       const y0 = event.clientY;
       const ratio = bar.ownerSVGElement.viewBox.baseVal.height / bar.ownerSVGElement.getBoundingClientRect().height;
@@ -193,7 +194,7 @@ export default class SoftmaxLab extends LabWidget {
       const step = { ArrowUp: 0.5, ArrowDown: -0.5 }[event.key];
       if (step === undefined) return;
       event.preventDefault();
-      const rows = parseRows(this.$logits.value);
+      const rows = parseRows(this.$logits);
       rows[r][i] = Math.round((rows[r][i] + step) * 10) / 10;
       this.$logits.value = rows.map((row) => row.join(', ')).join('\n');
       this.$logits.dispatchEvent(new Event('change'));
@@ -228,12 +229,12 @@ export default class SoftmaxLab extends LabWidget {
     const s = firstSlice(data.sums, data.axis, ndim)[0];
     const T = request.temperature;
     const k = p.indexOf(Math.max(...p));
-    const terms = z.map((zj) => `e^(${fmt(zj, 3)}/${T} − ${fmt(m, 3)})`).join(' + ');
+    const terms = z.map((zj) => `e^(${operand(zj, 3)}/${operand(T)}${minus(m, 3)})`).join(' + ');
     this.$formula.replaceChildren();
     const general = document.createElement('div');
     general.textContent = 'softmax(z)ᵢ = e^(zᵢ/T − max) / Σⱼ e^(zⱼ/T − max)';
     const live = document.createElement('div');
-    live.textContent = `p${sub(k)} = e^(${fmt(z[k], 3)}/${T} − ${fmt(m, 3)}) / (${terms}) = ${fmt(e[k], 4)} / ${fmt(s, 4)} = ${fmt(p[k], 4)}`;
+    live.textContent = `p${sub(k)} = e^(${operand(z[k], 3)}/${operand(T)}${minus(m, 3)}) / (${terms}) = ${fmt(e[k], 4)} / ${fmt(s, 4)} = ${fmt(p[k], 4)}`;
     this.$formula.append(general, live);
   }
 }

@@ -1,6 +1,8 @@
 // A small SVG line chart: several named series over a shared x axis, with axes and a legend below it.
 // Used by the concept labs for curves (activations, losses, learning rates, trajectories).
 
+import { MINUS } from '../concepts/notation.js'; // ticks are numbers shown to a reader: a real minus sign
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PALETTE = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#5d4037', '#ad1457'];
 
@@ -92,11 +94,11 @@ export class LineChart {
     const axes = el('g', { class: 'axes', 'font-size': 11, fill: '#555' }, svg);
     for (const tx of niceTicks(x0, x1)) {
       el('line', { x1: sx(tx), x2: sx(tx), y1: pad.t, y2: height - pad.b, stroke: '#eee' }, axes);
-      el('text', { x: sx(tx), y: height - pad.b + 14, 'text-anchor': 'middle' }, axes).textContent = String(tx);
+      el('text', { x: sx(tx), y: height - pad.b + 14, 'text-anchor': 'middle' }, axes).textContent = String(tx).replace('-', MINUS);
     }
     for (const ty of niceTicks(y0, y1)) {
       el('line', { x1: pad.l, x2: width - pad.r, y1: sy(ty), y2: sy(ty), stroke: '#eee' }, axes);
-      el('text', { x: pad.l - 6, y: sy(ty) + 4, 'text-anchor': 'end' }, axes).textContent = String(ty);
+      el('text', { x: pad.l - 6, y: sy(ty) + 4, 'text-anchor': 'end' }, axes).textContent = String(ty).replace('-', MINUS);
     }
     if (y0 < 0 && y1 > 0) el('line', { x1: pad.l, x2: width - pad.r, y1: sy(0), y2: sy(0), stroke: '#999' }, axes);
     el('text', { x: (pad.l + width - pad.r) / 2, y: height - 6, 'text-anchor': 'middle' }, axes).textContent = xLabel;

@@ -65,3 +65,18 @@ def test_activations_openapi_example_works_as_is(client):
     r = client.post(URL, json=openapi_examples(client, URL)[0])
     assert r.status_code == 200
     assert r.json()["maxout"] is not None
+
+
+def test_a_range_that_ends_before_it_starts_names_the_field_and_both_ends(client):
+    r = client.post(URL, json={"activations": ["relu"], "start": 3, "stop": -1})
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    assert error["loc"] == ["body", "stop"] and error["type"] == "range_order"
+    assert error["ctx"] == {"lower": "start", "upper": "stop", "start": 3.0, "stop": -1.0}
+    assert "start must be less than stop" in error["msg"]
+
+
+def test_a_bound_of_a_field_is_sent_with_its_error(client):
+    r = client.post(URL, json={"activations": ["relu"], "num": 1})
+    (error,) = r.json()["detail"]
+    assert error["loc"] == ["body", "num"] and error["ctx"] == {"ge": 2}

@@ -36,6 +36,19 @@ def test_from_logits_is_applied_to_cross_entropy(client):
     assert body["results"][0]["loss"] == pytest.approx(np.log(2), rel=1e-6)
 
 
+def test_kl_divergence_with_from_logits_gets_the_softmax_on_the_batch_and_the_curve(client):
+    body = client.post(URL, json={"losses": ["kl_divergence"], "y_true": [[1.0, 0.0]], "y_pred": [[0.9, 0.1]],
+                                  "from_logits": True,
+                                  "curve": {"target": 1.0, "start": -4.0, "stop": 4.0, "num": 9}})
+    assert body.status_code == 200, body.json()
+    (kl,) = body.json()["results"]
+    softmax = np.exp([0.9, 0.1]) / np.exp([0.9, 0.1]).sum()
+    assert kl["squash"] == "softmax"
+    assert kl["loss"] == pytest.approx(-np.log(softmax[0]), rel=1e-5)
+    (series,) = body.json()["curve"]["series"]
+    np.testing.assert_allclose(series["values"], np.log1p(np.exp(-np.linspace(-4, 4, 9))), rtol=1e-4)
+
+
 def test_unknown_loss_lists_the_expected_names(client):
     r = client.post(URL, json={"losses": ["msee"], "y_true": [1.0], "y_pred": [1.0]})
     assert r.status_code == 422

@@ -106,6 +106,28 @@ def test_curves_from_logits_use_the_sigmoid_of_the_logit():
         np.testing.assert_allclose(s.values, np.log1p(np.exp(-z)), rtol=1e-5)
 
 
+def test_from_logits_gives_kl_divergence_the_softmax_of_the_logits():
+    logits = np.array([[2.0, -1.0, 0.5], [0.9, 0.1, 0.0]])
+    truth = np.array([[0.0, 1.0, 0.0], [0.2, 0.5, 0.3]])
+    (kl,) = evaluate(["kl_divergence"], truth.tolist(), logits.tolist(), from_logits=True)
+    softmax = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    assert kl.squash == "softmax" and not kl.from_logits
+    np.testing.assert_allclose(kl.per_sample, NUMPY["kl_divergence"](truth, softmax), rtol=1e-5)
+    reference = keras.losses.kl_divergence(truth.astype("float32"), keras.ops.softmax(logits.astype("float32")))
+    np.testing.assert_allclose(kl.per_sample, np.asarray(reference), rtol=1e-5)
+
+
+def test_curves_from_logits_give_kl_divergence_the_softmax_of_zero_and_the_logit():
+    # KL([0, 1] || softmax([0, z])) = -ln sigmoid(z): the same curve as the cross entropies from logits.
+    c = curves(["kl_divergence", "categorical_crossentropy"], target=1.0, start=-4.0, stop=4.0, num=9,
+               from_logits=True)
+    z = np.linspace(-4, 4, 9)
+    kl, cce = c.series
+    assert kl.squash == "softmax" and cce.squash is None and cce.from_logits
+    np.testing.assert_allclose(kl.values, np.log1p(np.exp(-z)), rtol=1e-4)
+    np.testing.assert_allclose(kl.values, cce.values, rtol=1e-4)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: evaluate(["mse"], [1.0, 2.0], [1.0]), "same shape"),
     (lambda: evaluate(["msex"], [1.0], [1.0]), "Unknown loss 'msex'. Expected one of: mse"),
