@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     worker_recycle_sessions: int = Field(1000, ge=1)
     worker_recycle_rss_mb: int = Field(2048, ge=64)
 
+    # How often the web process's threads may take the interpreter lock from each other (sys.setswitchinterval).
+    switch_interval_seconds: float = Field(0.0005, gt=0, le=0.1)
+
     # XLA makes training ~5x faster once compiled; turning it off helps debugging.
     jit_compile: bool = True
     # Compile the default network at start-up, in the background.

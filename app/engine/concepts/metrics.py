@@ -7,8 +7,11 @@ own end points just below 0 and just above 1), which makes it exact: the AUC is
 lies on one of the curve's vertices.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import keras
 import numpy as np
@@ -61,6 +64,28 @@ class RegressionMetrics:
     r2: float
 
 
+# Building a Keras metric creates its variables, which costs far more than using it: each thread keeps the
+# metrics it built (by class and arguments, the most recent few) and resets one before every use.
+_CACHED_METRICS = 64
+_metrics = threading.local()
+
+
+def _metric(cls: type, **kwargs: Any) -> keras.metrics.Metric:
+    if not hasattr(_metrics, "cache"):
+        _metrics.cache = OrderedDict()
+    cache: OrderedDict = _metrics.cache
+    key = (cls, tuple(sorted(kwargs.items())))
+    metric = cache.pop(key, None)
+    if metric is None:
+        metric = cls(**kwargs)
+    else:
+        metric.reset_state()
+    cache[key] = metric
+    while len(cache) > _CACHED_METRICS:
+        cache.popitem(last=False)
+    return metric
+
+
 def _result(metric: keras.metrics.Metric, y_true: np.ndarray, y_pred: np.ndarray) -> float:
     metric.update_state(y_true, y_pred)
     return float(np.asarray(metric.result()).reshape(-1)[0])
@@ -86,7 +111,7 @@ def classification(y_true: Sequence[float], y_pred: Sequence[float], *, threshol
                          "(apply a sigmoid to logits first)")
     if not 0 < threshold <= 1:  # keras.metrics.F1Score refuses 0
         raise ValueError(f"threshold must be in (0, 1]; received {threshold}")
-    counts = {name: int(_result(cls(thresholds=threshold), t, p)) for name, cls in [
+    counts = {name: int(_result(_metric(cls, thresholds=threshold), t, p)) for name, cls in [
         ("true_negatives", keras.metrics.TrueNegatives), ("false_positives", keras.metrics.FalsePositives),
         ("false_negatives", keras.metrics.FalseNegatives), ("true_positives", keras.metrics.TruePositives)]}
     auc = keras.metrics.AUC(thresholds=sorted(set(p.tolist())))
@@ -95,10 +120,10 @@ def classification(y_true: Sequence[float], y_pred: Sequence[float], *, threshol
     tn, fn = auc.true_negatives.numpy(), auc.false_negatives.numpy()
     return ClassificationMetrics(
         threshold=float(threshold),
-        accuracy=_result(keras.metrics.BinaryAccuracy(threshold=threshold), t, p),
-        precision=_result(keras.metrics.Precision(thresholds=threshold), t, p),
-        recall=_result(keras.metrics.Recall(thresholds=threshold), t, p),
-        f1=_result(keras.metrics.F1Score(threshold=threshold), t[:, None], p[:, None]),
+        accuracy=_result(_metric(keras.metrics.BinaryAccuracy, threshold=threshold), t, p),
+        precision=_result(_metric(keras.metrics.Precision, thresholds=threshold), t, p),
+        recall=_result(_metric(keras.metrics.Recall, thresholds=threshold), t, p),
+        f1=_result(_metric(keras.metrics.F1Score, threshold=threshold), t[:, None], p[:, None]),
         auc=float(auc.result()),
         roc=RocCurve(
             thresholds=np.asarray(auc.thresholds, np.float64),
@@ -113,10 +138,10 @@ def regression(y_true: Sequence[float], y_pred: Sequence[float]) -> RegressionMe
     """MAE, MSE, RMSE and R² of real-valued predictions."""
     t, p = _pair(y_true, y_pred)
     return RegressionMetrics(
-        mean_absolute_error=_result(keras.metrics.MeanAbsoluteError(), t, p),
-        mean_squared_error=_result(keras.metrics.MeanSquaredError(), t, p),
-        root_mean_squared_error=_result(keras.metrics.RootMeanSquaredError(), t, p),
-        r2=_result(keras.metrics.R2Score(), t[:, None], p[:, None]),
+        mean_absolute_error=_result(_metric(keras.metrics.MeanAbsoluteError), t, p),
+        mean_squared_error=_result(_metric(keras.metrics.MeanSquaredError), t, p),
+        root_mean_squared_error=_result(_metric(keras.metrics.RootMeanSquaredError), t, p),
+        r2=_result(_metric(keras.metrics.R2Score), t[:, None], p[:, None]),
     )
 
 
