@@ -1,12 +1,12 @@
 """``POST /api/concepts/softmax``: logits and a temperature in, probabilities and the stable steps out."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.concepts.softmax import SoftmaxResult
 from app.engine.numeric import to_json
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import FiniteFloat, Integer, StrictModel
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_CLASSES = 64
@@ -20,9 +20,13 @@ JsonArray = list[float | None] | list[list[float | None]]
 class SoftmaxRequest(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"logits": [2.0, 1.0, 0.1], "axis": -1, "temperature": 1.0}]})
 
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "axis names an axis of logits: -1 or 0 for a vector, -2 to 1 for a matrix (whose rows are all as long)",
+    )
+
     logits: Row | Matrix = Field(description=f"A vector, or a matrix of up to {MAX_ROWS} rows; "
                                              f"at most {MAX_CLASSES} values per row.")
-    axis: int = Field(-1, ge=-2, le=1, description="The axis that sums to 1, as in tf.nn.softmax (-1: the last).")
+    axis: Integer = Field(-1, ge=-2, le=1, description="The axis that sums to 1, as in tf.nn.softmax (-1: the last).")
     temperature: FiniteFloat = Field(1.0, ge=0.01, le=100,
                                      description="Divides the logits first: > 1 flattens, < 1 sharpens.")
 
