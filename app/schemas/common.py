@@ -29,6 +29,7 @@ def integer(**constraints: Any) -> Any:
     come before the validator, or pydantic writes them into the JSON Schema as unknown keys ("ge")."""
     return Annotated[int, Field(**constraints), _WHOLE]
 
+
 def named(registry: Any) -> Any:
     """A string the JSON Schema limits to a registry's names (a validator still checks it, with the registry's
     own message). As a type, so that inside an optional or a list the enum stays on the string itself."""

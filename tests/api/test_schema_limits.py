@@ -3,6 +3,7 @@ table, the registries. Where a rule is written into the schema, a JSON Schema va
 the server must agree on every case tried."""
 
 import itertools
+import sqlite3
 
 import jsonschema
 import pytest
@@ -216,3 +217,13 @@ def _refs(node, path=""):
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _refs(value, f"{path}/{i}")
+
+
+def test_a_page_offset_stays_within_what_the_database_takes(small, openapi):
+    largest = 2**63 - 1
+    sqlite3.connect(":memory:").execute("select ?", (largest,))  # SQLite's own integer range: this fits ...
+    with pytest.raises(OverflowError):
+        sqlite3.connect(":memory:").execute("select ?", (largest + 1,))  # ... and one more does not
+    assert integer_branch(parameters(openapi, "/api/runs")["offset"])["maximum"] == largest
+    assert small.get(f"/api/runs?offset={largest}").json()["runs"] == []
+    assert small.get(f"/api/runs?offset={largest + 1}").status_code == 422
