@@ -149,6 +149,23 @@ def test_a_start_must_fit_the_functions_dimensions(small, openapi):
     assert (coordinate["minimum"], coordinate["maximum"]) == (-MAX_START, MAX_START)
 
 
+@pytest.mark.parametrize("logits", [[1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]]])
+def test_the_schema_admits_exactly_the_axes_of_the_logits(small, openapi, logits):
+    schema = validator(openapi, "SoftmaxRequest")
+    for axis in range(-4, 4):
+        body = {"logits": logits, "axis": axis}
+        answer = small.post("/api/concepts/softmax", json=body)
+        assert schema.is_valid(body) == (answer.status_code == 200), (body, answer.text)
+
+
+def test_a_bias_is_given_only_to_a_layer_that_has_one(small, openapi):
+    schema = validator(openapi, "DenseRequest")
+    for use_bias, bias in itertools.product((True, False, None), ([0.5], None)):
+        body = {"x": [[1.0]], "units": 1, "bias": bias, **({} if use_bias is None else {"use_bias": use_bias})}
+        answer = small.post("/api/concepts/dense", json=body)
+        assert schema.is_valid(body) == (answer.status_code == 200), (body, answer.text)
+
+
 def test_a_weight_takes_two_indices_and_a_bias_one(small, openapi):
     schema = validator(openapi, "WeightEdit")
     sid = create(small, num_samples=100, hidden_layers=[2])

@@ -22,12 +22,13 @@ class DenseRequest(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "x": [[1.0, 2.0, 3.0]], "units": 2, "activation": "relu", "use_bias": True,
         "kernel": [[0.5, -1.0], [0.25, 0.0], [-0.5, 1.0]], "bias": [0.1, -0.2], "seed": 0,
-    }]})
+    }], "if": {"properties": {"use_bias": {"const": False}}, "required": ["use_bias"]},  # no bias: none given
+        "then": {"properties": {"bias": {"type": "null"}}}})
 
     cross_field_rules: ClassVar[tuple[str, ...]] = (
         "every row of x holds the same number of features",
         "kernel, when given, has one row per feature of x, each holding one value per unit",
-        "bias, when given, holds one value per unit, and only with use_bias true",
+        "bias, when given, holds one value per unit",
     )
 
     x: Annotated[list[Row], Field(min_length=1, max_length=MAX_BATCH)] = Field(
