@@ -41,10 +41,13 @@ class LossesRequest(StrictModel):
         "curve": {"target": 1.0, "start": 0.01, "stop": 0.99, "num": 99},
     }]})
 
+    # What each loss needs of y_pred, from its registry entry.
     cross_field_rules: ClassVar[tuple[str, ...]] = (
         "y_pred has the shape of y_true",
-        "a loss that takes probabilities gets y_pred in [0, 1] unless from_logits is true; a loss over classes "
-        "gets rows of at least as many classes as it needs",
+        f"{', '.join(e.name for e in LOSSES if e.value.probabilities)} take y_pred in [0, 1] unless from_logits "
+        f"is true",
+        "rows of y_pred hold at least as many classes as each loss needs: " + ", ".join(
+            f"{e.name} {e.value.min_classes}" for e in LOSSES if e.value.min_classes > 1),
         "curve.start is less than curve.stop",
     )
 
