@@ -41,7 +41,7 @@ INCOMPLETE = {
     "POST /api/concepts/learning-rate": "piecewise_constant's lists",
     "POST /api/concepts/losses": SHAPES + "; probabilities unless from_logits; curve start < stop",
     "POST /api/concepts/metrics": SHAPES + "; binary labels",
-    "POST /api/concepts/softmax": "axis must be an axis of logits",
+    "POST /api/concepts/softmax": "a matrix's rows must all be as long",
 }
 EXAMPLES = settings(max_examples=25, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
