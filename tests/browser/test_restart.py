@@ -6,23 +6,14 @@ import re
 from urllib.parse import unquote
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_playground import DESKTOP, _epoch, _open, _session, _wait_for
-from tests.fault.test_restart_close import ServerProcess
+from tests.fault.test_restart_close import server  # noqa: F401  (the fixture: a server of the test's own)
 
 HAPPENED = {"en": "The server restarted", "zh": "服务器已重启"}
 NOT_BACK = {"en": "not back yet", "zh": "尚未恢复"}
 OPENED = {"en": "Saved run opened", "zh": "已打开保存的运行"}
-
-
-@pytest.fixture
-def server(tmp_path):
-    process = ServerProcess(tmp_path / "data")
-    process.start()
-    yield process
-    process.close()
 
 
 def _restart_notice_in(page: Page, lang: str) -> None:

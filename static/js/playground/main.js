@@ -143,7 +143,7 @@ class Playground {
 
   // The server closed the stream to restart: the session is gone; offer the saved run or a new session.
   _restarted() {
-    this.transport.setPlaying(false).showMessage('');
+    this.transport.setPlaying(false).stopped().showMessage('');
     this.restart.update({ runLink: this._runLink });
   }
 
