@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.devserver import ROOT, free_port
@@ -81,7 +82,7 @@ def test_sigterm_closes_a_playing_stream_with_service_restart_and_exits_cleanly(
             ws.recv(timeout=60)
         server.proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 30
-        with pytest.raises(Exception):  # frames until the close, then the close itself
+        with pytest.raises(ConnectionClosed):  # frames until the close, then the close itself
             while time.monotonic() < deadline:
                 ws.recv(timeout=30)
         assert ws.close_code == SERVICE_RESTART, (ws.close_code, ws.close_reason)
