@@ -66,3 +66,14 @@ def test_the_divergence_message_moves_nothing(page: Page, live_server, lang, con
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     assert page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('#pg-status') !== null", [x, y])
     assert console_errors == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_choosing_a_schedule_with_parameters_moves_no_control(page: Page, live_server, lang, console_errors):
+    _open_in(page, live_server + "/", lang)
+    steady = "#pg-play, #pg-step, .pg-controls .pg-field:not(.pg-param)"
+    before = _boxes(page, steady)
+    page.select_option("#pg-lr-schedule", "exponential_decay")
+    expect(page.locator(".pg-param").first).to_be_visible()  # its parameters come after every other control
+    assert _boxes(page, steady) == before
+    assert console_errors == []
