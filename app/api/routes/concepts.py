@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
+from app.api.errors import AppError
 from app.concepts_catalog import CONCEPTS, Concept, Endpoint
 from app.schemas.common import ErrorResponse
 
@@ -21,7 +22,7 @@ def add_endpoint(router: APIRouter, concept: Concept, endpoint: Endpoint) -> Non
             # A request whose wire shape differs from the engine's keywords says how to map it (arguments()).
             result = compute(**(body.arguments() if hasattr(body, "arguments") else body.model_dump()))
         except ValueError as e:
-            raise HTTPException(422, detail=str(e)) from e
+            raise AppError(422, str(e), "invalid_value") from e
         return response.from_result(result)
 
     path = f"/{concept.name}{endpoint.path}"
