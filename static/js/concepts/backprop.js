@@ -3,6 +3,7 @@
 import { fmt, parseNumbers, parseRows, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
 import { both, say } from '../i18n.js';
 import { getOptions } from '../api.js';
+import { localised } from '../playground/dom.js';
 import { LabWidget } from './widget.js';
 import { operand, plus } from './notation.js';
 
@@ -109,8 +110,8 @@ export default class BackpropLab extends LabWidget {
       l.append(text, el);
       return l;
     };
-    box.append(legend, label('activation ', select),
-      label(bilingual('lab.backprop.kernel-rows'), kernel), label('bias ', bias));
+    box.append(legend, label(bilingual('field.activation'), select),
+      label(bilingual('lab.backprop.kernel-rows'), kernel), label(bilingual('field.bias'), bias));
     return box;
   }
 
@@ -287,7 +288,7 @@ export default class BackpropLab extends LabWidget {
     this.$numbers.replaceChildren(table(
       say('lab.backprop.every-parameter'),
       [say('lab.backprop.layer'), say('lab.backprop.parameter'), say('lab.backprop.value'), 'a_prev', '∂L/∂z',
-        '∂L/∂w (tape)', say('lab.backprop.finite-difference'), '|Δ|', say('lab.backprop.after-one-step')],
+        say('lab.backprop.tape-gradient'), say('lab.backprop.finite-difference'), '|Δ|', say('lab.backprop.after-one-step')],
       rows));
   }
 
@@ -327,7 +328,7 @@ export default class BackpropLab extends LabWidget {
     this.$loss.replaceChildren(...options.losses.map((l) => {
       const option = document.createElement('option');
       option.value = l.name;
-      option.textContent = l.label;
+      localised(option, { en: l.label, zh: l.label_zh || l.label });
       return option;
     }));
     this.applyPreset();

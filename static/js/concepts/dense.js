@@ -3,6 +3,7 @@
 import { fmt, inputNumber, parseNumbers, parseRows, postConcept, py, showCode, svg } from './lab.js';
 import { say } from '../i18n.js';
 import { getOptions } from '../api.js';
+import { localised } from '../playground/dom.js';
 import { LabWidget } from './widget.js';
 import { operand, plus } from './notation.js';
 
@@ -71,7 +72,7 @@ export default class DenseLab extends LabWidget {
     for (const a of options.activations) {
       const option = document.createElement('option');
       option.value = a.name;
-      option.textContent = a.label;
+      localised(option, { en: a.label, zh: a.label_zh || a.label });
       option.selected = a.name === 'relu';
       this.$activation.appendChild(option);
     }

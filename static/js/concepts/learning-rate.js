@@ -4,7 +4,7 @@
 import { LabError, fmt, parseNumbers, postConcept, py, registryLabel, showCode, showLines, table, wire } from './lab.js';
 import { localised } from '../playground/dom.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { say } from '../i18n.js';
+import { currentLang, say } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
 import { operand } from './notation.js';
@@ -139,7 +139,7 @@ export default class LearningRateLab extends LabWidget {
     this.$rates.replaceChildren();
     new LineChart(this.$rates, { width: 320, height: 240, xLabel: say('lab.step'), yLabel: say('lab.learning-rate-axis') }).update({
       series: [
-        { name: this.spec()?.label ?? data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
+        { name: this.spec() ? (this.spec()[currentLang() === 'zh' ? 'label_zh' : 'label'] || this.spec().label) : data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
         { name: say('lab.learning-rate.constant', { learning_rate: request.learning_rate }), x: steps,
           y: steps.map(() => request.learning_rate), color: CONSTANT, dashed: true },
       ],

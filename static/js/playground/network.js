@@ -230,7 +230,7 @@ export class NetworkView extends Widget {
 
   _name(column, unit) {
     if (column === 0) return this.options.features.find((f) => f.name === this._state.features[unit])?.label ?? say('playground.input-number', { number: unit + 1 });
-    if (column > this._state.hidden_layers.length) return this._outputs > 1 ? `output ${unit}` : 'the output';
+    if (column > this._state.hidden_layers.length) return this._outputs > 1 ? say('playground.output-unit', { unit }) : say('playground.the-output');
     return say('playground.unit-name', { layer: column, neuron: unit + 1 });
   }
 
