@@ -33,10 +33,11 @@ export function describeDetail(detail) {
   return String(detail ?? 'Request failed');
 }
 
-// An error body in the page's language: its code's sentence with its params, else its detail.
+// An error body in the page's language: its code's sentence with its params (a shape as [2, 3]), else its detail.
 export function describeError({ detail, code = null, params = {} } = {}) {
-  if (code && has(`error.${code}`)) return say(`error.${code}`, params);
-  return describeDetail(detail);
+  if (!code || !has(`error.${code}`)) return describeDetail(detail);
+  const shown = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(', ')}]` : v]));
+  return say(`error.${code}`, shown);
 }
 
 // The response, once it is known to be a success (for callers that read its headers too); a failure throws

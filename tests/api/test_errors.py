@@ -118,3 +118,11 @@ def test_the_error_model_in_openapi_lists_every_code(client):
     schema = client.get("/openapi.json").json()["components"]["schemas"]["ErrorResponse"]
     codes = next(option["enum"] for option in schema["properties"]["code"]["anyOf"] if "enum" in option)
     assert set(codes) == set(CODES)
+
+
+def test_an_engine_refusal_keeps_its_code_and_params(client):
+    r = client.post("/api/concepts/metrics", json={"y_true": [0, 1], "y_pred": [0.2, 1.5], "threshold": 0.5})
+    assert r.status_code == 422
+    assert r.json() == {"detail": "y_pred must hold probabilities or labels in [0, 1]; received 1.5 "
+                                  "(apply a sigmoid to logits first)",
+                        "code": "probabilities_expected", "params": {"field": "y_pred", "received": 1.5}}

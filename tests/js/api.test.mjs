@@ -70,3 +70,9 @@ test('an answer that is not JSON keeps the status line as the message', async ()
   answering(502, '<html>Bad gateway</html>', { 'Content-Type': 'text/html' });
   await assert.rejects(request('GET', '/api/options'), /^Error: 502 /);
 });
+
+test('a shape among the params is written as a list', () => {
+  const body = { detail: 'y_true and y_pred must have the same shape; received [2, 2] and [2, 3]', code: 'shapes_differ',
+    params: { y_true: [2, 2], y_pred: [2, 3] } };
+  assert.equal(describeError(body), fill(en['error.shapes_differ'], { y_true: '[2, 2]', y_pred: '[2, 3]' }));
+});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import en from '../../static/i18n/en.json' with { type: 'json' };
 import zh from '../../static/i18n/zh.json' with { type: 'json' };
+import * as i18n from '../../static/js/i18n.js';
 import { OPTIONS } from './options.mjs';
 
 const CATALOGUES = { en, zh };
@@ -56,4 +57,17 @@ test('every key the pages say is in the catalogue', () => {
 test('every key in the catalogue is said somewhere (error.<code> keys are the server\'s: see test_errors.py)', () => {
   const unused = Object.keys(en).filter((key) => !used.has(key) && !key.startsWith('error.'));
   assert.deepEqual(unused, []);
+});
+
+// A module written against the old inline pairs (t({en, zh})) would stop every page loading: say which.
+test('every name a module imports from i18n.js is one it exports', () => {
+  const wrong = [];
+  for (const file of files('static/js', '.js')) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'[./]*(?:\.\.\/)?i18n\.js'/g)) {
+      for (const name of m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean)) {
+        if (!(name in i18n)) wrong.push(`${file}: ${name}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
 });

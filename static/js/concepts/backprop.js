@@ -218,7 +218,7 @@ export default class BackpropLab extends LabWidget {
     this.$network.replaceChildren(root);
     this.$status.textContent = now === null
       ? say('lab.backprop.forward-pass-values-a')
-      : say('lab.backprop.back-through-layer-of', { now_plus_1: now + 1, layers_count: data.layers.length });
+      : say('lab.backprop.back-through-layer-of', { layer: now + 1, layers: data.layers.length });
   }
 
   // The factors being multiplied in the current layer (or the forward sums before any step back).
@@ -226,7 +226,7 @@ export default class BackpropLab extends LabWidget {
     const now = this.current(data);
     if (now === null) {
       const parts = data.layers.map((layer, l) => table(
-        say('lab.backprop.layer-z-a-prev', { l_plus_1: l + 1, activation: layer.activation }),
+        say('lab.backprop.layer-z-a-prev', { layer: l + 1, activation: layer.activation }),
         [say('lab.backprop.neuron'), 'z', 'a'],
         layer.output.map((a, j) => [
           String(j),
@@ -238,9 +238,9 @@ export default class BackpropLab extends LabWidget {
     const layer = data.layers[now];
     const source = now === data.layers.length - 1
       ? say('lab.backprop.from-the-loss')
-      : say('lab.backprop.w-l-z-of', { now_plus_2: sup(now + 2), now_plus_22: now + 2 });
+      : say('lab.backprop.w-l-z-of', { superscript: sup(now + 2), layer: now + 2 });
     const neurons = table(
-      say('lab.backprop.layer-each-neuron-l', { now_plus_1: now + 1, source }),
+      say('lab.backprop.layer-each-neuron-l', { layer: now + 1, source }),
       [say('lab.backprop.neuron'), 'z', '∂L/∂a', `× ∂a/∂z = ${layer.activation}′(z)`, '= ∂L/∂z'],
       layer.output.map((_, j) => [String(j), fmt(layer.pre_activation[j], 6), fmt(layer.dloss_da[j], 6), fmt(layer.da_dz[j], 6),
         fmt(layer.dloss_dz[j], 6)]));

@@ -179,7 +179,7 @@ export default class CrossEntropyLab extends LabWidget {
     const s = data.steps;
     const table = document.createElement('table');
     table.className = 'ce-steps-table';
-    table.createCaption().textContent = say('lab.cross-entropy.sample-the-classes-whose', { sample_plus_1: this._sample + 1 });
+    table.createCaption().textContent = say('lab.cross-entropy.sample-the-classes-whose', { sample: this._sample + 1 });
     const eps = request.epsilon;
     headRow(table, [say('lab.cross-entropy.class'), 'y_true', data.from_logits ? 'softmax(y_pred)' : 'y_pred',
       `clip(·, ${eps}, 1 − ${eps})`, 'tf.math.log', 'y_true × log']);

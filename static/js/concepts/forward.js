@@ -203,7 +203,7 @@ export default class ForwardLab extends LabWidget {
       }
     });
     this.$network.replaceChildren(root);
-    this.$status.textContent = say('lab.forward.step-of', { shown: this._shown, columns_count: columns.length });
+    this.$status.textContent = say('lab.forward.step-of', { step: this._shown, steps: columns.length });
   }
 
   drawCaption(columns) {
@@ -217,11 +217,11 @@ export default class ForwardLab extends LabWidget {
       const { layer } = column;
       const [inputs] = layer.kernel.shape;
       const shapes = `[1, ${inputs}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}]`;
-      text = say('lab.forward.z-a-w-b', { label: column.label, shapes, activation: layer.activation, value: stats(out), parameters: layer.parameters });
+      text = say('lab.forward.z-a-w-b', { label: column.label, shapes, activation: layer.activation, stats: stats(out), parameters: layer.parameters });
     } else {
       const values = out.values[0];
       const best = values.indexOf(Math.max(...values));
-      text = say('lab.forward.softmax-exp-z-exp', { best, value: fmt(values[best]) });
+      text = say('lab.forward.softmax-exp-z-exp', { best, probability: fmt(values[best]) });
     }
     this.$caption.textContent = text;
   }
@@ -243,7 +243,7 @@ export default class ForwardLab extends LabWidget {
         lines.push(`z${n}₀ = ${terms}${plus(layer.bias.values[0], 3)} = ${fmt(layer.pre_activation.values[0][0])};  ` +
           `a${n}₀ = ${layer.activation}(${fmt(layer.pre_activation.values[0][0])}) = ${fmt(layer.output.values[0][0])}`);
       } else {
-        lines.push(say('lab.forward.neuron-0-z-a', { value: fmt(layer.pre_activation.head[0]), value2: fmt(layer.output.head[0]), value3: layer.kernel.shape[0] }));
+        lines.push(say('lab.forward.neuron-0-z-a', { z: fmt(layer.pre_activation.head[0]), a: fmt(layer.output.head[0]), inputs: layer.kernel.shape[0] }));
       }
     } else if (column.kind === 'softmax') {
       const z = this._last.data.layers.at(-1).output;

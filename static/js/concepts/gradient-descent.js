@@ -21,7 +21,7 @@ const VERDICTS = {
 const BAND_COLORS = { converging: '#2e7d3240', oscillating: '#f5932250', bouncing: '#6a1b9a', diverging: '#c6282840' };
 const BAND_LABELS = {
   converging: 'lab.gradient-descent.smooth', oscillating: 'lab.gradient-descent.oscillating',
-  bouncing: 'lab.gradient-descent.bouncing-2', diverging: 'lab.gradient-descent.diverging',
+  bouncing: 'lab.gradient-descent.band-bouncing', diverging: 'lab.gradient-descent.diverging',
 };
 const DEFAULT_2D = ['sgd', 'momentum', 'adam'];
 const TABLE_ROWS = 40; // trajectory rows listed before "…" and the last one
@@ -145,7 +145,7 @@ export default class GradientDescentLab extends LabWidget {
       yRange: [Math.min(...visible), Math.max(...visible)] }).update({
       series: [
         { name: `J(x) = ${data.formula.replaceAll('x[0]', 'x')}`, x: data.plot.x, y: data.plot.loss, color: '#999' },
-        { name: say('lab.gradient-descent.text', { optimizer: run.optimizer, learning_rate: request.learning_rate }),
+        { name: say('lab.gradient-descent.run-legend', { optimizer: run.optimizer, learning_rate: request.learning_rate }),
           x: inView.map((p) => p.x[0]), y: inView.map((p) => p.loss), color: '#c62828', points: true },
       ],
       marks: data.minima.map((m) => ({ x: m[0], label: say('lab.gradient-descent.minimum') })),
@@ -331,7 +331,7 @@ export default class GradientDescentLab extends LabWidget {
     const lines = request.optimizers[0] === 'sgd'
       ? [`xₜ₊₁ = xₜ − η · J′(xₜ), η = ${eta}`, ...traj.slice(0, 3).filter((p, i) => traj[i + 1]).map((p, i) =>
         `x${'₀₁₂₃'[i + 1]} = ${fmt(p.x[0])} − ${operand(eta)} × ${operand(p.gradient[0])} = ${fmt(traj[i + 1].x[0])}`)]
-      : [say('lab.gradient-descent.each-step-uses-and', { value: request.optimizers[0], eta })];
+      : [say('lab.gradient-descent.each-step-uses-and', { optimizer: request.optimizers[0], eta })];
     lines.push(`x: ${traj.slice(0, 8).map((p) => fmt(p.x[0])).join(', ')}${traj.length > 8 ? ', …' : ''}`);
     showLines(this.$formula, lines);
   }

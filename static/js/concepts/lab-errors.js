@@ -55,7 +55,9 @@ export function explain(error, container, request, ids = {}) {
   if (error?.input) return { input: error.input, message };
   const path = typeof detail === 'string' ? fieldNamedIn(detail, request) : [];
   const input = inputFor(container, path, ids);
-  return { input, message: input ? say('error.named', { field: labelOf(container, input, path.at(-1)), message }) : message };
+  // A coded sentence names its field itself; the server's English is prefixed with the input's label.
+  const coded = Boolean(error?.code) && has(`error.${error.code}`);
+  return { input, message: input && !coded ? say('error.named', { field: labelOf(container, input, path.at(-1)), message }) : message };
 }
 
 function explainItem(item, container, ids) {

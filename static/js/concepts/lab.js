@@ -44,7 +44,7 @@ export function parseNumbers(source) {
   return parts.map((p) => {
     const n = Number(p.replaceAll(MINUS, '-'));
     if (!Number.isFinite(n)) {
-      const error = new LabError(`${say('lab.lab.not-a-number')}: ${p}`);
+      const error = new LabError(`${say('lab.not-a-number')}: ${p}`);
       if (source?.value !== undefined) error.input = source;
       throw error;
     }

@@ -118,7 +118,7 @@ export default class LearningRateLab extends LabWidget {
       else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input);
       else {
         const n = Number(input.value);
-        if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${say('lab.lab.not-a-number')}`);
+        if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${say('lab.not-a-number')}`);
         params[param] = n;
       }
     }

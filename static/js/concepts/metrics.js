@@ -151,7 +151,7 @@ export default class MetricsLab extends LabWidget {
       series: [
         { name: say('lab.metrics.roc-curve'), x: m.roc.false_positive_rates, y: m.roc.true_positive_rates },
         { name: say('lab.metrics.chance'), x: [0, 1], y: [0, 1], color: '#999', dashed: true },
-        { name: say('lab.metrics.threshold-2', { threshold: m.threshold }), x: [m.false_positive_rate],
+        { name: say('lab.metrics.threshold-legend', { threshold: m.threshold }), x: [m.false_positive_rate],
           y: [m.true_positive_rate], color: '#c62828', points: true },
       ],
     });

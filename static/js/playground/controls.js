@@ -2,7 +2,7 @@
 // activation, loss (only those fitting the problem), optimizer, regularization and its rate, problem type.
 // Choices from the registries are shown in the page's language and follow the language switch.
 
-import { onLangChange } from '../i18n.js';
+import { currentLang, onLangChange } from '../i18n.js';
 import { Widget, bilingual, el, field, labels, relabel, said, setOptions } from './dom.js';
 
 // The steps the rate menus offer (TensorFlow Playground's); only those within the server's limits are shown.
@@ -84,13 +84,14 @@ export class Controls extends Widget {
       const id = `pg-lr-${name}`;
       const value = chosen.params[name] ?? p.default;
       const wrap = el('div', { class: 'pg-field pg-param' }, this.$scheduleParams);
-      bilingual(el('label', { for: id, title: p.description }, wrap), name.replace(/_/g, ' '), p.label_zh);
+      const hint = currentLang() === 'zh' ? p.description_zh ?? p.description : p.description;
+      bilingual(el('label', { for: id, title: hint }, wrap), name.replace(/_/g, ' '), p.label_zh);
       const input = p.kind === 'bool'
         ? el('input', { id, type: 'checkbox', checked: value === true }, wrap)
         : el('input', {
           id, type: p.kind.endsWith('s') ? 'text' : 'number', value: Array.isArray(value) ? value.join(',') : value,
           step: p.kind === 'int' ? '1' : 'any', min: p.minimum ?? undefined, max: p.maximum ?? undefined,
-          size: 10, title: p.description,
+          size: 10, title: hint,
         }, wrap);
       input.addEventListener('change', () => {
         let v;

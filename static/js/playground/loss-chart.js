@@ -14,7 +14,7 @@ const TEST = '#222';
 // The catalogue keys of the chart's own text.
 const TEXT = {
   epoch: 'runs.epoch',
-  train: 'playground.training-loss-2',
+  train: 'playground.training-loss-legend',
   test: 'runs.col-test-loss',
   scale: 'playground.y-axis',
   auto: 'playground.auto',
