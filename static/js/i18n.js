@@ -2,7 +2,7 @@
 //
 // Every string a user can see lives in one catalogue per language, static/i18n/en.json and
 // static/i18n/zh.json: flat keys, the same in both files, with {name} placeholders. A new string is a key
-// added to both files (tests/api/test_catalogue.py checks they agree and that every key used exists).
+// added to both files (tests/js/catalogue.test.mjs checks they agree and that every key used exists).
 // say(key, params) reads one in the page's language here; the templates' say(key) (app/api/routes/pages.py)
 // writes both languages as <span data-lang="en">…</span><span data-lang="zh">…</span>, which CSS shows one
 // at a time, so the pages switch language without a reload. Keys said by templates may hold inline HTML
