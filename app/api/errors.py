@@ -1,5 +1,9 @@
 """Error responses: every failure is JSON ``{"detail": ...}`` with a 4xx code, never a traceback.
 
+A field error (422) keeps pydantic's ``loc``, ``msg``, ``type`` and plain ``ctx``; an error the app raises
+(``AppError``) adds a stable ``code`` and its ``params`` beside the English ``detail`` (app/error_codes.py),
+so a page can say either in its own language.
+
 A refusal repeats what it refused only in part: whatever came in (a 900 KB key, thousands of bad numbers),
 the body of a 4xx stays under ``MAX_ERROR_BYTES``, so a small request can never make a large answer.
 """
@@ -17,6 +21,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.error_codes import CODES
+
 log = logging.getLogger("tensor_playground")
 
 MAX_ERROR_BYTES = 4096  # the whole JSON body of any 4xx this module writes
@@ -24,6 +30,19 @@ MAX_ECHO = 200  # characters of a rejected input repeated back
 MAX_LOC_PART = 64  # characters of one path element (an unknown key is named, not copied)
 MAX_MESSAGE = 500  # characters of one message
 CLOSE_INTERNAL_ERROR = 1011
+
+
+class AppError(StarletteHTTPException):
+    """An error of the app's own: the English ``detail`` for API users, and a ``code`` (one of
+    ``app.error_codes.CODES``) with its ``params`` for a page that says it in its language."""
+
+    def __init__(self, status_code: int, detail: str, code: str, params: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        if code not in CODES:
+            raise ValueError(f"Unknown error code {code!r}; expected one of: {', '.join(CODES)}")
+        super().__init__(status_code, detail=detail, headers=headers)
+        self.code = code
+        self.params = params or {}
 
 
 def shorten(text: str, limit: int) -> str:
@@ -100,7 +119,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
         methods = _documented_methods(request.app, request.url.path)
         if methods:
             headers["Allow"] = ", ".join(methods)
-    return JSONResponse({"detail": bounded_detail(exc.detail)}, status_code=exc.status_code, headers=headers)
+    body: dict[str, Any] = {"detail": bounded_detail(exc.detail)}
+    if isinstance(exc, AppError):
+        body["code"] = exc.code
+        body["params"] = {str(k): _short(v) for k, v in list(exc.params.items())[:10]}
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
 def _documented_methods(app: FastAPI, path: str) -> list[str]:

@@ -86,7 +86,8 @@ def registry_options() -> dict[str, Any]:
             {**_named(e), "description": e.description,
              "uses_learning_rate": e.value.uses_learning_rate,
              "params": {k: {"default": p.default, "kind": p.kind, "minimum": p.minimum, "maximum": p.maximum,
-                            "description": p.description, "label_zh": p.label_zh or k.replace("_", " ")}
+                            "description": p.description, "label_zh": p.label_zh or k.replace("_", " "),
+                            "description_zh": p.description_zh or p.description}
                        for k, p in e.value.params.items()}}
             for e in SCHEDULES
         ],

@@ -27,6 +27,7 @@ class Param:
     maximum: float | None = None
     description: str = ""
     label_zh: str = ""  # the name as the Chinese page shows it
+    description_zh: str = ""  # the description as the Chinese page shows it
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,17 @@ def _piecewise_check(p: Mapping[str, Any]) -> None:
         raise ValueError(f"piecewise_constant boundaries must increase; received {b}")
 
 
-_DECAY_STEPS = Param(100, "int", 1, 1_000_000, "steps (mini-batch updates) per decay period", "衰减步数")
-_STAIRCASE = Param(False, "bool", description="decay in whole periods, not continuously", label_zh="阶梯式")
+_DECAY_STEPS = Param(100, "int", 1, 1_000_000, "steps (mini-batch updates) per decay period", "衰减步数",
+                     "每个衰减周期的步数（小批量更新次数）")
+_STAIRCASE = Param(False, "bool", description="decay in whole periods, not continuously", label_zh="阶梯式",
+                   description_zh="按整个周期衰减，而不是连续衰减")
 
 SCHEDULES: Registry[Schedule] = Registry("learning-rate schedule")
 SCHEDULES.register("constant", Schedule({}, _constant, lambda lr: lr, "{learning_rate}"),
                    label="Constant", label_zh="恒定", description="lr")
 SCHEDULES.register("exponential_decay", Schedule(
     {"decay_steps": _DECAY_STEPS,
-     "decay_rate": Param(0.96, "float", 0.0, 1.0, "factor per period", "衰减率"),
+     "decay_rate": Param(0.96, "float", 0.0, 1.0, "factor per period", "衰减率", "每个周期乘上的因子"),
      "staircase": _STAIRCASE},
     _exponential,
     lambda lr, decay_steps, decay_rate, staircase: keras.optimizers.schedules.ExponentialDecay(
@@ -95,7 +98,7 @@ SCHEDULES.register("exponential_decay", Schedule(
     label="Exponential decay", label_zh="指数衰减", description="lr * decay_rate ^ (step / decay_steps)")
 SCHEDULES.register("inverse_time", Schedule(
     {"decay_steps": _DECAY_STEPS,
-     "decay_rate": Param(0.5, "float", 0.0, 1000.0, "how fast it falls", "衰减率"),
+     "decay_rate": Param(0.5, "float", 0.0, 1000.0, "how fast it falls", "衰减率", "下降得有多快"),
      "staircase": _STAIRCASE},
     _inverse_time,
     lambda lr, decay_steps, decay_rate, staircase: keras.optimizers.schedules.InverseTimeDecay(
@@ -104,8 +107,10 @@ SCHEDULES.register("inverse_time", Schedule(
     "decay_rate={decay_rate}, staircase={staircase})"),
     label="Inverse time decay", label_zh="逆时衰减", description="lr / (1 + decay_rate * step / decay_steps)")
 SCHEDULES.register("piecewise_constant", Schedule(
-    {"boundaries": Param([1000, 5000], "ints", 0, 10_000_000, "steps where the rate changes (increasing)", "分段边界（步）"),
-     "values": Param([0.03, 0.01, 0.003], "floats", 0.0, 10.0, "one rate more than boundaries", "各段学习率")},
+    {"boundaries": Param([1000, 5000], "ints", 0, 10_000_000, "steps where the rate changes (increasing)", "分段边界（步）",
+                         "学习率改变的步数（递增）"),
+     "values": Param([0.03, 0.01, 0.003], "floats", 0.0, 10.0, "one rate more than boundaries", "各段学习率",
+                     "比边界多一个的学习率")},
     _piecewise,
     lambda lr, boundaries, values: keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values),
     "keras.optimizers.schedules.PiecewiseConstantDecay(boundaries={boundaries}, values={values})",
@@ -113,8 +118,9 @@ SCHEDULES.register("piecewise_constant", Schedule(
     label="Piecewise constant", label_zh="分段常数",
     description="values[i] between boundaries[i-1] and boundaries[i]")
 SCHEDULES.register("cosine_decay", Schedule(
-    {"decay_steps": Param(1000, "int", 1, 1_000_000, "steps to reach the floor", "衰减步数"),
-     "alpha": Param(0.0, "float", 0.0, 1.0, "floor, as a fraction of lr", "下限比例 (alpha)")},
+    {"decay_steps": Param(1000, "int", 1, 1_000_000, "steps to reach the floor", "衰减步数", "降到下限所需的步数"),
+     "alpha": Param(0.0, "float", 0.0, 1.0, "floor, as a fraction of lr", "下限比例 (alpha)",
+                       "下限，占初始学习率的比例")},
     _cosine,
     lambda lr, decay_steps, alpha: keras.optimizers.schedules.CosineDecay(lr, decay_steps, alpha=alpha),
     "keras.optimizers.schedules.CosineDecay({learning_rate}, decay_steps={decay_steps}, alpha={alpha})"),

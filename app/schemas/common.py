@@ -2,12 +2,13 @@
 choice, and the rules a model checks beyond its JSON Schema."""
 
 from collections.abc import Iterable
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from app.engine import schedules
 from app.engine.spec import TrainingSpec
+from app.error_codes import CODES
 
 # NaN, Infinity, 1e999 and "nan" are all rejected with a 422 that names the field.
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -64,7 +65,12 @@ class StrictModel(BaseModel):
 class ErrorResponse(BaseModel):
     """The body of a 4xx answer: a message, or FastAPI's list of field errors (``loc``, ``msg``, ``type``)."""
 
-    detail: str | list[dict[str, Any]]
+    detail: str | list[dict[str, Any]] = Field(description=(
+        "The English message, or FastAPI's list of field errors: loc, msg, type (pydantic's stable error code) "
+        "and ctx (its parameters, e.g. ge, le)"))
+    code: Literal[tuple(CODES)] | None = Field(  # type: ignore[valid-type]
+        None, description="An error of the app's own: its stable code. " + " ".join(f"{k}: {v}" for k, v in CODES.items()))
+    params: dict[str, Any] | None = Field(None, description="The code's parameters, named as the code says")
 
 
 # A schedule parameter's value; each schedule's own ``Param`` table (``app/engine/schedules.py``) checks it.

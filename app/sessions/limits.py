@@ -6,14 +6,19 @@ Both take the time as an argument (``now``, from the manager's clock) so tests c
 import math
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from typing import Any
 
 
 class LimitExceeded(RuntimeError):
-    """A fair-use limit was reached; ``retry_after`` is how many seconds until it frees up (at least 1)."""
+    """A fair-use limit was reached; ``retry_after`` is how many seconds until it frees up (at least 1).
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    ``code`` and ``params`` name the limit for a page that says it in its own language (app/error_codes.py)."""
+
+    def __init__(self, message: str, retry_after: float, *, code: str, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.retry_after = max(1, math.ceil(retry_after))
+        self.code = code
+        self.params = {**(params or {}), "retry_after": self.retry_after}
 
 
 @dataclass
@@ -55,7 +60,8 @@ class CreationRateLimiter:
         if bucket.tokens < 1:
             wait = (1 - bucket.tokens) / self._rate
             raise LimitExceeded(f"Too many new sessions from this client: at most {self.per_minute} per minute; "
-                                f"try again in {math.ceil(wait)} s", wait)
+                                f"try again in {math.ceil(wait)} s", wait,
+                                code="too_many_new_sessions", params={"per_minute": self.per_minute})
         bucket.tokens -= 1
 
     def _forget_full(self, now: float) -> None:
@@ -120,7 +126,8 @@ class ComputeBudget:
         if self.left(now) <= 0:
             wait = self.retry_after(now)
             raise LimitExceeded(f"This session used its training budget of {self.seconds:g} s per "
-                                f"{self.window:g} s; try again in {math.ceil(wait)} s", wait)
+                                f"{self.window:g} s; try again in {math.ceil(wait)} s", wait,
+                                code="training_budget_exhausted", params={"seconds": self.seconds, "window": self.window})
 
     def _expire(self, now: float) -> None:
         while self._slots and self._slots[0][0] + 1 + self.window <= now:

@@ -80,12 +80,13 @@ class SessionManager:
         self.reap()
         if len(self._entries) + self._creating >= self.max_sessions:
             raise TooManySessions(f"The server holds its maximum of {self.max_sessions} sessions; try again later",
-                                  self._seconds_until_one_expires(self._clock()))
+                                  self._seconds_until_one_expires(self._clock()), code="too_many_sessions",
+                                  params={"max_sessions": self.max_sessions})
         if self._creations is not None:
             try:
                 self._creations.acquire(client, self._clock())
             except LimitExceeded as e:
-                raise TooManyRequests(str(e), e.retry_after) from None
+                raise TooManyRequests(str(e), e.retry_after, code=e.code, params=e.params) from None
         session_id = secrets.token_urlsafe(16)  # 128 random bits
         self._creating += 1
         try:
@@ -164,7 +165,7 @@ class SessionManager:
         try:
             self.entry(session_id).budget.check(self._clock())
         except LimitExceeded as e:
-            raise BudgetExhausted(str(e), e.retry_after) from None
+            raise BudgetExhausted(str(e), e.retry_after, code=e.code, params=e.params) from None
 
     def reap(self) -> list[str]:
         """Remove sessions idle longer than the TTL with no tab connected, or older than the lifetime cap."""

@@ -1,23 +1,43 @@
-// The one fetch helper every page uses: JSON in, JSON (or text) out, and a 4xx/5xx turned into an
-// Error whose message is the server's `detail` (FastAPI's list of field errors as "field: message").
+// The one fetch helper every page uses: JSON in, JSON (or text) out, and a 4xx/5xx turned into an ApiError
+// whose message says the failure in the page's language: an error of the app's own by its code
+// (app/error_codes.py), a field error by its pydantic type, both from the catalogue (static/i18n:
+// error.<code>); the server's English stays only for a code the catalogue lacks.
+
+import { has, say } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(message, status, detail = message) {
+  // body: the error's JSON ({detail, code?, params?}), as the server sent it.
+  constructor(message, status, detail = message, body = {}) {
     super(message);
     this.status = status;
     this.detail = detail; // the server's detail as sent, so a page can say each field error in its language
+    this.code = body.code ?? null;
+    this.params = body.params ?? {};
   }
 }
 
-// FastAPI's 422 detail is a list of {loc, msg}; our own errors are a string.
+// One field error in words: "field: sentence", the sentence from the catalogue for its type and ctx.
+function describeItem(d) {
+  const field = (d.loc ?? []).slice(1).join('.');
+  const key = `error.${d.type}`;
+  // A sentence needs what was received; range_order names two fields, which only a lab's page can label.
+  const known = has(key) && d.type !== 'range_order' && Object.hasOwn(d, 'input');
+  if (known) return say(key, { ...(d.ctx ?? {}), field: field || 'body', input: d.input });
+  const text = String(d.msg ?? d).replace(/^Value error, /, '');
+  return field ? say('error.named', { field, message: text }) : text;
+}
+
+// FastAPI's 422 detail is a list of {loc, msg, type, ctx}; our own errors are a string.
 export function describeDetail(detail) {
-  if (Array.isArray(detail)) {
-    return detail.map((d) => {
-      const field = (d.loc ?? []).slice(1).join('.');
-      return field ? `${field}: ${d.msg ?? String(d)}` : d.msg ?? String(d);
-    }).join('; ');
-  }
+  if (Array.isArray(detail)) return detail.map(describeItem).join('; ');
   return String(detail ?? 'Request failed');
+}
+
+// An error body in the page's language: its code's sentence with its params (a shape as [2, 3]), else its detail.
+export function describeError({ detail, code = null, params = {} } = {}) {
+  if (!code || !has(`error.${code}`)) return describeDetail(detail);
+  const shown = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(', ')}]` : v]));
+  return say(`error.${code}`, shown);
 }
 
 // The response, once it is known to be a success (for callers that read its headers too); a failure throws
@@ -31,11 +51,12 @@ export async function send(method, url, body) {
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
     let raw = detail;
+    let data = {};
     try {
-      const data = await response.json();
-      if (data.detail !== undefined) [detail, raw] = [describeDetail(data.detail), data.detail];
+      data = await response.json();
+      if (data.detail !== undefined) [detail, raw] = [describeError(data), data.detail];
     } catch { /* not JSON: keep the status line */ }
-    throw new ApiError(detail, response.status, raw);
+    throw new ApiError(detail, response.status, raw, data ?? {});
   }
   return response;
 }

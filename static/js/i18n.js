@@ -1,18 +1,54 @@
-// Language switch shared by every page. Bilingual text is written in the templates as
-// <span data-lang="en">…</span><span data-lang="zh">…</span>; CSS shows the current language only.
-// Short UI strings built in JavaScript use t({en, zh}).
+// The language switch and the language catalogue shared by every page.
+//
+// Every string a user can see lives in one catalogue per language, static/i18n/en.json and
+// static/i18n/zh.json: flat keys, the same in both files, with {name} placeholders. A new string is a key
+// added to both files (tests/js/catalogue.test.mjs checks they agree and that every key used exists).
+// say(key, params) reads one in the page's language here; the templates' say(key) (app/api/routes/pages.py)
+// writes both languages as <span data-lang="en">…</span><span data-lang="zh">…</span>, which CSS shows one
+// at a time, so the pages switch language without a reload. Keys said by templates may hold inline HTML
+// (<em>, <code>); keys said here are plain text.
+
+import en from '../i18n/en.json' with { type: 'json' };
+import zh from '../i18n/zh.json' with { type: 'json' };
 
 const STORAGE_KEY = 'tp.lang';
-const LANGS = ['en', 'zh'];
+export const LANGS = ['en', 'zh'];
+const CATALOGUES = { en, zh };
 const listeners = new Set();
+
+// Every entry in every language, by key: {key: {en, zh}}, for a widget that keeps both.
+export const CATALOGUE = Object.fromEntries(Object.keys(en).map((key) => [key, { en: en[key], zh: zh[key] }]));
 
 export function currentLang() {
   const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
   return LANGS.includes(stored) ? stored : 'en';
 }
 
-export function t(text) {
-  return text[currentLang()] ?? text.en;
+export function has(key) {
+  return Object.hasOwn(en, key);
+}
+
+// `text` with each {name} replaced by params[name]; a placeholder without a parameter stays as written.
+export function fill(text, params = {}) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
+export function sayIn(lang, key, params = {}) {
+  const catalogue = CATALOGUES[lang] ?? en;
+  if (!Object.hasOwn(catalogue, key)) {
+    throw new Error(`No catalogue entry ${key} in static/i18n/${lang}.json; add it to every language`);
+  }
+  return fill(catalogue[key], params);
+}
+
+// The entry `key` in the page's language, its placeholders filled from `params`.
+export function say(key, params = {}) {
+  return sayIn(currentLang(), key, params);
+}
+
+// The entry `key` in every language: {en, zh}, for text that must follow a language switch in place.
+export function both(key, params = {}) {
+  return Object.fromEntries(LANGS.map((lang) => [lang, sayIn(lang, key, params)]));
 }
 
 export function onLangChange(fn) {
@@ -27,11 +63,20 @@ export function setLang(lang) {
   for (const fn of listeners) fn(lang);
 }
 
+// Text that cannot be two spans (an <option>, an attribute) is written here in the page's language: a
+// template names its key in data-say (text), data-say-title or data-say-aria-label; a script keeps both
+// languages in data-en and data-zh (playground/dom.js: localised()).
 function apply(lang) {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   document.documentElement.dataset.lang = lang;
+  for (const node of document.querySelectorAll('[data-en][data-zh]')) node.textContent = node.dataset[lang];
+  for (const node of document.querySelectorAll('[data-say]')) node.textContent = sayIn(lang, node.dataset.say);
+  for (const node of document.querySelectorAll('[data-say-title]')) node.title = sayIn(lang, node.dataset.sayTitle);
+  for (const node of document.querySelectorAll('[data-say-aria-label]')) {
+    node.setAttribute('aria-label', sayIn(lang, node.dataset.sayAriaLabel));
+  }
   const button = document.getElementById('lang-switch');
-  if (button) button.textContent = lang === 'zh' ? 'English' : '中文';
+  if (button) button.textContent = sayIn(lang, 'nav.switch-language');
 }
 
 if (typeof document !== 'undefined') {
@@ -40,67 +85,3 @@ if (typeof document !== 'undefined') {
     setLang(currentLang() === 'en' ? 'zh' : 'en');
   });
 }
-
-// The language catalogue: strings the pages build in JavaScript, by key, in every language. say(key)
-// reads one in the current language; a widget that keeps both (bilingual spans) takes the entry itself.
-export const CATALOGUE = {
-  'code.epochs': { en: 'Epochs', zh: '训练轮数' },
-  'code.epochs-hint': {
-    en: "By default the session's epochs, capped (the script says so)",
-    zh: '默认与本会话已训练的轮数相同，但有上限（见脚本注释）',
-  },
-  'code.copy': { en: 'Copy', zh: '复制' },
-  'code.copied': { en: 'Copied', zh: '已复制' },
-  'code.copy-failed': { en: 'Could not copy: select the text and copy it', zh: '无法复制：请选中文本后手动复制' },
-  'code.load-failed': { en: 'Could not load the script:', zh: '无法加载脚本：' },
-  'restart.happened': {
-    en: "The server restarted, and this page's live session went with it.",
-    zh: '服务器已重启，本页的实时会话随之结束。',
-  },
-  'restart.open-run': { en: 'Reload the saved run', zh: '重新载入保存的运行' },
-  'restart.reconnect': { en: 'Reconnect with the same settings', zh: '以相同设置重新连接' },
-  'restart.not-back': { en: 'The server is not back yet; try again in a moment.', zh: '服务器尚未恢复，请稍后再试。' },
-  'restart.failed': { en: 'Could not reconnect:', zh: '无法重新连接：' },
-};
-
-export function say(key) {
-  const entry = CATALOGUE[key];
-  if (!entry) throw new Error(`No catalogue entry ${key}; expected one of ${Object.keys(CATALOGUE).join(', ')}`);
-  return t(entry);
-}
-
-// Saved runs (the playground's Save button and the /runs page): every string in both languages.
-export const RUN_TEXT = {
-  save: { en: 'Save run', zh: '保存运行' },
-  saving: { en: 'Saving…', zh: '正在保存…' },
-  saved: { en: 'Saved: ', zh: '已保存：' },
-  nameLabel: { en: 'Name', zh: '名称' },
-  noteLabel: { en: 'Note (optional)', zh: '备注（可选）' },
-  saveFailed: { en: 'Could not save: ', zh: '无法保存：' },
-  openFailed: { en: 'Could not open the saved run: ', zh: '无法打开保存的运行：' },
-  opened: { en: 'Saved run opened; training continues from its epoch as a new session.', zh: '已打开保存的运行；训练将从该轮次以新会话继续。' },
-  title: { en: 'Saved runs', zh: '保存的运行' },
-  intro: { en: 'Tick two to six runs to compare their loss curves, decision boundaries and settings.', zh: '勾选两到六个运行，比较它们的损失曲线、决策边界和设置。' },
-  none: { en: 'No saved runs yet: press "Save run" in the playground.', zh: '还没有保存的运行：在游乐场中点击“保存运行”。' },
-  compare: { en: 'Compare', zh: '比较' },
-  pickMore: { en: 'Tick at least two runs.', zh: '请至少勾选两个运行。' },
-  pickFewer: { en: 'Six runs at most.', zh: '最多六个运行。' },
-  colName: { en: 'Name', zh: '名称' },
-  colDataset: { en: 'Dataset', zh: '数据集' },
-  colNetwork: { en: 'Network', zh: '网络' },
-  colEpochs: { en: 'Epochs', zh: '轮次' },
-  colTestLoss: { en: 'Test loss', zh: '测试损失' },
-  colWhen: { en: 'Saved', zh: '保存时间' },
-  open: { en: 'Open', zh: '打开' },
-  delete: { en: 'Delete', zh: '删除' },
-  deleteFailed: { en: 'Could not delete: ', zh: '无法删除：' },
-  untitled: { en: '(untitled)', zh: '（未命名）' },
-  previous: { en: 'Newer', zh: '较新' },
-  next: { en: 'Older', zh: '较旧' },
-  curvesTitle: { en: 'Test loss over epochs', zh: '测试损失随轮次变化' },
-  boundariesTitle: { en: 'Decision boundaries at the saved epoch', zh: '保存轮次时的决策边界' },
-  diffTitle: { en: 'Settings that differ', zh: '不同的设置' },
-  noDiff: { en: 'These runs have the same settings.', zh: '这些运行的设置相同。' },
-  setting: { en: 'Setting', zh: '设置' },
-  epoch: { en: 'Epoch', zh: '轮次' },
-};

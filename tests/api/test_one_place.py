@@ -21,7 +21,7 @@ def _halving(lr, step, p):
 @pytest.fixture
 def client():
     SCHEDULES.register(NAME, Schedule(
-        {"every": Param(50, "int", 1, 1000, "steps between halvings", "减半间隔")}, _halving,
+        {"every": Param(50, "int", 1, 1000, "steps between halvings", "减半间隔", "每隔多少步减半")}, _halving,
         lambda lr, every: lr, "{learning_rate}"), label="Halving", label_zh="减半")
     try:
         with TestClient(in_process_app(**MANY_CLIENTS)) as c:
@@ -34,7 +34,8 @@ def test_a_new_schedule_parameter_is_validated_offered_and_read_from_a_link(clie
     served = client.get("/api/options").json()
     offered = next(s for s in served["lr_schedules"] if s["name"] == NAME)
     assert offered["params"]["every"] == {"default": 50, "kind": "int", "minimum": 1, "maximum": 1000,
-                                          "description": "steps between halvings", "label_zh": "减半间隔"}
+                                          "description": "steps between halvings", "label_zh": "减半间隔",
+                                          "description_zh": "每隔多少步减半"}
 
     refused = client.post("/api/sessions", json={"lr_schedule": {"name": NAME, "params": {"every": 0}}})
     assert refused.status_code == 422 and f"{NAME}.every must be between 1 and 1000" in refused.text

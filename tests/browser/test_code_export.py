@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.api.i18n import say_in
 from app.engine import export
 
 
@@ -47,7 +48,8 @@ def test_code_dialog_trains_the_epochs_chosen_and_copies_the_script(clipboard_pa
 
     epochs.fill("0")
     epochs.press("Tab")
-    expect(page.locator("#pg-code-notice")).to_contain_text("greater than or equal to 1")
+    # The server's field error, said by the catalogue's sentence for its type (ge) in the page's language.
+    expect(page.locator("#pg-code-notice")).to_contain_text(say_in("en", "error.greater_than_equal", field="epochs", ge=1, input=0))
     expect(page.locator(".pg-code-text")).to_contain_text("EPOCHS = 37  #")  # the last good script stays
 
     epochs.fill("37")

@@ -35,7 +35,8 @@ def test_creation_faster_than_the_client_rate_is_429_with_retry_after():
         r = small_session(client)
         assert r.status_code == 429
         assert r.json() == {"detail": "Too many new sessions from this client: at most 3 per minute; "
-                                      "try again in 20 s"}
+                                      "try again in 20 s", "code": "too_many_new_sessions",
+                            "params": {"per_minute": 3, "retry_after": 20}}
         assert r.headers["retry-after"] == "20"
     with TestClient(app, client=("203.0.113.8", 50000)) as other:
         assert small_session(other).status_code == 201  # the limit is per client

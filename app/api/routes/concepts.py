@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
+from app.api.errors import AppError
 from app.concepts_catalog import CONCEPTS, Concept, Endpoint
 from app.schemas.common import ErrorResponse, described, rules_of
 
@@ -21,7 +22,8 @@ def add_endpoint(router: APIRouter, concept: Concept, endpoint: Endpoint) -> Non
             # A request whose wire shape differs from the engine's keywords says how to map it (arguments()).
             result = compute(**(body.arguments() if hasattr(body, "arguments") else body.model_dump()))
         except ValueError as e:
-            raise HTTPException(422, detail=str(e)) from e
+            # A refusal that names its cause keeps its code, so the lab can say it in the page's language.
+            raise AppError(422, str(e), getattr(e, "code", "invalid_value"), getattr(e, "params", None)) from e
         return response.from_result(result)
 
     path = f"/{concept.name}{endpoint.path}"

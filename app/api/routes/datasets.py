@@ -1,8 +1,9 @@
 """Dataset previews: the points a configuration generates, without creating a session."""
 
 import numpy as np
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
+from app.api.errors import AppError
 from app.engine import datasets
 from app.schemas.datasets import DatasetPreview, DatasetPreviewRequest
 
@@ -20,7 +21,7 @@ def preview(body: DatasetPreviewRequest) -> DatasetPreview:
         split = datasets.generate(body.dataset, num_samples=body.num_samples, noise=body.noise, seed=body.seed,
                                   train_ratio=body.train_ratio, num_classes=body.num_classes)
     except ValueError as e:
-        raise HTTPException(422, detail=str(e)) from None
+        raise AppError(422, str(e), "invalid_value") from None
     return DatasetPreview(problem=split.problem.value, num_classes=split.num_classes or None,
                           train=_rows(split.train_points, split.train_labels),
                           test=_rows(split.test_points, split.test_labels))

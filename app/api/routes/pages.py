@@ -9,8 +9,11 @@ from fastapi.templating import Jinja2Templates
 
 from app.concepts_catalog import BY_NAME, CONCEPTS
 from app.engine.concepts.gradient_descent import FUNCTIONS
+from app.api.i18n import say_in_every_language
 
 TEMPLATES = Jinja2Templates(directory=FilePath(__file__).resolve().parents[3] / "templates")
+# {{ say('key') }} writes a catalogue entry in every language, so a page switches language without a reload.
+TEMPLATES.env.globals["say"] = say_in_every_language
 
 # The registries a lab's template renders its choices from, so that an entry registered in the engine is
 # offered on the page without editing the template.

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
+from app.api.errors import AppError
 from app.api.deps import ClientDep, ManagerDep
 from app.api.routes.sessions import EXPORT_HEADERS, ExportEpochs, state_of
 from app.engine import export
@@ -56,8 +57,8 @@ async def _db(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return await run_in_threadpool(call, *args, **kwargs)
     except OperationalError:
-        raise HTTPException(503, detail="The database of saved runs cannot be reached; try again shortly",
-                            headers={"Retry-After": "5"}) from None
+        raise AppError(503, "The database of saved runs cannot be reached; try again shortly", "runs_unavailable",
+                       headers={"Retry-After": "5"}) from None
 
 
 def owner_hash(token: str) -> str:
@@ -76,7 +77,7 @@ async def _get(request: Request, run_id: str, *, with_state: bool = False) -> Ru
     try:
         return await _db(_store(request).get, run_id, with_state=with_state)
     except RunNotFound:
-        raise HTTPException(404, detail=NOT_FOUND) from None
+        raise AppError(404, NOT_FOUND, "run_not_found") from None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RunSummary, responses={
@@ -89,7 +90,7 @@ async def save_run(request: Request, manager: ManagerDep, body: SaveRunRequest, 
     try:
         saved = await manager.call(body.session_id, "saved_run", resolution=settings.default_resolution)
     except (SessionNotFound, SessionLost):
-        raise HTTPException(404, detail="Session not found") from None
+        raise AppError(404, "Session not found", "session_not_found") from None
     spec = saved["spec"]
     train, test = saved["metrics"]
     new = NewRun(owner_hash=owner_hash(owner), name=body.name, note=body.note, dataset=spec.dataset,
@@ -101,9 +102,9 @@ async def save_run(request: Request, manager: ManagerDep, body: SaveRunRequest, 
     try:
         run = await _db(_store(request).save, new, secrets.token_urlsafe(16))  # 128 random bits
     except RunTooLarge as e:
-        raise HTTPException(413, detail=str(e)) from None
+        raise AppError(413, str(e), "run_too_large") from None
     except TooManyRuns as e:
-        raise HTTPException(429, detail=str(e)) from None
+        raise AppError(429, str(e), "too_many_runs") from None
     return RunSummary(**_summary(run))
 
 
@@ -151,7 +152,7 @@ async def delete_run(request: Request, run_id: RunId, owner: OwnerToken) -> Resp
     try:
         await _db(_store(request).delete, run_id, owner_hash(owner))
     except RunNotFound:
-        raise HTTPException(404, detail=NOT_FOUND) from None
+        raise AppError(404, NOT_FOUND, "run_not_found") from None
     return Response(status_code=204)
 
 
@@ -163,7 +164,7 @@ async def continue_run(request: Request, manager: ManagerDep, client: ClientDep,
     try:
         return state_of(session_id, await manager.call(session_id, "describe"))
     except (SessionNotFound, SessionLost):
-        raise HTTPException(404, detail="Session not found") from None
+        raise AppError(404, "Session not found", "session_not_found") from None
 
 
 @router.get("/{run_id}/export/script.py", response_class=Response, responses={
@@ -203,8 +204,9 @@ async def _session_from(request: Request, manager: SessionManager, client: str, 
     try:
         spec = SessionConfig.model_validate(run.config).to_spec()
     except ValidationError as e:
-        raise HTTPException(422, detail=f"This run cannot be continued on this server: "
-                                        f"{'; '.join(err['msg'] for err in e.errors())}") from None
+        reason = "; ".join(err["msg"] for err in e.errors())
+        raise AppError(422, f"This run cannot be continued on this server: {reason}", "run_incompatible",
+                       {"reason": reason}) from None
     saved = records.decode(run.state)
     state = {"spec": spec, "params": saved["params"], "slots": saved["slots"], "step": saved["step"],
              "epoch": run.epoch, "history": saved["history"],
@@ -217,8 +219,8 @@ async def _session_from(request: Request, manager: SessionManager, client: str, 
     except TooManyRequests as e:
         raise _retry_later(429, e) from None
     except SessionLost:
-        raise HTTPException(503, detail="The server could not build the session; try again",
-                            headers={"Retry-After": "1"}) from None
+        raise AppError(503, "The server could not build the session; try again", "session_build_failed",
+                       headers={"Retry-After": "1"}) from None
     try:
         await manager.call(session_id, "load_state", state=state)
     except BaseException:
@@ -234,8 +236,8 @@ def _saved_config(run: Run) -> SavedConfig:
     return SavedConfig.model_construct(**{**fields, "lr_schedule": schedule})
 
 
-def _retry_later(status_code: int, e: LimitExceeded) -> HTTPException:
-    return HTTPException(status_code, detail=str(e), headers={"Retry-After": str(e.retry_after)})
+def _retry_later(status_code: int, e: LimitExceeded) -> AppError:
+    return AppError(status_code, str(e), e.code, e.params, headers={"Retry-After": str(e.retry_after)})
 
 
 def _rows(points: np.ndarray, labels: np.ndarray) -> list[list[float]]:

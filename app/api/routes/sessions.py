@@ -2,10 +2,11 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from app.api.errors import AppError
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
 from app.engine import export
 from app.engine.session import Diverged
@@ -30,8 +31,8 @@ LOST_DETAIL = ("Session lost: the worker process that hosted it stopped unexpect
                "is gone. Create a new session.")
 
 
-def _retry_later(status_code: int, e: LimitExceeded) -> HTTPException:
-    return HTTPException(status_code, detail=str(e), headers={"Retry-After": str(e.retry_after)})
+def _retry_later(status_code: int, e: LimitExceeded) -> AppError:
+    return AppError(status_code, str(e), e.code, e.params, headers={"Retry-After": str(e.retry_after)})
 
 
 def state_of(session_id: str, described: dict[str, Any]) -> SessionState:
@@ -42,10 +43,10 @@ def state_of(session_id: str, described: dict[str, Any]) -> SessionState:
                         config=SessionConfig.from_spec(spec), **state)
 
 
-def _gone(e: LookupError | SessionLost) -> HTTPException:
+def _gone(e: LookupError | SessionLost) -> AppError:
     if isinstance(e, SessionLost):
-        return HTTPException(410, detail=LOST_DETAIL)
-    return HTTPException(404, detail="Session not found")
+        return AppError(410, LOST_DETAIL, "session_lost")
+    return AppError(404, "Session not found", "session_not_found")
 
 
 async def _call(manager: SessionManager, session_id: str, op: str, **kwargs: Any) -> Any:
@@ -55,7 +56,7 @@ async def _call(manager: SessionManager, session_id: str, op: str, **kwargs: Any
     except (SessionNotFound, SessionLost) as e:
         raise _gone(e) from None
     except ValueError as e:
-        raise HTTPException(422, detail=str(e)) from None
+        raise AppError(422, str(e), "invalid_value") from None
 
 
 def _check(manager: SessionManager, session_id: str) -> None:
@@ -85,10 +86,10 @@ async def create_session(manager: ManagerDep, client: ClientDep, settings: Setti
     except TooManyRequests as e:
         raise _retry_later(429, e) from None
     except ValueError as e:
-        raise HTTPException(422, detail=str(e)) from None
+        raise AppError(422, str(e), "invalid_value") from None
     except SessionLost:  # its worker died while building it
-        raise HTTPException(503, detail="The server could not build the session; try again",
-                            headers={"Retry-After": "1"}) from None
+        raise AppError(503, "The server could not build the session; try again", "session_build_failed",
+                       headers={"Retry-After": "1"}) from None
     return state_of(session_id, described)
 
 
@@ -116,7 +117,7 @@ async def train_session(manager: ManagerDep, session_id: SessionId, body: TrainR
     except BudgetExhausted as e:
         raise _retry_later(429, e) from None
     except Diverged as e:  # it had diverged before: nothing trained
-        raise HTTPException(409, detail=str(e)) from None
+        raise AppError(409, str(e), "diverged") from None
     except (SessionNotFound, SessionLost) as e:  # also when deleted while it trained
         raise _gone(e) from None
 
@@ -203,5 +204,5 @@ def delete_session(manager: ManagerDep, session_id: SessionId) -> Response:
     try:
         manager.delete(session_id)
     except SessionNotFound:
-        raise HTTPException(404, detail="Session not found") from None
+        raise AppError(404, "Session not found", "session_not_found") from None
     return Response(status_code=204)

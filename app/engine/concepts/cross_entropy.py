@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.engine.numeric import float32_array, to_json
+from app.engine.refusals import Refusal
 
 Number = float | None  # None where a value is not finite
 Steps = dict[str, Any]  # clipped, log, product, row_sums, per_sample, loss
@@ -61,8 +62,8 @@ def cross_entropy(*, y_true: Sequence[Sequence[float]], y_pred: Sequence[Sequenc
     truth = float32_array(y_true, name="y_true", ndims=(2,))
     pred = float32_array(y_pred, name="y_pred", ndims=(2,))
     if truth.shape != pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape; received {list(truth.shape)} "
-                         f"and {list(pred.shape)}")
+        raise Refusal(f"y_true and y_pred must have the same shape; received {list(truth.shape)} "
+                      f"and {list(pred.shape)}", "shapes_differ", y_true=list(truth.shape), y_pred=list(pred.shape))
     if truth.shape[1] < 2:
         raise ValueError(f"categorical cross entropy needs at least 2 classes per row; received "
                          f"{truth.shape[1]} (for one probability per sample use binary cross entropy in the "

@@ -21,6 +21,7 @@ import tensorflow as tf
 
 from app.engine.losses import LOSSES
 from app.engine.numeric import float32_array
+from app.engine.refusals import Refusal
 
 @dataclass(frozen=True)
 class LossValues:
@@ -74,7 +75,8 @@ def _call(name: str, y_true: np.ndarray, y_pred: np.ndarray,
     if loss.probabilities and not uses_logits and not ((y_pred >= 0) & (y_pred <= 1)).all():
         bad = y_pred[(y_pred < 0) | (y_pred > 1)][0]
         hint = "set from_logits to true for logits" if loss.accepts_from_logits else "apply a softmax first"
-        raise ValueError(f"{name} expects y_pred to hold probabilities in [0, 1]; received {bad:g} ({hint})")
+        raise Refusal(f"{name} expects y_pred to hold probabilities in [0, 1]; received {bad:g} ({hint})",
+                      "probabilities_expected", field="y_pred", received=float(bad), loss=name)
     if y_pred.shape[-1] < loss.min_classes:
         raise ValueError(f"{name} needs y_pred of shape (batch, num_classes) with num_classes >= {loss.min_classes}; "
                          f"received shape {list(y_pred.shape)} (use binary_crossentropy for one output)")
@@ -86,7 +88,8 @@ def evaluate(names: Sequence[str], y_true: Sequence, y_pred: Sequence, *, from_l
     """Per-sample values and the mean of each named loss on one batch."""
     t, p = _batch(y_true, "y_true"), _batch(y_pred, "y_pred")
     if t.shape != p.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape; received {list(t.shape)} and {list(p.shape)}")
+        raise Refusal(f"y_true and y_pred must have the same shape; received {list(t.shape)} and {list(p.shape)}",
+                      "shapes_differ", y_true=list(t.shape), y_pred=list(p.shape))
     if not names:
         raise ValueError("Expected at least one loss name")
     results = []

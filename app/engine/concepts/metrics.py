@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.engine.numeric import float32_array
+from app.engine.refusals import Refusal
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def _pair(y_true: Sequence[float], y_pred: Sequence[float]) -> tuple[np.ndarray,
     t = float32_array(y_true, name="y_true", ndims=(1,))
     p = float32_array(y_pred, name="y_pred", ndims=(1,))
     if t.shape != p.shape:
-        raise ValueError(f"y_true and y_pred must have the same length; received {t.size} and {p.size}")
+        raise Refusal(f"y_true and y_pred must have the same length; received {t.size} and {p.size}",
+                      "shapes_differ", y_true=[t.size], y_pred=[p.size])
     return t, p
 
 
@@ -104,11 +106,12 @@ def classification(y_true: Sequence[float], y_pred: Sequence[float], *, threshol
     t, p = _pair(y_true, y_pred)
     if not np.isin(t, (0.0, 1.0)).all():
         bad = t[~np.isin(t, (0.0, 1.0))][0]
-        raise ValueError(f"y_true must hold class labels 0 or 1 for a binary problem; received {bad:g}")
+        raise Refusal(f"y_true must hold class labels 0 or 1 for a binary problem; received {bad:g}",
+                      "labels_expected", field="y_true", received=float(bad))
     if not ((p >= 0) & (p <= 1)).all():
         bad = p[(p < 0) | (p > 1)][0]
-        raise ValueError(f"y_pred must hold probabilities or labels in [0, 1]; received {bad:g} "
-                         "(apply a sigmoid to logits first)")
+        raise Refusal(f"y_pred must hold probabilities or labels in [0, 1]; received {bad:g} "
+                      "(apply a sigmoid to logits first)", "probabilities_expected", field="y_pred", received=float(bad))
     if not 0 < threshold <= 1:  # keras.metrics.F1Score refuses 0
         raise ValueError(f"threshold must be in (0, 1]; received {threshold}")
     counts = {name: int(_result(_metric(cls, thresholds=threshold), t, p)) for name, cls in [

@@ -2,7 +2,7 @@
 
 import { checkboxList, fmt, parseNumbers, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
 import { operand, plus } from './notation.js';
@@ -122,7 +122,7 @@ export default class ActivationsLab extends LabWidget {
       if (c.name === 'maxout') {
         const terms = c.weights.map((w, k) => `${operand(w, 3)}·${operand(x0)}${plus(c.biases[k], 3)}`).join(', ');
         const k = c.active_piece[i];
-        text = `maxout(${x0}) = max(${terms}) = ${fmt(c.values[i])} (${t({ en: 'piece', zh: '第' })} ${k}),   `
+        text = `maxout(${x0}) = max(${terms}) = ${fmt(c.values[i])} (${say('lab.activations.piece')} ${k}),   `
           + `maxout′(${x0}) = w${k} = ${fmt(c.derivatives[i])}`;
       }
       div.textContent = text;
@@ -135,8 +135,7 @@ export default class ActivationsLab extends LabWidget {
   drawNumbers(curves, data, probe) {
     const table = document.createElement('table');
     const caption = table.createCaption();
-    caption.textContent = t({ en: 'Values and derivatives at a few points (highlighted: the x you are looking at)',
-      zh: '若干点处的函数值与导数（高亮：当前查看的 x）' });
+    caption.textContent = say('lab.activations.values-and-derivatives-at');
     const head = table.createTHead().insertRow();
     const th = (text) => { const c = document.createElement('th'); c.textContent = text; head.appendChild(c); };
     th('x');
@@ -158,10 +157,10 @@ export default class ActivationsLab extends LabWidget {
     saturation.className = 'small';
     for (const c of curves) {
       const li = document.createElement('li');
-      const where = c.saturated.map(([a, b]) => `[${fmt(a, 3)}, ${fmt(b, 3)}]`).join(t({ en: ' and ', zh: ' 和 ' }));
+      const where = c.saturated.map(([a, b]) => `[${fmt(a, 3)}, ${fmt(b, 3)}]`).join(say('lab.activations.and'));
       li.textContent = `${c.name}: ` + (where
-        ? t({ en: `saturated on ${where}`, zh: `在 ${where} 饱和` })
-        : t({ en: 'no saturation in this range', zh: '此区间内不饱和' }));
+        ? say('lab.activations.saturated-on', { where })
+        : say('lab.activations.no-saturation-in-this'));
       saturation.appendChild(li);
     }
     this.$numbers.replaceChildren(table, saturation);

@@ -1,8 +1,9 @@
 // Backprop lab: a small network with explicit weights; step back layer by layer through the chain-rule factors.
 
 import { fmt, parseNumbers, parseRows, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
-import { t } from '../i18n.js';
+import { both, say } from '../i18n.js';
 import { getOptions } from '../api.js';
+import { localised } from '../playground/dom.js';
 import { LabWidget } from './widget.js';
 import { operand, plus } from './notation.js';
 
@@ -26,9 +27,10 @@ const WIDTH = 680;
 const ROW = 70;
 const GRADIENT = '#c62828';
 
-// A label in both languages; CSS shows the current one.
-function bilingual(en, zh) {
-  const spans = [['en', en], ['zh', zh]].map(([lang, text]) => {
+// A catalogue entry in every language; CSS shows the current one.
+function bilingual(key, params = {}) {
+  const text = both(key, params);
+  const spans = [['en', text.en], ['zh', text.zh]].map(([lang, text]) => {
     const span = document.createElement('span');
     span.dataset.lang = lang;
     span.textContent = text;
@@ -89,7 +91,7 @@ export default class BackpropLab extends LabWidget {
     const box = document.createElement('fieldset');
     box.className = 'bp-layer';
     const legend = document.createElement('legend');
-    legend.append(bilingual(`Layer ${i + 1}`, `第 ${i + 1} 层`));
+    legend.append(bilingual('lab.backprop.layer-number', { layer: i + 1 }));
     const select = document.createElement('select');
     select.className = 'bp-activation';
     select.setAttribute('aria-label', `activation ${i + 1}`);
@@ -108,8 +110,8 @@ export default class BackpropLab extends LabWidget {
       l.append(text, el);
       return l;
     };
-    box.append(legend, label('activation ', select),
-      label(bilingual('kernel (one row per input) ', 'kernel（每个输入一行）'), kernel), label('bias ', bias));
+    box.append(legend, label(bilingual('field.activation'), select),
+      label(bilingual('lab.backprop.kernel-rows'), kernel), label(bilingual('field.bias'), bias));
     return box;
   }
 
@@ -175,7 +177,7 @@ export default class BackpropLab extends LabWidget {
     const pos = (c, j) => ({ x: 60 + c * step, y: 40 + (height - 40) / 2 + (j - (widths[c] - 1) / 2) * ROW });
     const now = this.current(data);
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'bp-network',
-      'aria-label': t({ en: 'The network with its gradients', zh: '网络及其梯度' }) });
+      'aria-label': say('lab.backprop.the-network-with-its') });
     data.layers.forEach((layer, l) => {
       const active = now === l;
       const revealed = now !== null && l >= now;
@@ -208,15 +210,15 @@ export default class BackpropLab extends LabWidget {
         }
       }
       svg('text', { x: pos(c, 0).x, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent =
-        c === 0 ? 'x' : `${t({ en: 'layer', zh: '层' })} ${c} · ${data.layers[c - 1].activation}`;
+        c === 0 ? 'x' : `${say('lab.backprop.layer')} ${c} · ${data.layers[c - 1].activation}`;
     });
     svg('rect', { x: lossPos.x - 22, y: lossPos.y - 16, width: 44, height: 32, rx: 6, class: 'loss-node' }, root);
     svg('text', { x: lossPos.x, y: lossPos.y + 4, 'text-anchor': 'middle', class: 'value' }, root).textContent = fmt(data.loss, 3);
     svg('text', { x: lossPos.x, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent = `L (${data.loss_name})`;
     this.$network.replaceChildren(root);
     this.$status.textContent = now === null
-      ? t({ en: 'forward pass: values a = f(z)', zh: '前向传播：a = f(z)' })
-      : t({ en: `back through layer ${now + 1} of ${data.layers.length}`, zh: `反向经过第 ${now + 1} 层（共 ${data.layers.length} 层）` });
+      ? say('lab.backprop.forward-pass-values-a')
+      : say('lab.backprop.back-through-layer-of', { layer: now + 1, layers: data.layers.length });
   }
 
   // The factors being multiplied in the current layer (or the forward sums before any step back).
@@ -224,8 +226,8 @@ export default class BackpropLab extends LabWidget {
     const now = this.current(data);
     if (now === null) {
       const parts = data.layers.map((layer, l) => table(
-        t({ en: `Layer ${l + 1}: z = a_prev · W + b, a = ${layer.activation}(z)`, zh: `第 ${l + 1} 层：z = a_prev · W + b，a = ${layer.activation}(z)` }),
-        [t({ en: 'neuron', zh: '神经元' }), 'z', 'a'],
+        say('lab.backprop.layer-z-a-prev', { layer: l + 1, activation: layer.activation }),
+        [say('lab.backprop.neuron'), 'z', 'a'],
         layer.output.map((a, j) => [
           String(j),
           `${layer.inputs.map((v, i) => `${operand(v, 3)}·${operand(layer.kernel[i][j], 3)}`).join(' + ')}${plus(layer.bias[j], 3)} = ${fmt(layer.pre_activation[j])}`,
@@ -235,12 +237,11 @@ export default class BackpropLab extends LabWidget {
     }
     const layer = data.layers[now];
     const source = now === data.layers.length - 1
-      ? t({ en: 'from the loss', zh: '来自损失函数' })
-      : t({ en: `W${sup(now + 2)} · ∂L/∂z of layer ${now + 2}`, zh: `W${sup(now + 2)} · 第 ${now + 2} 层的 ∂L/∂z` });
+      ? say('lab.backprop.from-the-loss')
+      : say('lab.backprop.w-l-z-of', { superscript: sup(now + 2), layer: now + 2 });
     const neurons = table(
-      t({ en: `Layer ${now + 1}, each neuron: ∂L/∂z = ∂L/∂a × ∂a/∂z (∂L/∂a ${source})`,
-        zh: `第 ${now + 1} 层，每个神经元：∂L/∂z = ∂L/∂a × ∂a/∂z（∂L/∂a ${source}）` }),
-      [t({ en: 'neuron', zh: '神经元' }), 'z', '∂L/∂a', `× ∂a/∂z = ${layer.activation}′(z)`, '= ∂L/∂z'],
+      say('lab.backprop.layer-each-neuron-l', { layer: now + 1, source }),
+      [say('lab.backprop.neuron'), 'z', '∂L/∂a', `× ∂a/∂z = ${layer.activation}′(z)`, '= ∂L/∂z'],
       layer.output.map((_, j) => [String(j), fmt(layer.pre_activation[j], 6), fmt(layer.dloss_da[j], 6), fmt(layer.da_dz[j], 6),
         fmt(layer.dloss_dz[j], 6)]));
     const weights = [];
@@ -251,10 +252,9 @@ export default class BackpropLab extends LabWidget {
     layer.bias.forEach((b, j) => row(`b[${j}]`, 1, layer.dloss_dz[j], layer.gradients.bias[j], layer.finite_differences.bias[j],
       b, layer.updated.bias[j]));
     const params = table(
-      t({ en: `Its weights: ∂L/∂W = a_prev × ∂L/∂z; then w ← w − ${data.learning_rate} · ∂L/∂w`,
-        zh: `它的权重：∂L/∂W = a_prev × ∂L/∂z；然后 w ← w − ${data.learning_rate} · ∂L/∂w` }),
-      [t({ en: 'parameter', zh: '参数' }), 'a_prev', '× ∂L/∂z', t({ en: '= ∂L/∂w (tape)', zh: '= ∂L/∂w（tape）' }),
-        t({ en: 'finite difference', zh: '有限差分' }), t({ en: 'after one step', zh: '更新一步后' })],
+      say('lab.backprop.its-weights-l-w', { learning_rate: data.learning_rate }),
+      [say('lab.backprop.parameter'), 'a_prev', '× ∂L/∂z', say('lab.backprop.l-w-tape'),
+        say('lab.backprop.finite-difference'), say('lab.backprop.after-one-step')],
       weights);
     this.$factors.replaceChildren(neurons, params);
   }
@@ -267,16 +267,14 @@ export default class BackpropLab extends LabWidget {
       `L = ${data.loss_name}(y_true = [${data.y_true.map((v) => fmt(v)).join(', ')}], y_pred = [${data.y_pred.map((v) => fmt(v)).join(', ')}]) = ${fmt(data.loss)}`,
       `∂L/∂W${sup(depth)}[0][0] = ∂L/∂a × ∂a/∂z × ∂z/∂w = ${fmt(out.dloss_da[0])} × ${operand(out.da_dz[0])} × ${operand(prev)} = ${fmt(out.gradients.kernel[0][0])}` +
         `;  w ← ${fmt(out.kernel[0][0])} − ${operand(data.learning_rate)} × ${operand(out.gradients.kernel[0][0])} = ${fmt(out.updated.kernel[0][0])}`,
-      t({ en: `after one step: L = ${fmt(data.loss_after_update)}`, zh: `更新一步后：L = ${fmt(data.loss_after_update)}` }),
+      say('lab.backprop.after-one-step-l', { loss_after_update: fmt(data.loss_after_update) }),
     ];
     showLines(this.$formula, lines);
   }
 
   drawNumbers(data) {
-    this.$summary.textContent = t({
-      en: `Tape and finite differences (h = ${fmt(data.finite_difference_step)}) ${data.gradients_agree ? 'agree' : 'DISAGREE'}: the largest difference is ${fmt(data.max_abs_difference)}.`,
-      zh: `tape 与有限差分（h = ${fmt(data.finite_difference_step)}）${data.gradients_agree ? '一致' : '不一致'}：最大差值为 ${fmt(data.max_abs_difference)}。`,
-    });
+    this.$summary.textContent = say(data.gradients_agree ? 'lab.backprop.summary-agree' : 'lab.backprop.summary-disagree',
+      { h: fmt(data.finite_difference_step), difference: fmt(data.max_abs_difference) });
     this.$summary.className = data.gradients_agree ? '' : 'error';
     const rows = [];
     data.layers.forEach((layer, l) => {
@@ -288,9 +286,9 @@ export default class BackpropLab extends LabWidget {
         layer.finite_differences.bias[j], layer.updated.bias[j]));
     });
     this.$numbers.replaceChildren(table(
-      t({ en: 'Every parameter', zh: '全部参数' }),
-      [t({ en: 'layer', zh: '层' }), t({ en: 'parameter', zh: '参数' }), t({ en: 'value', zh: '取值' }), 'a_prev', '∂L/∂z',
-        '∂L/∂w (tape)', t({ en: 'finite difference', zh: '有限差分' }), '|Δ|', t({ en: 'after one step', zh: '更新一步后' })],
+      say('lab.backprop.every-parameter'),
+      [say('lab.backprop.layer'), say('lab.backprop.parameter'), say('lab.backprop.value'), 'a_prev', '∂L/∂z',
+        say('lab.backprop.tape-gradient'), say('lab.backprop.finite-difference'), '|Δ|', say('lab.backprop.after-one-step')],
       rows));
   }
 
@@ -330,7 +328,7 @@ export default class BackpropLab extends LabWidget {
     this.$loss.replaceChildren(...options.losses.map((l) => {
       const option = document.createElement('option');
       option.value = l.name;
-      option.textContent = l.label;
+      localised(option, { en: l.label, zh: l.label_zh || l.label });
       return option;
     }));
     this.applyPreset();

@@ -1,7 +1,7 @@
 // Cross-entropy lab: the hand-written steps (clip, log, multiply, sum, mean) next to Keras, and H(p, q) vs H(q, p).
 
 import { fmt, parseRows, postConcept, py, showCode, showLines, svg } from './lab.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { LabWidget } from './widget.js';
 import { operand, sum } from './notation.js';
 
@@ -145,7 +145,7 @@ export default class CrossEntropyLab extends LabWidget {
     groupedBars(this.$bars, {
       groups: request.y_true.map((_, i) => `#${i + 1}`),
       series: [
-        { name: t({ en: 'by hand', zh: '手算' }), values: data.steps.per_sample, color: HAND },
+        { name: say('lab.cross-entropy.by-hand'), values: data.steps.per_sample, color: HAND },
         { name: 'Keras', values: data.keras.per_sample, color: KERAS },
         ...(data.keras_from_logits ? [{ name: 'Keras from_logits', values: data.keras_from_logits.per_sample, color: LOGITS }] : []),
       ],
@@ -179,12 +179,9 @@ export default class CrossEntropyLab extends LabWidget {
     const s = data.steps;
     const table = document.createElement('table');
     table.className = 'ce-steps-table';
-    table.createCaption().textContent = t({
-      en: `Sample #${this._sample + 1}: the classes whose y_true is not 0 are the only ones that count`,
-      zh: `样本 #${this._sample + 1}：只有 y_true 不为 0 的类别才起作用`,
-    });
+    table.createCaption().textContent = say('lab.cross-entropy.sample-the-classes-whose', { sample: this._sample + 1 });
     const eps = request.epsilon;
-    headRow(table, [t({ en: 'class', zh: '类别' }), 'y_true', data.from_logits ? 'softmax(y_pred)' : 'y_pred',
+    headRow(table, [say('lab.cross-entropy.class'), 'y_true', data.from_logits ? 'softmax(y_pred)' : 'y_pred',
       `clip(·, ${eps}, 1 − ${eps})`, 'tf.math.log', 'y_true × log']);
     const body = table.createTBody();
     request.y_true[this._sample].forEach((y, j) => {
@@ -199,7 +196,7 @@ export default class CrossEntropyLab extends LabWidget {
     });
     const sum = body.insertRow();
     sum.className = 'mean';
-    const label = cell(sum, t({ en: 'tf.reduce_sum, then negate', zh: 'tf.reduce_sum 后取负' }), 'label');
+    const label = cell(sum, say('lab.cross-entropy.tf-reduce-sum-then'), 'label');
     label.colSpan = 5;
     cell(sum, `−(${fmt(s.row_sums[this._sample])}) = ${fmt(s.per_sample[this._sample])}`);
     this.$steps.replaceChildren(table);
@@ -207,14 +204,11 @@ export default class CrossEntropyLab extends LabWidget {
 
   drawNumbers(request, data) {
     const table = document.createElement('table');
-    table.createCaption().textContent = t({
-      en: 'Per sample and mean (the loss). — means infinite or not a number.',
-      zh: '每个样本与平均值（即损失）。— 表示无穷大或非数字 (NaN)。',
-    });
+    table.createCaption().textContent = say('lab.cross-entropy.per-sample-and-mean');
     const logits = data.keras_from_logits;
-    headRow(table, ['#', 'y_true', 'y_pred', t({ en: 'by hand (ln)', zh: '手算 (ln)' }), 'log₁₀', 'Keras',
-      t({ en: 'hand − Keras', zh: '手算 − Keras' }),
-      ...(logits ? ['Keras from_logits', t({ en: 'hand − Keras from_logits', zh: '手算 − Keras from_logits' })] : []),
+    headRow(table, ['#', 'y_true', 'y_pred', say('lab.cross-entropy.by-hand-ln'), 'log₁₀', 'Keras',
+      say('lab.cross-entropy.hand-keras'),
+      ...(logits ? ['Keras from_logits', say('lab.cross-entropy.hand-keras-from-logits')] : []),
       'H(p, q)', 'H(q, p)']);
     const body = table.createTBody();
     const row = (first, second, third, pick) => {
@@ -232,7 +226,7 @@ export default class CrossEntropyLab extends LabWidget {
       row(String(i + 1), `[${y.join(', ')}]`, `[${request.y_pred[i].join(', ')}]`,
         (part, diff = false) => (diff ? part.difference_per_sample[i] : part.per_sample[i]));
     });
-    row(t({ en: 'mean', zh: '平均' }), '', '', (part, diff = false) => (diff ? part.difference : part.loss)).className = 'mean';
+    row(say('lab.cross-entropy.mean'), '', '', (part, diff = false) => (diff ? part.difference : part.loss)).className = 'mean';
     this.$numbers.replaceChildren(table);
   }
 

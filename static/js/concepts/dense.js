@@ -1,8 +1,9 @@
 // Dense lab: x · W + b through an activation, drawn cell by cell, with shapes and parameter count.
 
 import { fmt, inputNumber, parseNumbers, parseRows, postConcept, py, showCode, svg } from './lab.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { getOptions } from '../api.js';
+import { localised } from '../playground/dom.js';
 import { LabWidget } from './widget.js';
 import { operand, plus } from './notation.js';
 
@@ -71,7 +72,7 @@ export default class DenseLab extends LabWidget {
     for (const a of options.activations) {
       const option = document.createElement('option');
       option.value = a.name;
-      option.textContent = a.label;
+      localised(option, { en: a.label, zh: a.label_zh || a.label });
       option.selected = a.name === 'relu';
       this.$activation.appendChild(option);
     }
@@ -135,7 +136,7 @@ export default class DenseLab extends LabWidget {
     const height = rows * cellH + 70;
     const showValues = cell >= 34;
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'dense-product',
-      'aria-label': t({ en: 'x times W plus b, then the activation', zh: 'x 乘 W 加 b，再经过激活函数' }) });
+      'aria-label': say('lab.dense.x-times-w-plus') });
     const [sr, sc] = this._selected;
     let left = 10;
     const top = 36;
@@ -194,16 +195,16 @@ export default class DenseLab extends LabWidget {
     const count = document.createElement('div');
     const [, inputs] = data.input_shape;
     const units = data.output_shape[1];
-    count.textContent = t({ en: 'parameters', zh: '参数个数' }) + ` = ${inputs} × ${units}`
+    count.textContent = say('lab.dense.parameters') + ` = ${inputs} × ${units}`
       + (data.bias ? ` + ${units}` : '') + ` = ${data.parameter_count}`;
     this.$formula.replaceChildren(general, live, count);
   }
 
   drawNumbers(data) {
     const shapes = document.createElement('table');
-    shapes.createCaption().textContent = t({ en: 'Shapes', zh: '形状' });
-    const rows = [['x', data.input_shape], ['W (kernel)', data.kernel_shape], ['b (bias)', data.bias_shape],
-      ['x · W', data.output_shape], ['output', data.output_shape]];
+    shapes.createCaption().textContent = say('lab.dense.shapes');
+    const rows = [['x', data.input_shape], [say('lab.dense.kernel-row'), data.kernel_shape], [say('lab.dense.bias-row'), data.bias_shape],
+      ['x · W', data.output_shape], [say('lab.dense.output-row'), data.output_shape]];
     for (const [name, shape] of rows) {
       const tr = shapes.insertRow();
       tr.insertCell().textContent = name;
@@ -211,7 +212,7 @@ export default class DenseLab extends LabWidget {
     }
     const total = shapes.insertRow();
     total.className = 'mean';
-    total.insertCell().textContent = t({ en: 'parameters (count_params)', zh: '参数个数 (count_params)' });
+    total.insertCell().textContent = say('lab.dense.parameters-count-params');
     total.insertCell().textContent = String(data.parameter_count);
     const matrixTable = (title, values) => {
       const table = document.createElement('table');

@@ -1,7 +1,7 @@
 // Forward-propagation lab: values flowing through Dense layers, revealed layer by layer with a step button.
 
 import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, svg, table } from './lab.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
 import { operand, plus } from './notation.js';
@@ -115,7 +115,7 @@ export default class ForwardLab extends LabWidget {
   readRequest() {
     const units = parseNumbers(this.$units);
     const activation = this.$activation.value.split(/[\s,]+/).filter(Boolean);
-    if (units.some((u) => !Number.isInteger(u))) throw new LabError(t({ en: 'units must be whole numbers', zh: 'units 必须是整数' }));
+    if (units.some((u) => !Number.isInteger(u))) throw new LabError(say('lab.forward.units-must-be-whole'));
     const request = { units, activation, softmax: this.$softmax.checked, seed: Number(this.$seed.value) };
     if (this.$random.checked) request.input_size = Number(this.$inputSize.value);
     else request.x = parseNumbers(this.$x);
@@ -161,7 +161,7 @@ export default class ForwardLab extends LabWidget {
     const step = (WIDTH - 120) / Math.max(1, columns.length - 1);
     const layouts = columns.map((c, i) => layoutColumn(c, 60 + i * step, height + 36));
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'fw-network',
-      'aria-label': t({ en: 'The network, layer by layer', zh: '逐层显示的网络' }) });
+      'aria-label': say('lab.forward.the-network-layer-by') });
     const edges = svg('g', { class: 'edges' }, root);
     layouts.forEach((layout, c) => {
       if (c === 0) return;
@@ -203,7 +203,7 @@ export default class ForwardLab extends LabWidget {
       }
     });
     this.$network.replaceChildren(root);
-    this.$status.textContent = t({ en: `step ${this._shown} of ${columns.length}`, zh: `第 ${this._shown} 步，共 ${columns.length} 步` });
+    this.$status.textContent = say('lab.forward.step-of', { step: this._shown, steps: columns.length });
   }
 
   drawCaption(columns) {
@@ -211,19 +211,17 @@ export default class ForwardLab extends LabWidget {
     const out = column.output;
     let text;
     if (column.kind === 'input') {
-      text = t({ en: `Input x, shape [${out.shape.join(', ')}]${this._last.data.random_input ? ', uniform in [0, 1) from the seed' : ''}: ${stats(out)}.`,
-        zh: `输入 x，形状 [${out.shape.join(', ')}]${this._last.data.random_input ? '，由种子生成的 [0, 1) 均匀随机数' : ''}：${stats(out)}。` });
+      text = say('lab.forward.input-caption', { shape: out.shape.join(', '), stats: stats(out),
+        random: this._last.data.random_input ? say('lab.forward.input-random') : '' });
     } else if (column.kind === 'dense') {
       const { layer } = column;
       const [inputs] = layer.kernel.shape;
       const shapes = `[1, ${inputs}] · [${layer.kernel.shape.join(', ')}] + [${layer.units}] → [1, ${layer.units}]`;
-      text = t({ en: `${column.label}: z = a · W + b, ${shapes}; a = ${layer.activation}(z): ${stats(out)}. ${layer.parameters} parameters.`,
-        zh: `${column.label}：z = a · W + b，${shapes}；a = ${layer.activation}(z)：${stats(out)}。共 ${layer.parameters} 个参数。` });
+      text = say('lab.forward.z-a-w-b', { label: column.label, shapes, activation: layer.activation, stats: stats(out), parameters: layer.parameters });
     } else {
       const values = out.values[0];
       const best = values.indexOf(Math.max(...values));
-      text = t({ en: `softmax: exp(z) / Σ exp(z), probabilities summing to 1; the largest is class ${best} with ${fmt(values[best])}.`,
-        zh: `softmax：exp(z) / Σ exp(z)，概率之和为 1；最大的是类别 ${best}，概率 ${fmt(values[best])}。` });
+      text = say('lab.forward.softmax-exp-z-exp', { best, probability: fmt(values[best]) });
     }
     this.$caption.textContent = text;
   }
@@ -245,8 +243,7 @@ export default class ForwardLab extends LabWidget {
         lines.push(`z${n}₀ = ${terms}${plus(layer.bias.values[0], 3)} = ${fmt(layer.pre_activation.values[0][0])};  ` +
           `a${n}₀ = ${layer.activation}(${fmt(layer.pre_activation.values[0][0])}) = ${fmt(layer.output.values[0][0])}`);
       } else {
-        lines.push(t({ en: `neuron 0: z = ${fmt(layer.pre_activation.head[0])}, a = ${fmt(layer.output.head[0])} (a sum of ${layer.kernel.shape[0]} products plus the bias)`,
-          zh: `神经元 0：z = ${fmt(layer.pre_activation.head[0])}，a = ${fmt(layer.output.head[0])}（${layer.kernel.shape[0]} 个乘积之和再加偏置）` }));
+        lines.push(say('lab.forward.neuron-0-z-a', { z: fmt(layer.pre_activation.head[0]), a: fmt(layer.output.head[0]), inputs: layer.kernel.shape[0] }));
       }
     } else if (column.kind === 'softmax') {
       const z = this._last.data.layers.at(-1).output;
@@ -272,10 +269,9 @@ export default class ForwardLab extends LabWidget {
         `${fmt(s.mean)} / ${fmt(s.std)}`, first(s)]);
     }
     this.$numbers.replaceChildren(table(
-      t({ en: `${data.parameters} parameters in all. Big layers are summarised: their statistics and first values.`,
-        zh: `共 ${data.parameters} 个参数。大的层只给出统计量和前几个值。` }),
-      [t({ en: 'layer', zh: '层' }), 'activation', 'kernel', t({ en: 'parameters', zh: '参数' }), t({ en: 'output shape', zh: '输出形状' }),
-        'z: min / max', 'a: min / max', 'a: mean / std', t({ en: 'first values of a', zh: 'a 的前几个值' })],
+      say('lab.forward.parameters-in-all-big', { parameters: data.parameters }),
+      [say('lab.backprop.layer'), say('field.activation'), say('lab.forward.kernel'), say('lab.forward.parameters'), say('lab.forward.output-shape'),
+        say('lab.forward.z-range'), say('lab.forward.a-range'), say('lab.forward.a-spread'), say('lab.forward.first-values-of-a')],
       rows));
   }
 

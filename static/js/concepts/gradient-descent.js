@@ -3,24 +3,25 @@
 
 import { checkboxList, fmt, postConcept, py, showCode, showLines, svg, table, wire } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { t } from '../i18n.js';
+import { localised } from '../playground/dom.js';
+import { say } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
 import { operand } from './notation.js';
 
 const PALETTE = ['#0877bd', '#f59322', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
-const MODES = [['full_batch', { en: 'full batch', zh: '全批量' }, '#0877bd'], ['stochastic', { en: 'stochastic', zh: '随机' }, '#c62828'],
-  ['mini_batch', { en: 'mini-batch', zh: '小批量' }, '#2e7d32']];
+const MODES = [['full_batch', 'lab.gradient-descent.full-batch', '#0877bd'], ['stochastic', 'lab.gradient-descent.stochastic', '#c62828'],
+  ['mini_batch', 'lab.gradient-descent.mini-batch', '#2e7d32']];
 const VERDICTS = {
-  converging: { en: 'converging', zh: '收敛' },
-  oscillating: { en: 'oscillating', zh: '振荡' },
-  bouncing: { en: 'bouncing', zh: '来回弹跳' },
-  diverging: { en: 'diverging', zh: '发散' },
+  converging: 'lab.gradient-descent.converging',
+  oscillating: 'lab.gradient-descent.oscillating',
+  bouncing: 'lab.gradient-descent.bouncing',
+  diverging: 'lab.gradient-descent.diverging',
 };
 const BAND_COLORS = { converging: '#2e7d3240', oscillating: '#f5932250', bouncing: '#6a1b9a', diverging: '#c6282840' };
 const BAND_LABELS = {
-  converging: { en: 'smooth', zh: '平稳' }, oscillating: { en: 'oscillating', zh: '振荡' },
-  bouncing: { en: 'bouncing', zh: '弹跳' }, diverging: { en: 'diverging', zh: '发散' },
+  converging: 'lab.gradient-descent.smooth', oscillating: 'lab.gradient-descent.oscillating',
+  bouncing: 'lab.gradient-descent.band-bouncing', diverging: 'lab.gradient-descent.diverging',
 };
 const DEFAULT_2D = ['sgd', 'momentum', 'adam'];
 const TABLE_ROWS = 40; // trajectory rows listed before "…" and the last one
@@ -144,17 +145,17 @@ export default class GradientDescentLab extends LabWidget {
       yRange: [Math.min(...visible), Math.max(...visible)] }).update({
       series: [
         { name: `J(x) = ${data.formula.replaceAll('x[0]', 'x')}`, x: data.plot.x, y: data.plot.loss, color: '#999' },
-        { name: t({ en: `${run.optimizer}, η = ${request.learning_rate}`, zh: `${run.optimizer}，η = ${request.learning_rate}` }),
+        { name: say('lab.gradient-descent.run-legend', { optimizer: run.optimizer, learning_rate: request.learning_rate }),
           x: inView.map((p) => p.x[0]), y: inView.map((p) => p.loss), color: '#c62828', points: true },
       ],
-      marks: data.minima.map((m) => ({ x: m[0], label: t({ en: 'minimum', zh: '最小值' }) })),
+      marks: data.minima.map((m) => ({ x: m[0], label: say('lab.gradient-descent.minimum') })),
     });
     const left = inView.length < run.trajectory.length;
-    this.$verdict.textContent = t({
-      en: `Verdict: ${VERDICTS[run.verdict].en}${data.regime ? `; for plain gradient descent η = ${request.learning_rate} lies in the “${BAND_LABELS[data.regime].en}” band` : ''}` +
-        `${left ? `. The path leaves the view at step ${inView.length}` : ''}${run.overflow ? `; the numbers overflowed at step ${run.steps_run}` : ''}.`,
-      zh: `结论：${VERDICTS[run.verdict].zh}${data.regime ? `；对普通梯度下降，η = ${request.learning_rate} 处在“${BAND_LABELS[data.regime].zh}”区间` : ''}` +
-        `${left ? `。路径在第 ${inView.length} 步离开视图` : ''}${run.overflow ? `；数值在第 ${run.steps_run} 步溢出` : ''}。`,
+    this.$verdict.textContent = say('lab.gradient-descent.verdict-line', {
+      verdict: say(VERDICTS[run.verdict]),
+      band: data.regime ? say('lab.gradient-descent.verdict-band', { rate: request.learning_rate, band: say(BAND_LABELS[data.regime]) }) : '',
+      left: left ? say('lab.gradient-descent.verdict-left', { step: inView.length }) : '',
+      overflow: run.overflow ? say('lab.gradient-descent.verdict-overflow', { step: run.steps_run }) : '',
     });
     this.$verdict.dataset.verdict = run.verdict;
     this.drawBands(data, request.learning_rate);
@@ -180,7 +181,7 @@ export default class GradientDescentLab extends LabWidget {
         svg('line', { x1: x0, x2: x0, y1: 0, y2: 20, stroke: BAND_COLORS.bouncing, 'stroke-width': 2 }, root);
       } else {
         svg('rect', { x: x0, y: 0, width: Math.max(0, x1 - x0), height: 20, fill: BAND_COLORS[band.regime] }, root);
-        svg('text', { x: (x0 + x1) / 2, y: 14, 'text-anchor': 'middle', class: 'tick' }, root).textContent = t(BAND_LABELS[band.regime]);
+        svg('text', { x: (x0 + x1) / 2, y: 14, 'text-anchor': 'middle', class: 'tick' }, root).textContent = say(BAND_LABELS[band.regime]);
       }
     }
     svg('path', { d: `M${x(rate)},20 l-5,9 h10 z`, class: 'marker' }, root);
@@ -259,8 +260,8 @@ export default class GradientDescentLab extends LabWidget {
       swatch.className = 'swatch';
       swatch.style.background = PALETTE[this._optimizerNames.indexOf(run.optimizer) % PALETTE.length];
       const final = run.trajectory.at(-1);
-      li.append(swatch, `${run.optimizer}: ${t(VERDICTS[run.verdict])}, J = ${fmt(final.loss)}` +
-        ` ${t({ en: 'after', zh: '，步数' })} ${run.steps_run}`);
+      li.append(swatch, `${run.optimizer}: ${say(VERDICTS[run.verdict])}, J = ${fmt(final.loss)}` +
+        ` ${say('lab.gradient-descent.after')} ${run.steps_run}`);
       return li;
     }));
   }
@@ -272,17 +273,17 @@ export default class GradientDescentLab extends LabWidget {
     const top = Math.max(...MODES.map(([k]) => data[k].epoch_losses[0] ?? 0)) * 1.5;
     const updates = this.$('gd-updates');
     updates.replaceChildren();
-    new LineChart(updates, { width: 320, height: 240, xLabel: 'epoch', yLabel: 'loss', yRange: [0, top] }).update({
-      series: MODES.map(([k, name, color]) => ({ name: t(name), color,
+    new LineChart(updates, { width: 320, height: 240, xLabel: say('lab.epoch'), yLabel: say('lab.loss'), yRange: [0, top] }).update({
+      series: MODES.map(([k, name, color]) => ({ name: say(name), color,
         x: data[k].update_losses.map((_, u) => (u + 1) / data[k].updates_per_epoch), y: data[k].update_losses })),
     });
     const epochs = this.$('gd-epochs-chart');
     epochs.replaceChildren();
-    new LineChart(epochs, { width: 320, height: 240, xLabel: 'epoch', yLabel: 'loss', yRange: [0, top] }).update({
+    new LineChart(epochs, { width: 320, height: 240, xLabel: say('lab.epoch'), yLabel: say('lab.loss'), yRange: [0, top] }).update({
       series: [
-        ...MODES.map(([k, name, color]) => ({ name: t(name), color, points: true,
+        ...MODES.map(([k, name, color]) => ({ name: say(name), color, points: true,
           x: data[k].epoch_losses.map((_, e) => e), y: data[k].epoch_losses })),
-        { name: t({ en: 'least squares', zh: '最小二乘' }), color: '#555', dashed: true,
+        { name: say('lab.gradient-descent.least-squares'), color: '#555', dashed: true,
           x: [0, data.full_batch.epoch_losses.length - 1], y: [data.least_squares.loss, data.least_squares.loss] },
       ],
     });
@@ -294,25 +295,24 @@ export default class GradientDescentLab extends LabWidget {
     if (this._curve) {
       const run = this._curve.data.runs[0];
       const shown = run.trajectory.length > TABLE_ROWS + 1 ? [...run.trajectory.slice(0, TABLE_ROWS), null, run.trajectory.at(-1)] : run.trajectory;
-      parts.push(table(t({ en: `J(x) = ${this._curve.data.formula.replaceAll('x[0]', 'x')}, ${run.optimizer}, η = ${this._curve.request.learning_rate}`,
-        zh: `J(x) = ${this._curve.data.formula.replaceAll('x[0]', 'x')}，${run.optimizer}，η = ${this._curve.request.learning_rate}` }),
-      ['step', 'x', 'J(x)', "J′(x)"], shown.map((p) => (p === null ? ['…', '', '', ''] : [String(p.step), fmt(p.x[0], 6), fmt(p.loss, 6), fmt(p.gradient[0], 6)]))));
+      parts.push(table(say('lab.gradient-descent.curve-table', { formula: this._curve.data.formula.replaceAll('x[0]', 'x'),
+        optimizer: run.optimizer, rate: this._curve.request.learning_rate }),
+      [say('lab.step'), 'x', 'J(x)', "J′(x)"], shown.map((p) => (p === null ? ['…', '', '', ''] : [String(p.step), fmt(p.x[0], 6), fmt(p.loss, 6), fmt(p.gradient[0], 6)]))));
     }
     if (this._surface) {
-      parts.push(table(t({ en: `J(x, y) = ${this._surface.data.formula}, η = ${this._surface.request.learning_rate}`, zh: `J(x, y) = ${this._surface.data.formula}，η = ${this._surface.request.learning_rate}` }),
-        ['optimizer', t({ en: 'verdict', zh: '结论' }), 'steps', t({ en: 'final (x, y)', zh: '终点 (x, y)' }), t({ en: 'final J', zh: '最终 J' })],
+      parts.push(table(say('lab.gradient-descent.j-x-y', { formula: this._surface.data.formula, learning_rate: this._surface.request.learning_rate }),
+        [say('field.optimizer'), say('lab.gradient-descent.verdict'), say('field.steps'), say('lab.gradient-descent.final-x-y'), say('lab.gradient-descent.final-j')],
         this._surface.data.runs.map((run) => {
           const final = run.trajectory.at(-1);
-          return [run.optimizer, t(VERDICTS[run.verdict]), String(run.steps_run), `(${fmt(final.x[0])}, ${fmt(final.x[1])})`, fmt(final.loss)];
+          return [run.optimizer, say(VERDICTS[run.verdict]), String(run.steps_run), `(${fmt(final.x[0])}, ${fmt(final.x[1])})`, fmt(final.loss)];
         })));
     }
     if (this._batch) {
       const d = this._batch.data;
-      parts.push(table(t({ en: `y = ${d.true_w}x + ${d.true_b} + noise, ${this._batch.request.samples} samples, ${this._batch.request.epochs} epochs`,
-        zh: `y = ${d.true_w}x + ${d.true_b} + 噪声，${this._batch.request.samples} 个样本，${this._batch.request.epochs} 个 epoch` }),
-      ['', 'batch_size', t({ en: 'updates per epoch', zh: '每个 epoch 的更新次数' }), 'w', 'b', t({ en: 'final loss', zh: '最终损失' })],
-      [...MODES.map(([k, name]) => [t(name), String(d[k].batch_size), String(d[k].updates_per_epoch), fmt(d[k].w), fmt(d[k].b), fmt(d[k].epoch_losses.at(-1))]),
-        [t({ en: 'least squares (exact)', zh: '最小二乘（精确解）' }), '', '', fmt(d.least_squares.w), fmt(d.least_squares.b), fmt(d.least_squares.loss)]]));
+      parts.push(table(say('lab.gradient-descent.y-x-noise-samples', { true_w: d.true_w, true_b: d.true_b, samples: this._batch.request.samples, epochs: this._batch.request.epochs }),
+      ['', 'batch_size', say('lab.gradient-descent.updates-per-epoch'), 'w', 'b', say('lab.gradient-descent.final-loss')],
+      [...MODES.map(([k, name]) => [say(name), String(d[k].batch_size), String(d[k].updates_per_epoch), fmt(d[k].w), fmt(d[k].b), fmt(d[k].epoch_losses.at(-1))]),
+        [say('lab.gradient-descent.least-squares-exact'), '', '', fmt(d.least_squares.w), fmt(d.least_squares.b), fmt(d.least_squares.loss)]]));
     }
     this.$numbers.replaceChildren(...parts);
     this.drawFormula();
@@ -331,8 +331,7 @@ export default class GradientDescentLab extends LabWidget {
     const lines = request.optimizers[0] === 'sgd'
       ? [`xₜ₊₁ = xₜ − η · J′(xₜ), η = ${eta}`, ...traj.slice(0, 3).filter((p, i) => traj[i + 1]).map((p, i) =>
         `x${'₀₁₂₃'[i + 1]} = ${fmt(p.x[0])} − ${operand(eta)} × ${operand(p.gradient[0])} = ${fmt(traj[i + 1].x[0])}`)]
-      : [t({ en: `${request.optimizers[0]}: each step uses η = ${eta} and the optimizer's running averages of past gradients`,
-        zh: `${request.optimizers[0]}：每一步使用 η = ${eta} 以及优化器对历史梯度的滑动平均` })];
+      : [say('lab.gradient-descent.each-step-uses-and', { optimizer: request.optimizers[0], eta })];
     lines.push(`x: ${traj.slice(0, 8).map((p) => fmt(p.x[0])).join(', ')}${traj.length > 8 ? ', …' : ''}`);
     showLines(this.$formula, lines);
   }
@@ -370,8 +369,7 @@ export default class GradientDescentLab extends LabWidget {
     this.$optimizer.replaceChildren(...options.optimizers.map((o) => {
       const option = document.createElement('option');
       option.value = o.name;
-      option.textContent = o.label;
-      return option;
+      return localised(option, { en: o.label, zh: o.label_zh || o.label });
     }));
     checkboxList(this.$optimizers, options.optimizers,
       { checked: DEFAULT_2D, colorOf: new Map(this._optimizerNames.map((name, i) => [name, PALETTE[i % PALETTE.length]])) });

@@ -2,8 +2,8 @@
 // server's 422 names a field (loc) and a type with its parameters (ctx); an engine error is a sentence that
 // names the field; a LabError from reading an input carries that input.
 
-import { t } from '../i18n.js';
-import { LAB_ERRORS } from './lab-text.js';
+import { describeError } from '../api.js';
+import { has, say } from '../i18n.js';
 import { num } from './notation.js';
 
 const kebab = (name) => String(name).replaceAll('_', '-');
@@ -42,18 +42,22 @@ export function fieldNamedIn(message, request) {
 export function labelOf(container, input, name) {
   const label = input && container.querySelector(`label[for="${input.id}"]`);
   const text = label?.innerText.split(/[:：(（]/)[0].trim();
-  return text ? `“${text}”` : `“${name}”`;
+  return say('error.label', { label: text || name });
 }
 
 // {input, message}: the input the error is about (or null) and the sentence to show beside it.
 export function explain(error, container, request, ids = {}) {
   const detail = error?.detail;
   if (Array.isArray(detail) && detail.length) return explainItem(detail[0], container, ids);
-  const message = String(error?.message ?? error);
+  // An error of the app's own says its code's sentence (the server's English for a code the catalogue lacks).
+  const message = error?.code || typeof detail === 'string' ? describeError({ detail, code: error.code, params: error.params })
+    : String(error?.message ?? error);
   if (error?.input) return { input: error.input, message };
   const path = typeof detail === 'string' ? fieldNamedIn(detail, request) : [];
   const input = inputFor(container, path, ids);
-  return { input, message: t(LAB_ERRORS.other)({ field: input ? labelOf(container, input, path.at(-1)) : '', message }) };
+  // A coded sentence names its field itself; the server's English is prefixed with the input's label.
+  const coded = Boolean(error?.code) && has(`error.${error.code}`);
+  return { input, message: input && !coded ? say('error.named', { field: labelOf(container, input, path.at(-1)), message }) : message };
 }
 
 function explainItem(item, container, ids) {
@@ -61,17 +65,16 @@ function explainItem(item, container, ids) {
   const input = inputFor(container, path, ids);
   const ctx = item.ctx ?? {};
   const field = labelOf(container, input, path.filter((p) => typeof p === 'string').join('.') || 'body');
-  const sentence = LAB_ERRORS[item.type];
   if (item.type === 'range_order') {
     const named = (name) => labelOf(container, inputFor(container, [...path.slice(0, -1), name], ids), name);
-    return { input, message: t(sentence)({ lowerLabel: named(ctx.lower), upperLabel: named(ctx.upper),
+    return { input, message: say('error.range_order', { lowerLabel: named(ctx.lower), upperLabel: named(ctx.upper),
       lower_value: num(ctx[ctx.lower]), upper_value: num(ctx[ctx.upper]) }) };
   }
-  if (sentence) {
+  if (has(`error.${item.type}`)) {
     const params = Object.fromEntries(Object.entries(ctx).map(([k, v]) => [k, num(v)]));
-    return { input, message: t(sentence)({ ...params, field, input: num(item.input) }) };
+    return { input, message: say(`error.${item.type}`, { ...params, field, input: num(item.input) }) };
   }
   // A message of the server's own: drop pydantic's "Value error, " prefix and name the field in words.
   const message = String(item.msg ?? '').replace(/^Value error, /, '');
-  return { input, message: t(LAB_ERRORS.other)({ field: path.length ? field : '', message }) };
+  return { input, message: path.length ? say('error.named', { field, message }) : message };
 }

@@ -1,10 +1,9 @@
 // What every concept lab's script shares: calling its endpoint, showing errors, formatting numbers.
 
 import { request } from '../api.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { MINUS, num } from './notation.js';
 import { explain } from './lab-errors.js';
-import { LAB_TEXT } from './lab-text.js';
 
 // Every lab's endpoint is POST /api/concepts/<name> (app/concepts_catalog.py).
 export function postConcept(name, body) {
@@ -25,7 +24,7 @@ export function showError(error, { container = document.querySelector('article.l
     return;
   }
   const { input, message } = explain(error, container ?? document, request, ids);
-  el.textContent = `${t(LAB_TEXT.error)}${message}`;
+  el.textContent = `${say('error.prefix')}${message}`;
   el.hidden = false;
   const anchor = input?.closest('label') ?? input;
   if (anchor) anchor.after(el);
@@ -45,7 +44,7 @@ export function parseNumbers(source) {
   return parts.map((p) => {
     const n = Number(p.replaceAll(MINUS, '-'));
     if (!Number.isFinite(n)) {
-      const error = new LabError(`${t({ en: 'not a number', zh: '不是数字' })}: ${p}`);
+      const error = new LabError(`${say('lab.not-a-number')}: ${p}`);
       if (source?.value !== undefined) error.input = source;
       throw error;
     }
@@ -120,9 +119,22 @@ export function svg(name, attrs = {}, parent = null) {
   return node;
 }
 
-// One labelled checkbox per registry entry ({name, label}), each with a colour swatch; returns the inputs.
+// A registry entry's label (/api/options: label, label_zh) in both languages; CSS shows the page's one.
+export function registryLabel({ label, label_zh: labelZh }) {
+  const wrap = document.createElement('span');
+  for (const [lang, text] of [['en', label], ['zh', labelZh || label]]) {
+    const span = document.createElement('span');
+    span.dataset.lang = lang;
+    span.textContent = text;
+    wrap.appendChild(span);
+  }
+  return wrap;
+}
+
+// One labelled checkbox per registry entry ({name, label, label_zh}), each with a colour swatch; returns the inputs.
 export function checkboxList(container, entries, { checked = [], colorOf = new Map() } = {}) {
-  return entries.map(({ name, label }) => {
+  return entries.map((entry) => {
+    const { name } = entry;
     const row = document.createElement('label');
     const box = document.createElement('input');
     box.type = 'checkbox';
@@ -131,7 +143,7 @@ export function checkboxList(container, entries, { checked = [], colorOf = new M
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
     swatch.style.background = colorOf.get(name) ?? '#888';
-    row.append(box, swatch, document.createTextNode(label));
+    row.append(box, swatch, registryLabel(entry));
     container.appendChild(row);
     return box;
   });

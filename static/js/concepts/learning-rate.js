@@ -1,9 +1,10 @@
 // Learning-rate lab: a keras.optimizers.schedules schedule, its rate per step, and J(x) = x² descended with it
 // next to the same start with the initial rate held constant.
 
-import { LabError, fmt, parseNumbers, postConcept, py, showCode, showLines, table, wire } from './lab.js';
+import { LabError, fmt, parseNumbers, postConcept, py, registryLabel, showCode, showLines, table, wire } from './lab.js';
+import { localised } from '../playground/dom.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { t } from '../i18n.js';
+import { currentLang, say } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
 import { operand } from './notation.js';
@@ -16,10 +17,10 @@ const PAGE_DEFAULTS = {
   cosine_decay: { decay_steps: 40 },
 };
 const VERDICTS = {
-  converging: { en: 'converges', zh: '收敛' },
-  oscillating: { en: 'oscillates', zh: '振荡' },
-  bouncing: { en: 'bounces forever', zh: '永远来回弹跳' },
-  diverging: { en: 'diverges', zh: '发散' },
+  converging: 'lab.learning-rate.converges',
+  oscillating: 'lab.learning-rate.oscillates',
+  bouncing: 'lab.learning-rate.bounces-forever',
+  diverging: 'lab.learning-rate.diverges',
 };
 const SCHEDULED = '#0877bd';
 const CONSTANT = '#c62828';
@@ -86,23 +87,23 @@ export default class LearningRateLab extends LabWidget {
         input.type = 'checkbox';
         input.checked = value;
         label.className = 'inline';
-        label.append(input, ` ${name}`);
+        label.append(input, ' ', registryLabel({ label: name, label_zh: p.label_zh }));
       } else if (p.kind === 'ints' || p.kind === 'floats') {
         input.type = 'text';
         input.spellcheck = false;
         input.value = value.join(', ');
-        label.append(`${name} `, input);
+        label.append(registryLabel({ label: name, label_zh: p.label_zh }), ' ', input);
       } else {
         input.type = 'number';
         input.step = p.kind === 'int' ? '1' : 'any';
         if (p.minimum !== null) input.min = p.minimum;
         if (p.maximum !== null) input.max = p.maximum;
         input.value = value;
-        label.append(`${name} `, input);
+        label.append(registryLabel({ label: name, label_zh: p.label_zh }), ' ', input);
       }
-      const note = document.createElement('span');
+      const note = registryLabel({ label: p.description, label_zh: p.description_zh });
       note.className = 'muted small';
-      note.textContent = ` ${p.description}`;
+      note.prepend(' ');
       label.insertBefore(note, input.type === 'checkbox' ? null : input);
       return label;
     });
@@ -117,7 +118,7 @@ export default class LearningRateLab extends LabWidget {
       else if (kind === 'ints' || kind === 'floats') params[param] = parseNumbers(input);
       else {
         const n = Number(input.value);
-        if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${t({ en: 'not a number', zh: '不是数字' })}`);
+        if (input.value.trim() === '' || !Number.isFinite(n)) throw new LabError(`${param}: ${say('lab.not-a-number')}`);
         params[param] = n;
       }
     }
@@ -136,29 +137,27 @@ export default class LearningRateLab extends LabWidget {
     const { request, data } = this._last;
     const steps = data.learning_rates.map((_, i) => i);
     this.$rates.replaceChildren();
-    new LineChart(this.$rates, { width: 320, height: 240, xLabel: 'step', yLabel: 'learning rate' }).update({
+    new LineChart(this.$rates, { width: 320, height: 240, xLabel: say('lab.step'), yLabel: say('lab.learning-rate-axis') }).update({
       series: [
-        { name: this.spec()?.label ?? data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
-        { name: t({ en: `constant ${request.learning_rate}`, zh: `恒定 ${request.learning_rate}` }), x: steps,
+        { name: this.spec() ? (this.spec()[currentLang() === 'zh' ? 'label_zh' : 'label'] || this.spec().label) : data.schedule, x: steps, y: data.learning_rates, color: SCHEDULED },
+        { name: say('lab.learning-rate.constant', { learning_rate: request.learning_rate }), x: steps,
           y: steps.map(() => request.learning_rate), color: CONSTANT, dashed: true },
       ],
     });
     const bound = Math.abs(request.x) * 1.5 || 1;
     const clip = (v) => (v === null || Math.abs(v) > bound * 10 ? null : v);
     this.$path.replaceChildren();
-    new LineChart(this.$path, { width: 320, height: 240, xLabel: 'step', yLabel: 'x', yRange: [-bound, bound] }).update({
+    new LineChart(this.$path, { width: 320, height: 240, xLabel: say('lab.step'), yLabel: 'x', yRange: [-bound, bound] }).update({
       series: [
-        { name: t({ en: 'with the schedule', zh: '使用衰减' }), x: data.scheduled.trajectory.map((p) => p.step),
+        { name: say('lab.learning-rate.with-the-schedule'), x: data.scheduled.trajectory.map((p) => p.step),
           y: xs(data.scheduled).map(clip), color: SCHEDULED, points: true },
-        { name: t({ en: 'constant rate', zh: '恒定学习率' }), x: data.constant.trajectory.map((p) => p.step),
+        { name: say('lab.learning-rate.constant-rate'), x: data.constant.trajectory.map((p) => p.step),
           y: xs(data.constant).map(clip), color: CONSTANT, dashed: true },
       ],
     });
-    this.$verdict.textContent = t({
-      en: `With the schedule x ${VERDICTS[data.scheduled.verdict].en} (x after ${data.scheduled.steps_run} steps: ${fmt(xs(data.scheduled).at(-1))}); ` +
-        `with the constant rate ${request.learning_rate} it ${VERDICTS[data.constant.verdict].en} (${fmt(xs(data.constant).at(-1))}).`,
-      zh: `使用衰减时 x ${VERDICTS[data.scheduled.verdict].zh}（${data.scheduled.steps_run} 步后 x = ${fmt(xs(data.scheduled).at(-1))}）；` +
-        `恒定学习率 ${request.learning_rate} 时 ${VERDICTS[data.constant.verdict].zh}（${fmt(xs(data.constant).at(-1))}）。`,
+    this.$verdict.textContent = say('lab.learning-rate.verdict-line', {
+      scheduled: say(VERDICTS[data.scheduled.verdict]), steps: data.scheduled.steps_run, x_scheduled: fmt(xs(data.scheduled).at(-1)),
+      rate: request.learning_rate, constant: say(VERDICTS[data.constant.verdict]), x_constant: fmt(xs(data.constant).at(-1)),
     });
     this.$verdict.dataset.verdict = data.scheduled.verdict;
     this.drawNumbers(data);
@@ -171,8 +170,8 @@ export default class LearningRateLab extends LabWidget {
     const count = data.scheduled.trajectory.length;
     const steps = count > TABLE_ROWS + 1 ? [...Array(TABLE_ROWS).keys(), null, count - 1] : [...Array(count).keys()];
     this.$numbers.replaceChildren(table(
-      t({ en: 'x before each step, and the rate that step uses', zh: '每一步之前的 x，以及这一步使用的学习率' }),
-      ['step', 'learning rate', t({ en: 'x (schedule)', zh: 'x（衰减）' }), t({ en: 'x (constant)', zh: 'x（恒定）' })],
+      say('lab.learning-rate.x-before-each-step'),
+      [say('lab.step'), say('lab.learning-rate-axis'), say('lab.learning-rate.x-schedule'), say('lab.learning-rate.x-constant')],
       steps.map((i) => (i === null ? ['…', '', '', ''] : [String(i), fmt(data.learning_rates[i] ?? null, 6),
         fmt(data.scheduled.trajectory[i]?.x[0] ?? null, 6), fmt(data.constant.trajectory[i]?.x[0] ?? null, 6)]))));
   }
@@ -196,8 +195,7 @@ export default class LearningRateLab extends LabWidget {
     this.$schedule.replaceChildren(...this._schedules.map((s) => {
       const option = document.createElement('option');
       option.value = s.name;
-      option.textContent = s.label;
-      return option;
+      return localised(option, { en: s.label, zh: s.label_zh || s.label });
     }));
     this.$schedule.value = 'exponential_decay';
     this.buildParams();

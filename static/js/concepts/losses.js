@@ -2,7 +2,7 @@
 
 import { checkboxList, fmt, parseRows, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { getOptions } from '../api.js';
 import { LabWidget } from './widget.js';
 import { num, operand, vector } from './notation.js';
@@ -89,9 +89,9 @@ export default class LossesLab extends LabWidget {
     const box = this.$('losses-chart');
     box.replaceChildren();
     this._chartLogits = fromLogits;
-    this._chart = new LineChart(box, { width: 640, height: 340, yLabel: t({ en: 'loss', zh: '损失' }),
-      xLabel: fromLogits ? t({ en: 'prediction (logit z)', zh: '预测值（logit z）' })
-        : t({ en: 'prediction p', zh: '预测值 p' }) });
+    this._chart = new LineChart(box, { width: 640, height: 340, yLabel: say('lab.losses.loss'),
+      xLabel: fromLogits ? say('lab.losses.prediction-logit-z')
+        : say('lab.losses.prediction-p') });
   }
 
   async buildChoices() {
@@ -137,11 +137,9 @@ export default class LossesLab extends LabWidget {
         ? [{ x: curve.target, label: `y_true = ${curve.target}` }] : [],
     });
     const twoColumn = curve.series.filter((s) => s.columns === 2).map((s) => s.name);
-    const pair = request.from_logits ? t({ en: 'the logits [0, z]', zh: 'logits [0, z]' }) : '[1 − p, p]';
-    this.$note.textContent = t({
-      en: `One sample with target ${curve.target}.` + (twoColumn.length ? ` Two-class losses (${twoColumn.join(', ')}) use the distributions [1 − t, t] and ${pair}.` : ''),
-      zh: `单个样本，目标为 ${curve.target}。` + (twoColumn.length ? `两类损失（${twoColumn.join('、')}）使用分布 [1 − t, t] 与 ${pair}。` : ''),
-    });
+    const pair = request.from_logits ? say('lab.losses.the-logits-0-z') : '[1 − p, p]';
+    this.$note.textContent = say('lab.losses.curve-note', { target: curve.target, two_class: twoColumn.length
+      ? say('lab.losses.curve-note-two-class', { losses: twoColumn.join(say('lab.losses.list-separator')), pair }) : '' });
     this.drawNumbers(request, data);
     this.drawFormula(request, data);
     showCode(code(request, data));
@@ -151,8 +149,7 @@ export default class LossesLab extends LabWidget {
 
   drawNumbers(request, data) {
     const table = document.createElement('table');
-    table.createCaption().textContent = t({ en: 'Per-sample loss (the mean is what training minimises)',
-      zh: '每个样本的损失（训练最小化的是平均值）' });
+    table.createCaption().textContent = say('lab.losses.per-sample-loss-the');
     const head = table.createTHead().insertRow();
     for (const h of ['i', 'y_true', 'y_pred', ...data.results.map((r) => r.name + (r.from_logits ? ' (from_logits)' : r.squash ? ` (${r.squash})` : ''))]) {
       const th = document.createElement('th');
@@ -174,7 +171,7 @@ export default class LossesLab extends LabWidget {
     const label = mean.insertCell();
     label.colSpan = 3;
     label.className = 'label';
-    label.textContent = t({ en: 'mean (the loss)', zh: '平均值（即损失）' });
+    label.textContent = say('lab.losses.mean-the-loss');
     for (const r of data.results) mean.insertCell().textContent = fmt(r.loss);
     this.$numbers.replaceChildren(table);
   }

@@ -3,7 +3,7 @@
 
 import { fmt, parseNumbers, postConcept, py, showCode } from './lab.js';
 import { LineChart } from '../widgets/line-chart.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { LabWidget } from './widget.js';
 import { squared } from './notation.js';
 
@@ -103,9 +103,9 @@ export default class MetricsLab extends LabWidget {
   makeChart(kind) {
     this.$chartBox.replaceChildren();
     this._chart = kind === 'binary'
-      ? new LineChart(this.$chartBox, { width: 420, height: 300, xLabel: t({ en: 'false positive rate', zh: '假正率 FPR' }),
-        yLabel: t({ en: 'true positive rate (recall)', zh: '真正率 TPR（召回率）' }), yRange: [0, 1] })
-      : new LineChart(this.$chartBox, { width: 420, height: 300, xLabel: t({ en: 'sample', zh: '样本' }), yLabel: 'y' });
+      ? new LineChart(this.$chartBox, { width: 420, height: 300, xLabel: say('lab.metrics.false-positive-rate'),
+        yLabel: say('lab.metrics.true-positive-rate-recall'), yRange: [0, 1] })
+      : new LineChart(this.$chartBox, { width: 420, height: 300, xLabel: say('lab.metrics.sample'), yLabel: 'y' });
   }
 
   switchProblem() {
@@ -138,9 +138,9 @@ export default class MetricsLab extends LabWidget {
     this.$thresholdBox.hidden = !binary;
     this.$confusionBox.hidden = !binary;
     this.$('metrics-y-true-hint').textContent = binary
-      ? t({ en: '(labels 0 or 1)', zh: '（标签 0 或 1）' }) : t({ en: '(targets)', zh: '（目标值）' });
+      ? say('lab.metrics.labels-0-or-1') : say('lab.metrics.targets');
     this.$('metrics-y-pred-hint').textContent = binary
-      ? t({ en: '(probabilities in [0, 1])', zh: '（[0, 1] 内的概率）' }) : t({ en: '(predictions)', zh: '（预测值）' });
+      ? say('lab.metrics.probabilities-in-0-1') : say('lab.metrics.predictions');
     if (binary) this.renderBinary(request, data.classification);
     else this.renderRegression(request, data.regression);
     showCode(binary ? binaryCode(request) : regressionCode(request));
@@ -149,22 +149,22 @@ export default class MetricsLab extends LabWidget {
   renderBinary(request, m) {
     this._chart.update({
       series: [
-        { name: t({ en: 'ROC curve', zh: 'ROC 曲线' }), x: m.roc.false_positive_rates, y: m.roc.true_positive_rates },
-        { name: t({ en: 'chance', zh: '随机猜测' }), x: [0, 1], y: [0, 1], color: '#999', dashed: true },
-        { name: t({ en: `threshold ${m.threshold}`, zh: `阈值 ${m.threshold}` }), x: [m.false_positive_rate],
+        { name: say('lab.metrics.roc-curve'), x: m.roc.false_positive_rates, y: m.roc.true_positive_rates },
+        { name: say('lab.metrics.chance'), x: [0, 1], y: [0, 1], color: '#999', dashed: true },
+        { name: say('lab.metrics.threshold-legend', { threshold: m.threshold }), x: [m.false_positive_rate],
           y: [m.true_positive_rate], color: '#c62828', points: true },
       ],
     });
     const [[tn, fp], [fn, tp]] = m.confusion_matrix;
     this.$confusion.replaceChildren();
     const head = this.$confusion.insertRow();
-    for (const text of ['', t({ en: 'predicted 0', zh: '预测为 0' }), t({ en: 'predicted 1', zh: '预测为 1' })]) {
+    for (const text of ['', say('lab.metrics.predicted-0'), say('lab.metrics.predicted-1')]) {
       const th = document.createElement('th');
       th.textContent = text;
       head.appendChild(th);
     }
-    const cells = [[t({ en: 'true 0', zh: '真实为 0' }), [tn, 'TN', 'hit'], [fp, 'FP', 'miss']],
-      [t({ en: 'true 1', zh: '真实为 1' }), [fn, 'FN', 'miss'], [tp, 'TP', 'hit']]];
+    const cells = [[say('lab.metrics.true-0'), [tn, 'TN', 'hit'], [fp, 'FP', 'miss']],
+      [say('lab.metrics.true-1'), [fn, 'FN', 'miss'], [tp, 'TP', 'hit']]];
     for (const [label, ...row] of cells) {
       const tr = this.$confusion.insertRow();
       const th = document.createElement('th');
@@ -186,14 +186,14 @@ export default class MetricsLab extends LabWidget {
       `precision = TP / (TP + FP) = ${tp} / (${tp} + ${fp}) = ${fmt(m.precision)}`,
       `recall = TP / (TP + FN) = ${tp} / (${tp} + ${fn}) = ${fmt(m.recall)}`,
       `F1 = 2 · precision · recall / (precision + recall) = 2 · ${fmt(m.precision)} · ${fmt(m.recall)} / (${fmt(m.precision)} + ${fmt(m.recall)}) = ${fmt(m.f1)}`,
-      `AUC = ${fmt(m.auc)}   (${t({ en: 'ROC point at this threshold', zh: '此阈值的 ROC 点' })}: FPR = ${fp} / ${fp + tn} = ${fmt(m.false_positive_rate)}, TPR = ${fmt(m.true_positive_rate)})`,
+      `AUC = ${fmt(m.auc)}   (${say('lab.metrics.roc-point-at-this')}: FPR = ${fp} / ${fp + tn} = ${fmt(m.false_positive_rate)}, TPR = ${fmt(m.true_positive_rate)})`,
     ];
     this.setFormula(lines);
-    const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
-      [['accuracy', m.accuracy], ['precision', m.precision], ['recall', m.recall], ['F1', m.f1], ['AUC', m.auc]]
+    const summary = table(say('lab.metrics.metrics-keras-metrics'), [say('lab.metrics.metric'), say('lab.metrics.value')],
+      [[say('lab.metrics.accuracy'), m.accuracy], [say('lab.metrics.precision'), m.precision], [say('lab.metrics.recall'), m.recall], ['F1', m.f1], ['AUC', m.auc]]
         .map(([k, v]) => [k, fmt(v)]));
-    const samples = table(t({ en: `Each sample at threshold ${m.threshold}`, zh: `阈值 ${m.threshold} 下的每个样本` }),
-      ['i', 'y_true', 'y_pred', t({ en: 'predicted', zh: '预测类别' }), t({ en: 'outcome', zh: '结果' })],
+    const samples = table(say('lab.metrics.each-sample-at-threshold', { threshold: m.threshold }),
+      ['i', 'y_true', 'y_pred', say('lab.metrics.predicted'), say('lab.metrics.outcome')],
       request.y_true.map((y, i) => {
         const predicted = request.y_pred[i] > m.threshold ? 1 : 0;
         const outcome = `${predicted === y ? 'T' : 'F'}${predicted ? 'P' : 'N'}`;
@@ -219,10 +219,10 @@ export default class MetricsLab extends LabWidget {
       `RMSE = √MSE = ${fmt(m.root_mean_squared_error)}`,
       `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²,  ȳ = ${fmt(mean)}  →  R² = ${fmt(m.r2)}`,
     ]);
-    const summary = table(t({ en: 'Metrics (keras.metrics)', zh: '指标（keras.metrics）' }), [t({ en: 'metric', zh: '指标' }), t({ en: 'value', zh: '数值' })],
+    const summary = table(say('lab.metrics.metrics-keras-metrics'), [say('lab.metrics.metric'), say('lab.metrics.value')],
       [['MAE', m.mean_absolute_error], ['MSE', m.mean_squared_error], ['RMSE', m.root_mean_squared_error], ['R²', m.r2]]
         .map(([k, v]) => [k, fmt(v)]));
-    const samples = table(t({ en: 'Each sample', zh: '每个样本' }), ['i', 'y_true', 'y_pred', 'y − ŷ'],
+    const samples = table(say('lab.metrics.each-sample'), ['i', 'y_true', 'y_pred', 'y − ŷ'],
       request.y_true.map((y, i) => [i, fmt(y), fmt(request.y_pred[i]), fmt(errors[i])]));
     this.$numbers.replaceChildren(summary, samples);
   }

@@ -1,7 +1,7 @@
 // Softmax lab: logits (drag the bars or type them) and a temperature -> probabilities, step by step.
 
 import { fmt, parseRows, py, showCode, svg } from './lab.js';
-import { t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { LabWidget } from './widget.js';
 import { minus, operand } from './notation.js';
 
@@ -113,13 +113,13 @@ export default class SoftmaxLab extends LabWidget {
     const probRows = asRows(data.probabilities);
     const height = ROW_HEIGHT * logitRows.length + 24;
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'softmax-bars',
-      'aria-label': t({ en: 'Logit bars and probability bars', zh: 'logit 柱与概率柱' }) });
+      'aria-label': say('lab.softmax.logit-bars-and-probability') });
     const maxAbs = Math.max(1, ...logitRows.flat().map(Math.abs));
     const limit = Math.ceil(maxAbs * 1.1);
     svg('text', { x: WIDTH * 0.25, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent =
-      t({ en: `logits z (divided by T = ${request.temperature})`, zh: `logits z（除以 T = ${request.temperature}）` });
+      say('lab.softmax.logits-z-divided-by', { temperature: request.temperature });
     svg('text', { x: WIDTH * 0.75, y: 14, 'text-anchor': 'middle', class: 'heading' }, root).textContent =
-      t({ en: `probabilities (sum to 1 along axis ${data.axis})`, zh: `概率（沿 axis ${data.axis} 求和为 1）` });
+      say('lab.softmax.probabilities-sum-to-1', { axis: data.axis });
     logitRows.forEach((row, r) => {
       const top = 24 + r * ROW_HEIGHT;
       const plotH = ROW_HEIGHT - 40;
@@ -137,7 +137,7 @@ export default class SoftmaxLab extends LabWidget {
         const h = Math.abs(z) * scale;
         const bar = svg('rect', { x, y: z >= 0 ? zeroY - h : zeroY, width: w, height: Math.max(h, 1),
           class: 'logit-bar', 'data-row': r, 'data-col': i, tabindex: 0 }, root);
-        svg('title', {}, bar).textContent = t({ en: 'Drag up or down', zh: '上下拖动' });
+        svg('title', {}, bar).textContent = say('lab.softmax.drag-up-or-down');
         svg('text', { x: x + w / 2, y: z >= 0 ? zeroY - h - 4 : zeroY + h + 12, 'text-anchor': 'middle', class: 'value' },
           root).textContent = fmt(z, 3);
         svg('text', { x: x + w / 2, y: top + plotH + 26, 'text-anchor': 'middle', class: 'index' }, root)
@@ -204,16 +204,15 @@ export default class SoftmaxLab extends LabWidget {
   drawNumbers(data) {
     const T = data.temperature;
     const steps = [
-      matrixTable(t({ en: `1. z / T (T = ${T})`, zh: `1. z / T（T = ${T}）` }), data.scaled_logits),
-      matrixTable(t({ en: '2. max along the axis', zh: '2. 沿该轴的最大值' }), data.max_logits),
-      matrixTable(t({ en: '3. z / T − max (all ≤ 0)', zh: '3. z / T − max（都 ≤ 0）' }), data.shifted_logits),
-      matrixTable(t({ en: '4. exp(step 3)', zh: '4. exp(第 3 步)' }), data.exponentials),
-      matrixTable(t({ en: '5. sum of step 4', zh: '5. 第 4 步之和' }), data.sums),
-      matrixTable(t({ en: '6. probabilities = step 4 / step 5', zh: '6. 概率 = 第 4 步 / 第 5 步' }), data.probabilities),
-      matrixTable(t({ en: 'Naive exp(z / T), no shift', zh: '直接计算 exp(z / T)，不减最大值' }), data.naive_exponentials,
+      matrixTable(say('lab.softmax.1-z-t-t', { T }), data.scaled_logits),
+      matrixTable(say('lab.softmax.2-max-along-the'), data.max_logits),
+      matrixTable(say('lab.softmax.3-z-t-max'), data.shifted_logits),
+      matrixTable(say('lab.softmax.4-exp-step-3'), data.exponentials),
+      matrixTable(say('lab.softmax.5-sum-of-step'), data.sums),
+      matrixTable(say('lab.softmax.6-probabilities-step-4'), data.probabilities),
+      matrixTable(say('lab.softmax.naive-exp-z-t'), data.naive_exponentials,
         data.naive_exponentials.flat().includes(null)
-          ? t({ en: '∞: overflowed float32 — this is why the max is subtracted first.',
-            zh: '∞：超出 float32 范围——这就是要先减去最大值的原因。' })
+          ? say('lab.softmax.overflowed-float32-this-is')
           : ''),
     ];
     this.$numbers.replaceChildren(...steps);

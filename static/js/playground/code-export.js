@@ -1,13 +1,9 @@
 // "Code": the runnable Keras script for the current setup (shown, copied, downloaded) and the trained model.
 
-import { CATALOGUE, say } from '../i18n.js';
-import { Widget, bilingual, el } from './dom.js';
+import { say } from '../i18n.js';
+import { Widget, el, said } from './dom.js';
 
 const CONFIRM_MS = 2500; // how long "Copied" stays up
-
-function catalogued(parent, key) {
-  return bilingual(parent, CATALOGUE[key].en, CATALOGUE[key].zh);
-}
 
 // Copies text through the Clipboard API, or (an insecure origin, an old browser) through a selected textarea.
 async function copyText(text) {
@@ -30,24 +26,24 @@ export class CodeExport extends Widget {
   constructor(container, options) {
     super(container, options);
     this.$show = el('button', { type: 'button', id: 'pg-code', class: 'pg-text-button' }, container);
-    bilingual(this.$show, 'Code', '代码');
+    said(this.$show, 'playground.code');
     this.$model = el('a', { id: 'pg-download-model', class: 'pg-text-button', download: 'tensor_playground.keras', href: '#' }, container);
-    bilingual(this.$model, 'Download .keras model', '下载 .keras 模型');
+    said(this.$model, 'playground.download-keras-model');
     this.$dialog = el('dialog', { class: 'pg-code-dialog', 'aria-labelledby': 'pg-code-title' }, document.body);
     const head = el('div', { class: 'pg-dialog-head' }, this.$dialog);
-    bilingual(el('h2', { id: 'pg-code-title' }, head), 'Keras script for this setup', '当前设置的 Keras 脚本');
+    said(el('h2', { id: 'pg-code-title' }, head), 'playground.keras-script-for-this');
     this.$download = el('a', { id: 'pg-code-download', class: 'pg-text-button', download: 'tensor_playground.py', href: '#' }, head);
-    bilingual(this.$download, 'Download script', '下载脚本');
+    said(this.$download, 'playground.download-script');
     this.$copy = el('button', { type: 'button', id: 'pg-code-copy', class: 'pg-text-button' }, head);
-    catalogued(this.$copy, 'code.copy');
+    said(this.$copy, 'code.copy');
     const close = el('button', { type: 'button', class: 'pg-text-button' }, head);
-    bilingual(close, 'Close', '关闭');
+    said(close, 'playground.close');
 
     const tools = el('div', { class: 'pg-dialog-tools' }, this.$dialog);
-    catalogued(el('label', { for: 'pg-code-epochs' }, tools), 'code.epochs');
+    said(el('label', { for: 'pg-code-epochs' }, tools), 'code.epochs');
     this.$epochs = el('input', { id: 'pg-code-epochs', type: 'number', min: '1', step: '1', inputmode: 'numeric',
       'aria-describedby': 'pg-code-epochs-hint' }, tools);
-    catalogued(el('span', { id: 'pg-code-epochs-hint', class: 'muted' }, tools), 'code.epochs-hint');
+    said(el('span', { id: 'pg-code-epochs-hint', class: 'muted' }, tools), 'code.epochs-hint');
     this.$notice = el('span', { id: 'pg-code-notice', class: 'pg-code-notice', role: 'status' }, tools);
     this.$code = el('pre', { class: 'pg-code-text', tabindex: '0' }, this.$dialog);
 

@@ -2,15 +2,13 @@
 // activation, loss (only those fitting the problem), optimizer, regularization and its rate, problem type.
 // Choices from the registries are shown in the page's language and follow the language switch.
 
-import { onLangChange } from '../i18n.js';
-import { Widget, bilingual, el, field, labels, relabel, setOptions } from './dom.js';
+import { currentLang, onLangChange } from '../i18n.js';
+import { Widget, bilingual, el, field, labels, relabel, said, setOptions } from './dom.js';
 
 // The steps the rate menus offer (TensorFlow Playground's); only those within the server's limits are shown.
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-const PROBLEM_LABELS = {
-  binary: ['Classification', '二分类'], multiclass: ['Multi-class', '多分类'], regression: ['Regression', '回归'],
-};
+
 
 const choices = (entries) => entries.map((e) => ({ value: e.name, label: labels(e) }));
 
@@ -31,27 +29,27 @@ export class Controls extends Widget {
     super(container, options);
     const o = options.options;
     const change = (changes) => options.onChange(changes);
-    this.$lr = field(container, { id: 'pg-learning-rate', en: 'Learning rate', zh: '学习率' });
+    this.$lr = field(container, { id: 'pg-learning-rate', key: 'playground.learning-rate' });
     this.$lr.addEventListener('change', () => change({ learning_rate: Number(this.$lr.value) }));
-    this.$schedule = field(container, { id: 'pg-lr-schedule', en: 'LR schedule', zh: '学习率调度' });
+    this.$schedule = field(container, { id: 'pg-lr-schedule', key: 'playground.lr-schedule' });
     setOptions(this.$schedule, choices(o.lr_schedules));
     this.$schedule.addEventListener('change', () => change({ lr_schedule: { name: this.$schedule.value, params: {} } }));
     this.$scheduleParams = el('div', { class: 'pg-schedule-params' }, container);
-    this.$activation = field(container, { id: 'pg-activation', en: 'Activation', zh: '激活函数' });
+    this.$activation = field(container, { id: 'pg-activation', key: 'playground.activation' });
     setOptions(this.$activation, choices(o.activations));
     this.$activation.addEventListener('change', () => change({ activation: this.$activation.value }));
-    this.$loss = field(container, { id: 'pg-loss', en: 'Loss', zh: '损失函数' });
+    this.$loss = field(container, { id: 'pg-loss', key: 'playground.loss' });
     this.$loss.addEventListener('change', () => change({ loss: this.$loss.value }));
-    this.$optimizer = field(container, { id: 'pg-optimizer', en: 'Optimizer', zh: '优化器' });
+    this.$optimizer = field(container, { id: 'pg-optimizer', key: 'playground.optimizer' });
     setOptions(this.$optimizer, choices(o.optimizers));
     this.$optimizer.addEventListener('change', () => change({ optimizer: this.$optimizer.value }));
-    this.$reg = field(container, { id: 'pg-regularization', en: 'Regularization', zh: '正则化' });
+    this.$reg = field(container, { id: 'pg-regularization', key: 'playground.regularization' });
     setOptions(this.$reg, choices(o.regularizations));
     this.$reg.addEventListener('change', () => change({ regularization: this.$reg.value }));
-    this.$regRate = field(container, { id: 'pg-regularization-rate', en: 'Regularization rate', zh: '正则化率' });
+    this.$regRate = field(container, { id: 'pg-regularization-rate', key: 'playground.regularization-rate' });
     this.$regRate.addEventListener('change', () => change({ regularization_rate: Number(this.$regRate.value) }));
     const problem = el('div', { class: 'pg-field' }, container);
-    bilingual(el('span', { class: 'pg-field-label' }, problem), 'Problem type', '问题类型');
+    said(el('span', { class: 'pg-field-label' }, problem), 'playground.problem-type');
     this.$problem = el('output', { id: 'pg-problem', class: 'pg-problem' }, problem);
     onLangChange(() => relabel(container));
   }
@@ -69,9 +67,8 @@ export class Controls extends Widget {
     setOptions(this.$regRate, withValue(within(REG_RATES, o.limits.regularization_rate), state.regularization_rate),
       state.regularization_rate);
     this.$regRate.disabled = state.regularization === 'none';
-    const [en, zh] = PROBLEM_LABELS[problem] ?? [problem, problem];
     this.$problem.replaceChildren();
-    bilingual(this.$problem, en, zh);
+    said(this.$problem, `playground.problem-${problem}`);
     this._scheduleParams(state);
     return this;
   }
@@ -87,13 +84,14 @@ export class Controls extends Widget {
       const id = `pg-lr-${name}`;
       const value = chosen.params[name] ?? p.default;
       const wrap = el('div', { class: 'pg-field pg-param' }, this.$scheduleParams);
-      bilingual(el('label', { for: id, title: p.description }, wrap), name.replace(/_/g, ' '), p.label_zh);
+      const hint = currentLang() === 'zh' ? p.description_zh ?? p.description : p.description;
+      bilingual(el('label', { for: id, title: hint }, wrap), name.replace(/_/g, ' '), p.label_zh);
       const input = p.kind === 'bool'
         ? el('input', { id, type: 'checkbox', checked: value === true }, wrap)
         : el('input', {
           id, type: p.kind.endsWith('s') ? 'text' : 'number', value: Array.isArray(value) ? value.join(',') : value,
           step: p.kind === 'int' ? '1' : 'any', min: p.minimum ?? undefined, max: p.maximum ?? undefined,
-          size: 10, title: p.description,
+          size: 10, title: hint,
         }, wrap);
       input.addEventListener('change', () => {
         let v;

@@ -1,9 +1,9 @@
 // The data column: dataset thumbnails (drawn from /api/datasets/preview), classes for multi-class data,
 // train/test ratio, noise, batch size and "regenerate" (a new data seed).
 
-import { onLangChange, t } from '../i18n.js';
+import { both, currentLang, onLangChange, say } from '../i18n.js';
 import { css } from './colors.js';
-import { Widget, bilingual, el, labels, localised, relabel } from './dom.js';
+import { Widget, bilingual, el, labels, localised, relabel, said } from './dom.js';
 import { labelColor } from './heatmap.js';
 
 const THUMB = 48;
@@ -23,7 +23,7 @@ export class DataPanel extends Widget {
     super(container, options);
     const o = options.options;
     const heading = el('h3', { class: 'pg-subhead' }, container);
-    bilingual(heading, 'Which dataset?', '选择数据集');
+    said(heading, 'playground.which-dataset');
     this.$datasets = el('div', { class: 'pg-datasets', role: 'group', 'aria-label': 'Dataset' }, container);
     this._thumbs = {};
     for (const d of o.datasets) {
@@ -36,16 +36,16 @@ export class DataPanel extends Widget {
     this._nameDatasets();
     onLangChange(() => { relabel(this.$datasets); this._nameDatasets(); });
     this.$classesWrap = el('div', { class: 'pg-field' }, container);
-    bilingual(el('label', { for: 'pg-num-classes' }, this.$classesWrap), 'Classes', '类别数');
+    said(el('label', { for: 'pg-num-classes' }, this.$classesWrap), 'playground.classes');
     this.$classes = el('input', { id: 'pg-num-classes', type: 'number', step: '1' }, this.$classesWrap);
     this.$classes.addEventListener('change', () => {
       const v = Number(this.$classes.value);
       if (Number.isInteger(v)) options.onChange({ num_classes: v });
     });
     const limits = o.limits;
-    this.$ratio = slider(container, { id: 'pg-train-ratio', en: 'Ratio of training to test data', zh: '训练/测试比例', min: Math.round(limits.train_ratio.minimum * 100), max: Math.round(limits.train_ratio.maximum * 100), step: 10 });
-    this.$noise = slider(container, { id: 'pg-noise', en: 'Noise', zh: '噪声', min: limits.noise.minimum, max: limits.noise.maximum, step: 5 });
-    this.$batch = slider(container, { id: 'pg-batch-size', en: 'Batch size', zh: '批大小', min: limits.batch_size.minimum, max: limits.batch_size.maximum, step: 1 });
+    this.$ratio = slider(container, { id: 'pg-train-ratio', ...both('playground.ratio-of-training-to'), min: Math.round(limits.train_ratio.minimum * 100), max: Math.round(limits.train_ratio.maximum * 100), step: 10 });
+    this.$noise = slider(container, { id: 'pg-noise', ...both('playground.noise'), min: limits.noise.minimum, max: limits.noise.maximum, step: 5 });
+    this.$batch = slider(container, { id: 'pg-batch-size', ...both('playground.batch-size'), min: limits.batch_size.minimum, max: limits.batch_size.maximum, step: 1 });
     // While dragging only the number moves; the server is asked on release.
     const wire = ({ input, value }, show, key, toValue) => {
       input.addEventListener('input', () => { value.textContent = show(input.value); });
@@ -55,7 +55,7 @@ export class DataPanel extends Widget {
     wire(this.$noise, (v) => v, 'noise', (v) => v);
     wire(this.$batch, (v) => v, 'batch_size', (v) => v);
     this.$regenerate = el('button', { type: 'button', id: 'pg-regenerate', class: 'pg-text-button' }, container);
-    bilingual(this.$regenerate, 'Regenerate', '重新生成');
+    said(this.$regenerate, 'playground.regenerate');
     this.$regenerate.addEventListener('click', () => options.onChange({ seed: 1 + Math.floor(Math.random() * 2 ** 31 - 2) }));
     this._thumbKey = null;
   }
@@ -63,9 +63,9 @@ export class DataPanel extends Widget {
   // The tooltip and the name a screen reader gives each thumbnail, in the page's language.
   _nameDatasets() {
     for (const { button, label } of Object.values(this._thumbs)) {
-      const name = t(label);
+      const name = label[currentLang()] ?? label.en;
       button.title = name;
-      button.setAttribute('aria-label', t({ en: `Dataset: ${name}`, zh: `数据集：${name}` }));
+      button.setAttribute('aria-label', say('playground.dataset', { name }));
     }
   }
 

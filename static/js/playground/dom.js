@@ -1,6 +1,6 @@
 // Small DOM helpers shared by the widgets, and the base class they extend.
 
-import { t } from '../i18n.js';
+import { both, currentLang } from '../i18n.js';
 
 export function el(tag, props = {}, parent = null) {
   const node = document.createElement(tag);
@@ -30,10 +30,16 @@ export function bilingual(parent, en, zh = null) {
   return parent;
 }
 
-// A labelled form control inside a .pg-field wrapper; returns the control.
-export function field(parent, { id, en, zh, tag = 'select', attrs = {} }) {
+// A catalogue entry (static/i18n) written in every language, as bilingual() does.
+export function said(parent, key, params = {}) {
+  const text = both(key, params);
+  return bilingual(parent, text.en, text.zh);
+}
+
+// A labelled form control inside a .pg-field wrapper; returns the control. The label is a catalogue key.
+export function field(parent, { id, key, tag = 'select', attrs = {} }) {
   const wrap = el('div', { class: 'pg-field' }, parent);
-  bilingual(el('label', { for: id }, wrap), en, zh);
+  said(el('label', { for: id }, wrap), key);
   return el(tag, { id, ...attrs }, wrap);
 }
 
@@ -43,17 +49,19 @@ export function labels(entry) {
 }
 
 // Text in the current language, kept in both (data-en, data-zh) so relabel() can switch it: for places
-// the two <span data-lang> of bilingual() cannot go, such as inside an <option> (text only).
-export function localised(node, text) {
-  node.dataset.en = text.en;
-  node.dataset.zh = text.zh ?? text.en;
-  node.textContent = t(text);
+// the two <span data-lang> of bilingual() cannot go, such as inside an <option> (text only). `text` is a
+// catalogue key (with `params`) or a registry label in both languages ({en, zh}, see labels()).
+export function localised(node, text, params = {}) {
+  const pair = typeof text === 'string' ? both(text, params) : text;
+  node.dataset.en = pair.en;
+  node.dataset.zh = pair.zh ?? pair.en;
+  node.textContent = node.dataset[currentLang()];
   return node;
 }
 
 // Rewrites the localised() text under root in place, so a select keeps its selection and fires no change.
 export function relabel(root) {
-  for (const node of root.querySelectorAll('[data-en]')) node.textContent = t(node.dataset);
+  for (const node of root.querySelectorAll('[data-en]')) node.textContent = node.dataset[currentLang()] ?? node.dataset.en;
 }
 
 // items: [{value, label}], a label being plain text or bilingual ({en, zh}).

@@ -5,7 +5,8 @@
 import {
   NEGATIVE, POSITIVE, background, blendClasses, classColor, css, diverging, lookupTable, paint, probability,
 } from './colors.js';
-import { Widget, bilingual, el } from './dom.js';
+import { say } from '../i18n.js';
+import { Widget, bilingual, el, said } from './dom.js';
 
 // Paint one quantised map (see splitMaps in api.js) into a canvas at its own resolution.
 export function paintMap(canvas, map, colorOf) {
@@ -71,7 +72,7 @@ export class OutputHeatmap extends Widget {
     container.style.setProperty('--pg-plot-left', `${m.left}px`);
     this.$canvas = el('canvas', {
       id: 'pg-output-canvas', width: this.size + m.left + m.right, height: this.size + m.top + m.bottom,
-      role: 'img', 'aria-label': 'Network output over the input square, with the data points',
+      role: 'img', 'aria-label': say('playground.heatmap-label'),
     }, container);
     this.$image = document.createElement('canvas');
     // options.mirror: a container for a small live copy (on a phone, beside play; hidden by CSS elsewhere). The
@@ -79,15 +80,16 @@ export class OutputHeatmap extends Widget {
     this.$mirror = options.mirror ? el('canvas', { id: 'pg-output-mini-canvas' }, options.mirror) : null;
     this.$legend = el('div', { class: 'pg-legend' }, container);
     const toggles = el('div', { class: 'pg-view-options' }, container);
-    const checkbox = (id, key, en, zh) => {
+    const checkbox = (id, key, text) => {
       const label = el('label', { class: 'pg-check' }, toggles);
       const input = el('input', { id, type: 'checkbox' }, label);
-      bilingual(label, en, zh);
+      said(label, text);
       input.addEventListener('change', () => options.onViewChange?.({ [key]: input.checked }));
       return input;
     };
-    this.$showTest = checkbox('pg-show-test', 'show_test', 'Show test data', '显示测试数据');
-    this.$discretize = checkbox('pg-discretize', 'discretize', 'Discretize output', '离散化输出');
+    this.$showTest = checkbox('pg-show-test', 'show_test', 'playground.show-test-data');
+    this.$discretize = checkbox('pg-discretize', 'discretize', 'playground.discretize-output');
+
     this._output = null;
     this._points = null;
     this._view = { problem: 'binary', discretize: false, showTest: false };
@@ -189,20 +191,23 @@ export class OutputHeatmap extends Widget {
     if (this._legendKey === key) return;
     this._legendKey = key;
     this.$legend.replaceChildren();
-    const swatch = (rgb, en, zh) => {
+    // A legend entry: its colour, then its text (a number, or a catalogue entry the caller writes).
+    const swatch = (rgb, number = null) => {
       const item = el('span', { class: 'pg-swatch' }, this.$legend);
       el('span', { class: 'pg-swatch-colour' }, item).style.background = css(rgb);
-      bilingual(item, en, zh);
+      if (number !== null) bilingual(item, number);
+      return item;
     };
     if (problem === 'multiclass') {
-      for (let c = 0; c < (this._output?.length ?? 0); c++) swatch(classColor(c), `class ${c}`, `类别 ${c}`);
+      for (let c = 0; c < (this._output?.length ?? 0); c++) said(swatch(classColor(c)), 'playground.class', { class: c });
     } else if (problem === 'binary') {
-      swatch(NEGATIVE, 'class 0', '类别 0');
-      swatch(POSITIVE, 'class 1', '类别 1');
+      said(swatch(NEGATIVE), 'playground.class', { class: 0 });
+      said(swatch(POSITIVE), 'playground.class', { class: 1 });
     } else {
-      swatch(NEGATIVE, '−1', '−1');
-      swatch(diverging(0), '0', '0');
-      swatch(POSITIVE, '+1', '+1');
+      swatch(NEGATIVE, '−1');
+      swatch(diverging(0), '0');
+      swatch(POSITIVE, '+1');
+
     }
   }
 }

@@ -6,20 +6,21 @@
 import uPlot from '../../vendor/uplot-1.6.32/uPlot.esm.js';
 import { SeriesBuffer } from './downsample.js';
 import { wantsLog } from './log-scale.js';
-import { Widget, bilingual, el, formatNumber } from './dom.js';
-import { onLangChange, t } from '../i18n.js';
+import { Widget, el, formatNumber, said } from './dom.js';
+import { onLangChange, say } from '../i18n.js';
 
 const TRAIN = '#999';
 const TEST = '#222';
+// The catalogue keys of the chart's own text.
 const TEXT = {
-  epoch: { en: 'Epoch', zh: '轮次' },
-  train: { en: 'Training loss', zh: '训练损失' },
-  test: { en: 'Test loss', zh: '测试损失' },
-  scale: { en: 'y axis', zh: 'y 轴' },
-  auto: { en: 'auto', zh: '自动' },
-  linear: { en: 'linear', zh: '线性' },
-  log: { en: 'log', zh: '对数' },
-  aria: { en: 'Training and test loss over epochs', zh: '训练损失与测试损失随轮次的变化' },
+  epoch: 'runs.epoch',
+  train: 'playground.training-loss-legend',
+  test: 'runs.col-test-loss',
+  scale: 'playground.y-axis',
+  auto: 'playground.auto',
+  linear: 'playground.linear',
+  log: 'playground.log',
+  aria: 'playground.training-and-test-loss',
 };
 
 // A y tick: short, and in powers of ten beyond the everyday range (a log axis hides some ticks as null).
@@ -35,10 +36,10 @@ export class LossChart extends Widget {
     this.height = options.height ?? 150;
     const head = el('div', { class: 'pg-loss-head' }, container);
     const test = el('span', { class: 'pg-loss-test' }, head);
-    bilingual(test, 'Test loss ', '测试损失 ');
+    said(test, 'playground.test-loss');
     this.$testLoss = el('output', { id: 'pg-test-loss' }, test);
     const train = el('span', { class: 'pg-loss-train' }, head);
-    bilingual(train, 'Training loss ', '训练损失 ');
+    said(train, 'playground.training-loss');
     this.$trainLoss = el('output', { id: 'pg-train-loss' }, train);
     const scale = el('label', { class: 'pg-loss-scale' }, head);
     this.$scaleLabel = el('span', {}, scale);
@@ -82,9 +83,9 @@ export class LossChart extends Widget {
   }
 
   _relabel() {
-    this.$scaleLabel.textContent = `${t(TEXT.scale)} `;
-    for (const option of this.$scale.options) option.textContent = t(TEXT[option.value]);
-    this.$plot.setAttribute('aria-label', t(TEXT.aria));
+    this.$scaleLabel.textContent = `${say(TEXT.scale)} `;
+    for (const option of this.$scale.options) option.textContent = say(TEXT[option.value]);
+    this.$plot.setAttribute('aria-label', say(TEXT.aria));
   }
 
   _columns() {
@@ -117,9 +118,9 @@ export class LossChart extends Widget {
           values: (u, ticks) => ticks.map(tickLabel) },
       ],
       series: [
-        { label: t(TEXT.epoch), value: (u, v) => (v === null ? '–' : v.toLocaleString('en-US')) },
-        { label: t(TEXT.train), stroke: TRAIN, width: 1.5, value, spanGaps: true },
-        { label: t(TEXT.test), stroke: TEST, width: 1.5, value, spanGaps: true },
+        { label: say(TEXT.epoch), value: (u, v) => (v === null ? '–' : v.toLocaleString('en-US')) },
+        { label: say(TEXT.train), stroke: TRAIN, width: 1.5, value, spanGaps: true },
+        { label: say(TEXT.test), stroke: TEST, width: 1.5, value, spanGaps: true },
       ],
     }, this._columns(), this.$plot);
   }

@@ -1,7 +1,7 @@
 // Wires the playground's widgets to the state table (URL), the rules and the live session. No drawing here.
 
 import { api, splitMaps } from './api.js';
-import { RUN_TEXT, t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { CodeExport } from './code-export.js';
 import { Controls } from './controls.js';
 import { DataPanel } from './data-panel.js';
@@ -69,14 +69,14 @@ class Playground {
     window.addEventListener('pagehide', () => this.live.close());
     const runId = $('playground').dataset.run; // /runs/{id}: open that saved run instead
     if (runId) {
-      const failed = (e) => this.transport.showMessage(t(RUN_TEXT.openFailed) + e.message, null, 'error');
+      const failed = (e) => this.transport.showMessage(say('runs.open-failed-reason', { reason: e.message }), null, 'error');
       const opened = await openRun(runId, options).catch(failed);
       if (opened) {
         this._runLink = `/runs/${encodeURIComponent(runId)}`;
         this.state = normalise(options, opened.state);
         this._render();
         this.live.adopt(opened.session, this.state, opened.history);
-        this.transport.showMessage(t(RUN_TEXT.opened));
+        this.transport.showMessage(say('runs.opened'));
         return;
       }
     }
@@ -133,7 +133,7 @@ class Playground {
 
   // The server refused a setup: say why and go back to the one before (if any).
   _refused(error, previous) {
-    this.transport.showMessage(`The server refused this setup: ${error.message}`, null, 'error');
+    this.transport.showMessage(say('playground.refused', { reason: error.message }), null, 'error');
     if (!previous) return;
     this.state = previous;
     history.replaceState(null, '', this._url());
@@ -204,6 +204,6 @@ class Playground {
 
 new Playground().start().catch((e) => {
   const line = $('pg-status-line');
-  if (line) line.textContent = `The playground could not start: ${e.message}`;
+  if (line) line.textContent = say('playground.could-not-start', { reason: e.message });
   throw e;
 });

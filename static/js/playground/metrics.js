@@ -1,7 +1,7 @@
 // Accuracy (or mean absolute error for regression) and the test set's confusion matrix, live.
 
 import { css, classColor } from './colors.js';
-import { Widget, bilingual, el, formatNumber } from './dom.js';
+import { Widget, el, formatNumber, said } from './dom.js';
 
 export class MetricsPanel extends Widget {
   constructor(container, options = {}) {
@@ -20,11 +20,11 @@ export class MetricsPanel extends Widget {
     this.$testAccuracyLabel.replaceChildren();
     this.$trainAccuracyLabel.replaceChildren();
     if (problem === 'regression') {
-      bilingual(this.$testAccuracyLabel, 'Test MAE', '测试平均绝对误差');
-      bilingual(this.$trainAccuracyLabel, 'Training MAE', '训练平均绝对误差');
+      said(this.$testAccuracyLabel, 'playground.test-mae');
+      said(this.$trainAccuracyLabel, 'playground.training-mae');
     } else {
-      bilingual(this.$testAccuracyLabel, 'Test accuracy', '测试准确率');
-      bilingual(this.$trainAccuracyLabel, 'Training accuracy', '训练准确率');
+      said(this.$testAccuracyLabel, 'playground.test-accuracy');
+      said(this.$trainAccuracyLabel, 'playground.training-accuracy');
     }
   }
 
@@ -53,7 +53,7 @@ export class MetricsPanel extends Widget {
     if (k !== this._k) {
       this._k = k;
       this.$matrixWrap.replaceChildren();
-      bilingual(el('p', { class: 'pg-confusion-title' }, this.$matrixWrap), 'Test confusion matrix (rows: true class, columns: predicted)', '测试集混淆矩阵（行：真实类别，列：预测类别）');
+      said(el('p', { class: 'pg-confusion-title' }, this.$matrixWrap), 'playground.test-confusion-matrix-rows');
       const table = el('table', { class: 'pg-confusion', id: 'pg-confusion' }, this.$matrixWrap);
       const headRow = el('tr', {}, el('thead', {}, table));
       el('th', { scope: 'col', text: '' }, headRow);

@@ -3,7 +3,9 @@
 // orange for negative weights, thicker for larger |weight|. Hover a link or bias to read it, click to edit it.
 
 import { classScale, css, diverging } from './colors.js';
-import { Widget, bilingual, el, formatNumber, svg } from './dom.js';
+import { say } from '../i18n.js';
+import { Widget, el, formatNumber, said, svg } from './dom.js';
+
 import { outputColor, paintMap, paintOutput } from './heatmap.js';
 
 const NODE = 34;
@@ -27,8 +29,8 @@ export class NetworkView extends Widget {
   constructor(container, options) {
     super(container, options);
     this.$toolbar = el('div', { class: 'pg-net-toolbar' }, container);
-    this.$removeLayer = el('button', { type: 'button', class: 'pg-round', 'aria-label': 'Remove a hidden layer', text: '−' }, this.$toolbar);
-    this.$addLayer = el('button', { type: 'button', class: 'pg-round', 'aria-label': 'Add a hidden layer', text: '+' }, this.$toolbar);
+    this.$removeLayer = el('button', { type: 'button', class: 'pg-round', 'aria-label': say('playground.remove-layer'), text: '−' }, this.$toolbar);
+    this.$addLayer = el('button', { type: 'button', class: 'pg-round', 'aria-label': say('playground.add-layer'), text: '+' }, this.$toolbar);
     this.$layerCount = el('span', { class: 'pg-layer-count', id: 'pg-layer-count' }, this.$toolbar);
     this.$stage = el('div', { class: 'pg-net-stage' }, container);
     this.$svg = svg('svg', { class: 'pg-net-links', 'aria-hidden': 'false' }, this.$stage);
@@ -56,9 +58,9 @@ export class NetworkView extends Widget {
     const { weight } = this.options.limits;
     this.$editInput = el('input', { id: 'pg-edit-value', type: 'number', step: 'any', min: weight.minimum, max: weight.maximum, required: true }, this.$editor);
     const apply = el('button', { type: 'submit', id: 'pg-edit-apply' }, this.$editor);
-    bilingual(apply, 'Apply', '应用');
+    said(apply, 'playground.apply');
     const cancel = el('button', { type: 'button' }, this.$editor);
-    bilingual(cancel, 'Cancel', '取消');
+    said(cancel, 'playground.cancel');
     cancel.addEventListener('click', () => this._closeEditor());
     this.$editor.addEventListener('keydown', (e) => { if (e.key === 'Escape') this._closeEditor(); });
     this.$editor.addEventListener('submit', (e) => {
@@ -132,7 +134,7 @@ export class NetworkView extends Widget {
     for (const node of this.$stage.querySelectorAll('.pg-node, .pg-layer-head')) node.remove();
 
     this.$layerCount.replaceChildren();
-    bilingual(this.$layerCount, `${hidden.length} hidden layer${hidden.length === 1 ? '' : 's'}`, `${hidden.length} 个隐藏层`);
+    said(this.$layerCount, hidden.length === 1 ? 'playground.hidden-layer' : 'playground.hidden-layers', { count: hidden.length });
     this.$removeLayer.disabled = hidden.length <= limits.hidden_layers.min_length;
     this.$addLayer.disabled = hidden.length >= limits.hidden_layers.max_length;
 
@@ -143,13 +145,13 @@ export class NetworkView extends Widget {
     hidden.forEach((units, l) => {
       const head = el('div', { class: 'pg-layer-head' }, this.$stage);
       place(head, xs[l + 1] + NODE / 2, 0);
-      const minus = el('button', { type: 'button', class: 'pg-round pg-small', 'aria-label': `Remove a neuron from layer ${l + 1}`, text: '−' }, head);
-      const plus = el('button', { type: 'button', class: 'pg-round pg-small', 'aria-label': `Add a neuron to layer ${l + 1}`, text: '+' }, head);
+      const minus = el('button', { type: 'button', class: 'pg-round pg-small', 'aria-label': say('playground.remove-neuron', { layer: l + 1 }), text: '−' }, head);
+      const plus = el('button', { type: 'button', class: 'pg-round pg-small', 'aria-label': say('playground.add-neuron', { layer: l + 1 }), text: '+' }, head);
       minus.disabled = units <= limits.hidden_layers.item_minimum;
       plus.disabled = units >= limits.hidden_layers.item_maximum;
       minus.addEventListener('click', () => this._changeUnits(l, -1));
       plus.addEventListener('click', () => this._changeUnits(l, +1));
-      bilingual(el('span', { class: 'pg-layer-units' }, head), `${units} neuron${units === 1 ? '' : 's'}`, `${units} 个神经元`);
+      said(el('span', { class: 'pg-layer-units' }, head), units === 1 ? 'playground.neuron' : 'playground.neurons', { count: units });
     });
 
     // Links first (under the nodes): layer l joins column l to column l + 1.
@@ -171,7 +173,7 @@ export class NetworkView extends Widget {
           const hit = svg('path', {
             d, class: 'pg-link-hit', tabindex: '0', role: 'button',
             'data-layer': l, 'data-from': from, 'data-to': to,
-            'aria-label': `Weight from ${this._name(l, from)} to ${this._name(l + 1, to)}`,
+            'aria-label': say('playground.weight-from-to', { from: this._name(l, from), to: this._name(l + 1, to) }),
           }, this.$svg);
           this._wire(hit, { layer: l, kind: 'weight', index: [from, to] });
           rowLinks.push(line);
@@ -187,7 +189,7 @@ export class NetworkView extends Widget {
       const on = active.includes(f.name);
       const node = el('button', {
         type: 'button', class: `pg-node pg-feature${on ? ' pg-on' : ''}`, 'aria-pressed': on ? 'true' : 'false',
-        'aria-label': `Input feature ${f.label}`, 'data-feature': f.name,
+        'aria-label': say('playground.input-feature', { feature: f.label }), 'data-feature': f.name,
       }, this.$stage);
       place(node, xs[0], ys(columns[0])[i]);
       const canvas = el('canvas', { width: 25, height: 25 }, node);
@@ -199,17 +201,17 @@ export class NetworkView extends Widget {
 
     // Hidden neurons and their biases.
     this._neuronNodes = hidden.map((units, l) => Array.from({ length: units }, (_, u) => {
-      const node = el('div', { class: 'pg-node pg-neuron', tabindex: '0', 'aria-label': `Layer ${l + 1}, neuron ${u + 1}` }, this.$stage);
+      const node = el('div', { class: 'pg-node pg-neuron', tabindex: '0', 'aria-label': say('playground.layer-neuron', { layer: l + 1, neuron: u + 1 }) }, this.$stage);
       place(node, xs[l + 1], ys(units)[u]);
       const canvas = el('canvas', { width: 25, height: 25 }, node);
-      this._hoverZoom(node, () => this._maps?.neurons[l]?.[u], () => `Layer ${l + 1}, neuron ${u + 1}`, 'neuron');
+      this._hoverZoom(node, () => this._maps?.neurons[l]?.[u], () => say('playground.layer-neuron', { layer: l + 1, neuron: u + 1 }), 'neuron');
       return canvas;
     }));
     this._biases = sizes.map((units, l) => Array.from({ length: units }, (_, u) => {
       const [cx, cy] = centre(l + 1, u);
       const rect = svg('rect', {
         x: cx - NODE / 2 - 11, y: cy + NODE / 2 - 9, width: 9, height: 9, class: 'pg-bias', tabindex: '0', role: 'button',
-        'aria-label': `Bias of ${this._name(l + 1, u)}`,
+        'aria-label': say('playground.bias-of', { unit: this._name(l + 1, u) }),
       }, this.$svg);
       this._wire(rect, { layer: l, kind: 'bias', index: [u] });
       return rect;
@@ -218,18 +220,18 @@ export class NetworkView extends Widget {
     // Outputs.
     const last = columns.length - 1;
     this._outputNodes = Array.from({ length: this._outputs }, (_, u) => {
-      const node = el('div', { class: 'pg-node pg-output-node', tabindex: '0', 'aria-label': `Output ${u + 1}` }, this.$stage);
+      const node = el('div', { class: 'pg-node pg-output-node', tabindex: '0', 'aria-label': say('playground.output-number', { number: u + 1 }) }, this.$stage);
       place(node, xs[last], ys(this._outputs)[u]);
       const canvas = el('canvas', { width: 25, height: 25 }, node);
-      this._hoverZoom(node, () => this._maps?.output[u], () => (this._outputs > 1 ? `Output: P(class ${u})` : 'Output'), 'output', u);
+      this._hoverZoom(node, () => this._maps?.output[u], () => (this._outputs > 1 ? say('playground.output-class', { class: u }) : say('playground.output')), 'output', u);
       return canvas;
     });
   }
 
   _name(column, unit) {
-    if (column === 0) return this.options.features.find((f) => f.name === this._state.features[unit])?.label ?? `input ${unit + 1}`;
-    if (column > this._state.hidden_layers.length) return this._outputs > 1 ? `output ${unit}` : 'the output';
-    return `layer ${column} neuron ${unit + 1}`;
+    if (column === 0) return this.options.features.find((f) => f.name === this._state.features[unit])?.label ?? say('playground.input-number', { number: unit + 1 });
+    if (column > this._state.hidden_layers.length) return this._outputs > 1 ? say('playground.output-unit', { unit }) : say('playground.the-output');
+    return say('playground.unit-name', { layer: column, neuron: unit + 1 });
   }
 
   _value({ layer, kind, index }) {
@@ -240,7 +242,8 @@ export class NetworkView extends Widget {
 
   // Hover shows the value; click (or Enter) opens the editor.
   _wire(target, what) {
-    const label = () => `${what.kind === 'weight' ? 'Weight' : 'Bias'} ${formatNumber(this._value(what), 3)}`;
+    const label = () => say(what.kind === 'weight' ? 'playground.weight-value' : 'playground.bias-value',
+      { value: formatNumber(this._value(what), 3) });
     target.addEventListener('mousemove', (e) => this._showTip(label(), e.clientX, e.clientY));
     target.addEventListener('mouseleave', () => { this.$tip.hidden = true; });
     target.addEventListener('focus', () => {
@@ -278,8 +281,8 @@ export class NetworkView extends Widget {
     this.$editor.style.left = `${Math.max(0, Math.min(x, width - 230))}px`;
     this.$editor.style.top = `${y + 10}px`;
     this.$editLabel.textContent = what.kind === 'weight'
-      ? `Weight ${this._name(what.layer, what.index[0])} → ${this._name(what.layer + 1, what.index[1])}`
-      : `Bias of ${this._name(what.layer + 1, what.index[0])}`;
+      ? say('playground.edit-weight', { from: this._name(what.layer, what.index[0]), to: this._name(what.layer + 1, what.index[1]) })
+      : say('playground.bias-of', { unit: this._name(what.layer + 1, what.index[0]) });
     const value = this._value(what);
     this.$editInput.value = value === null || value === undefined ? '0' : String(value);
     this.$editor.hidden = false;

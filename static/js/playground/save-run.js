@@ -1,10 +1,9 @@
 // The playground's "Save run" control: a name, an optional note and a button that saves the live session
 // as it is now (POST /api/runs) and shows the link that opens it again.
 
-import { RUN_TEXT } from '../i18n.js';
 import { rememberRun } from '../runs/owner.js';
 import { runsApi } from '../runs/api.js';
-import { Widget, bilingual, el, localised } from './dom.js';
+import { Widget, el, localised, said } from './dom.js';
 
 export class SaveRun extends Widget {
   // options: { sessionId: () => the live session's id, onSaved(run) (the saved run's summary) }
@@ -12,12 +11,12 @@ export class SaveRun extends Widget {
     super(container, options);
     const form = el('form', { class: 'pg-save', id: 'pg-save-form' }, container);
     const label = el('label', { for: 'pg-save-name' }, form);
-    bilingual(label, RUN_TEXT.nameLabel.en, RUN_TEXT.nameLabel.zh);
+    said(label, 'runs.name-label');
     this.$name = el('input', { id: 'pg-save-name', type: 'text', autocomplete: 'off' }, form);
-    bilingual(el('label', { for: 'pg-save-note' }, form), RUN_TEXT.noteLabel.en, RUN_TEXT.noteLabel.zh);
+    said(el('label', { for: 'pg-save-note' }, form), 'runs.note-label');
     this.$note = el('input', { id: 'pg-save-note', type: 'text', autocomplete: 'off' }, form);
     this.$button = el('button', { id: 'pg-save-button', type: 'submit' }, form);
-    bilingual(this.$button, RUN_TEXT.save.en, RUN_TEXT.save.zh);
+    said(this.$button, 'runs.save');
     this.$result = el('p', { id: 'pg-save-result', class: 'pg-save-result', 'aria-live': 'polite' }, container);
     form.addEventListener('submit', (event) => { event.preventDefault(); this.save(); });
   }
@@ -27,17 +26,17 @@ export class SaveRun extends Widget {
     if (!id) return;
     this.$button.disabled = true;
     this.$result.replaceChildren();
-    localised(el('span', {}, this.$result), RUN_TEXT.saving);
+    localised(el('span', {}, this.$result), 'runs.saving');
     try {
       const run = await runsApi.save(id, this.$name.value.trim(), this.$note.value.trim());
       rememberRun(run.id);
       this.options.onSaved?.(run);
       this.$result.replaceChildren();
-      bilingual(this.$result, RUN_TEXT.saved.en, RUN_TEXT.saved.zh);
+      said(this.$result, 'runs.saved');
       el('a', { href: run.link, id: 'pg-save-link', text: `${location.origin}${run.link}` }, this.$result);
     } catch (e) {
       this.$result.replaceChildren();
-      bilingual(this.$result, RUN_TEXT.saveFailed.en + e.message, RUN_TEXT.saveFailed.zh + e.message);
+      said(this.$result, 'runs.save-failed-reason', { reason: e.message });
     } finally {
       this.$button.disabled = false;
     }

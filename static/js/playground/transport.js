@@ -1,8 +1,8 @@
 // Play/pause, step, reset, reseed, share; the epoch counter, epochs per second and the training status.
 // Keys: Space plays or pauses, → steps one epoch (not while typing in a field or choosing in a list).
 
-import { Widget, bilingual, el, localised, relabel, svg } from './dom.js';
-import { onLangChange, t } from '../i18n.js';
+import { Widget, el, localised, relabel, said, svg } from './dom.js';
+import { both, onLangChange, say } from '../i18n.js';
 
 // Icons as SVG paths (24×24), so they look the same whatever fonts the system has.
 const ICONS = {
@@ -12,17 +12,11 @@ const ICONS = {
   reset: 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z',
 };
 
-const SHARED = {
-  en: 'Link copied. It holds the settings, not the trained weights: whoever opens it trains from the start.',
-  zh: '链接已复制。链接只保存设置，不含训练好的权重：打开它的人会从头开始训练。',
-};
 // A pace's name in both languages: epochs per second, or "fast" for as fast as the server allows (null).
 function paceLabel(pace) {
-  if (pace === null) return { en: 'Fast', zh: '最快' };
-  return { en: `${pace.toLocaleString('en-US')} epochs/s`, zh: `每秒 ${pace.toLocaleString('en-US')} 轮` };
+  if (pace === null) return both('playground.fast');
+  return both('playground.pace', { pace: pace.toLocaleString('en-US') });
 }
-
-const SHARE_FAILED = { en: 'Could not copy; the link is in the address bar.', zh: '无法复制；链接就在地址栏中。' };
 
 // Keys belong to the control that has focus when it is one that uses them itself.
 function typing(target) {
@@ -52,33 +46,33 @@ export class Transport extends Widget {
   // options: {onPlay, onPause, onStep, onReset, onReseed, paces (the server's choices), onPace(pace)}
   constructor(container, options) {
     super(container, options);
-    const button = (id, cls, label, en, zh) => {
-      const b = el('button', { type: 'button', id, class: cls, 'aria-label': label }, container);
-      if (en) bilingual(b, en, zh);
+    const button = (id, cls, label, text) => {
+      const b = el('button', { type: 'button', id, class: cls, 'aria-label': say(label) }, container);
+      if (text) said(b, text);
       return b;
     };
-    this.$reset = button('pg-reset', 'pg-round', 'Reset: same initial weights');
+    this.$reset = button('pg-reset', 'pg-round', 'playground.reset-label');
     icon(this.$reset, 'reset');
-    this.$play = button('pg-play', 'pg-play', 'Play');
-    this.$step = button('pg-step', 'pg-round', 'Step one epoch');
+    this.$play = button('pg-play', 'pg-play', 'playground.play');
+    this.$step = button('pg-step', 'pg-round', 'playground.step-label');
     icon(this.$step, 'step');
     const speed = el('label', { class: 'pg-speed' }, container);
-    bilingual(el('span', { class: 'pg-counter-label' }, speed), 'Speed', '速度');
+    said(el('span', { class: 'pg-counter-label' }, speed), 'playground.speed');
     this.$pace = el('select', { id: 'pg-pace' }, speed);
     for (const pace of options.paces ?? []) localised(el('option', { value: pace === null ? 'max' : String(pace) }, this.$pace), paceLabel(pace));
     this.$pace.addEventListener('change', () => options.onPace?.(this.$pace.value === 'max' ? null : Number(this.$pace.value)));
     onLangChange(() => relabel(this.$pace));
-    this.$reseed = button('pg-reseed', 'pg-text-button', 'Reseed: new initial weights', 'Reseed', '换初值');
-    this.$share = button('pg-share', 'pg-text-button', 'Share: copy a link to these settings', 'Share', '分享');
+    this.$reseed = button('pg-reseed', 'pg-text-button', 'playground.reseed-label', 'playground.reseed');
+    this.$share = button('pg-share', 'pg-text-button', 'playground.share-label', 'playground.share');
     const counter = el('div', { class: 'pg-counter' }, container);
-    bilingual(el('span', { class: 'pg-counter-label' }, counter), 'Epoch', '轮次');
+    said(el('span', { class: 'pg-counter-label' }, counter), 'runs.epoch');
     this.$epoch = el('output', { id: 'pg-epoch', text: '000,000', 'aria-live': 'off' }, counter);
     this.$rate = el('span', { id: 'pg-rate', class: 'pg-rate muted' }, counter);
     // A new network's first second: it trains without XLA (op by op, then in graph mode) while XLA compiles it.
-    this.$compiling = bilingual(el('span', {
+    this.$compiling = said(el('span', {
       id: 'pg-compiling', class: 'pg-rate muted', hidden: '',
-      title: 'Training without XLA while XLA compiles this network; the numbers are replayed exactly once it is ready.',
-    }, counter), 'compiling XLA…', '正在编译 XLA…');
+      title: say('playground.compiling-title'),
+    }, counter), 'playground.compiling-xla');
     this.$status = el('p', { id: 'pg-status', class: 'pg-status', role: 'status' }, this.options.statusContainer ?? container);
     this._playing = false;
     this._setPlayIcon();
@@ -104,9 +98,9 @@ export class Transport extends Widget {
   async _share() {
     try {
       await copyText(location.href);
-      this.showMessage(t(SHARED));
+      this.showMessage(say('playground.link-copied-it-holds'));
     } catch {
-      this.showMessage(t(SHARE_FAILED), null, 'error');
+      this.showMessage(say('playground.could-not-copy-the'), null, 'error');
     }
   }
 
@@ -122,7 +116,7 @@ export class Transport extends Widget {
 
   _setPlayIcon() {
     icon(this.$play, this._playing ? 'pause' : 'play');
-    this.$play.setAttribute('aria-label', this._playing ? 'Pause' : 'Play');
+    this.$play.setAttribute('aria-label', say(this._playing ? 'playground.pause' : 'playground.play'));
     this.$play.classList.toggle('pg-playing', this._playing);
   }
 
@@ -138,10 +132,11 @@ export class Transport extends Widget {
   update(header) {
     this.$epoch.textContent = header.epoch.toLocaleString('en-US', { minimumIntegerDigits: 6 });
     this.$epoch.dataset.epoch = String(header.epoch);
-    this.$rate.textContent = header.epochs_per_second > 0 ? `${Math.round(header.epochs_per_second).toLocaleString('en-US')} epochs/s` : '';
+    this.$rate.textContent = header.epochs_per_second > 0 ? say('playground.epochs-per-second', { rate: Math.round(header.epochs_per_second).toLocaleString('en-US') }) : '';
     this.$compiling.hidden = !header.compiling;
     if (header.status === 'diverged') {
-      this.showMessage('Training diverged — lower the learning rate (or reset) to continue.', header.message, 'error');
+      this.showMessage(say('playground.diverged'), header.message, 'error');
+
     } else if (this._kind === 'diverged') {
       this.showMessage('');
     }

@@ -1,6 +1,6 @@
 // The compared runs' test-loss curves on one canvas; hovering reads every run's value at that epoch.
 
-import { RUN_TEXT, t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { Widget, el, formatNumber } from '../playground/dom.js';
 import { RUN_COLORS } from './palette.js';
 
@@ -57,7 +57,7 @@ export class CompareChart extends Widget {
     ctx.fillText(formatNumber(this._y[1]), 4, PAD.t + 8);
     ctx.fillText('0', 4, height - PAD.b);
     ctx.fillText(String(this._x[1]), width - PAD.r - 40, height - 6);
-    ctx.fillText(t(RUN_TEXT.epoch), PAD.l, height - 6);
+    ctx.fillText(say('runs.epoch'), PAD.l, height - 6);
     this.runs.forEach((run, i) => {
       ctx.strokeStyle = RUN_COLORS[i % RUN_COLORS.length];
       ctx.lineWidth = 2;
@@ -88,7 +88,7 @@ export class CompareChart extends Widget {
     const fraction = Math.min(1, Math.max(0, (x - PAD.l) / (this.$canvas.width - PAD.l - PAD.r)));
     const epoch = Math.round(this._x[0] + fraction * (this._x[1] - this._x[0]));
     this._draw(epoch);
-    this.$hover.replaceChildren(el('span', { text: `${t(RUN_TEXT.epoch)} ${epoch}: ` }));
+    this.$hover.replaceChildren(el('span', { text: `${say('runs.epoch')} ${epoch}: ` }));
     this.runs.forEach((run, i) => {
       const item = el('span', { class: 'runs-hover-item' }, this.$hover);
       el('span', { class: 'runs-swatch', style: `background:${RUN_COLORS[i % RUN_COLORS.length]}` }, item);

@@ -1,7 +1,6 @@
 // The compared runs' configurations as a table of only the settings that differ.
 
-import { RUN_TEXT } from '../i18n.js';
-import { Widget, bilingual, el } from '../playground/dom.js';
+import { Widget, el, said } from '../playground/dom.js';
 import { RUN_COLORS } from './palette.js';
 
 const show = (v) => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -18,12 +17,12 @@ export class ConfigDiff extends Widget {
     this.$container.replaceChildren();
     const keys = differingKeys(runs.map((r) => r.config));
     if (!keys.length) {
-      bilingual(el('p', { id: 'runs-no-diff' }, this.$container), RUN_TEXT.noDiff.en, RUN_TEXT.noDiff.zh);
+      said(el('p', { id: 'runs-no-diff' }, this.$container), 'runs.no-diff');
       return this;
     }
     const table = el('table', { id: 'runs-diff-table' }, this.$container);
     const head = el('tr', {}, el('thead', {}, table));
-    bilingual(el('th', {}, head), RUN_TEXT.setting.en, RUN_TEXT.setting.zh);
+    said(el('th', {}, head), 'runs.setting');
     runs.forEach((run, i) => {
       const th = el('th', {}, head);
       el('span', { class: 'runs-swatch', style: `background:${RUN_COLORS[i % RUN_COLORS.length]}` }, th);

@@ -1,6 +1,6 @@
 // Wires the saved-runs page: the list, and the comparison of the ticked runs. No drawing here.
 
-import { RUN_TEXT, t } from '../i18n.js';
+import { say } from '../i18n.js';
 import { runsApi } from './api.js';
 import { BoundaryGrid } from './boundary-grid.js';
 import { CompareChart } from './compare-chart.js';
@@ -40,7 +40,7 @@ class RunsPage {
       await this.load();
       await this.compare([...this.table.selected]);
     } catch (e) {
-      this.table.say(RUN_TEXT.deleteFailed, e.message);
+      this.table.say('runs.delete-failed-reason', { reason: e.message });
     }
   }
 
@@ -48,13 +48,13 @@ class RunsPage {
     this._shown = ids.join();
     if (ids.length < 2 || ids.length > MAX_COMPARED) {
       this.$compare.hidden = true;
-      if (ids.length) this.table.say(ids.length < 2 ? RUN_TEXT.pickMore : RUN_TEXT.pickFewer);
+      if (ids.length) this.table.say(ids.length < 2 ? 'runs.pick-more' : 'runs.pick-fewer');
       return;
     }
-    this.table.say({ en: '', zh: '' });
+    this.table.say();
     const runs = await Promise.all(ids.map((id) => this._fetch(id)));
     if (this._shown !== ids.join()) return; // the ticks changed meanwhile
-    const label = (run) => run.name || `${t(RUN_TEXT.untitled)} ${run.id.slice(0, 6)}`;
+    const label = (run) => run.name || `${say('runs.untitled')} ${run.id.slice(0, 6)}`;
     const named = runs.map(({ run, boundary }) => ({ ...run, name: label(run), boundary }));
     this.chart.update(named);
     this.boundaries.update(named);
@@ -75,6 +75,6 @@ class RunsPage {
 }
 
 new RunsPage().load().catch((e) => {
-  $('runs-table').textContent = `${t(RUN_TEXT.openFailed)}${e.message}`;
+  $('runs-table').textContent = say('runs.open-failed-reason', { reason: e.message });
   throw e;
 });

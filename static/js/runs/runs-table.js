@@ -1,11 +1,10 @@
 // The list of saved runs, one page at a time: a tick box per run, its link, and "delete" on the runs this
 // browser saved. onSelect(ids) fires whenever the ticked set changes.
 
-import { RUN_TEXT } from '../i18n.js';
-import { Widget, bilingual, el, formatNumber } from '../playground/dom.js';
+import { Widget, el, formatNumber, said } from '../playground/dom.js';
 import { myRuns } from './owner.js';
 
-const COLUMNS = ['colName', 'colDataset', 'colNetwork', 'colEpochs', 'colTestLoss', 'colWhen'];
+const COLUMNS = ['runs.col-name', 'runs.col-dataset', 'runs.col-network', 'runs.col-epochs', 'runs.col-test-loss', 'runs.col-when'];
 
 export class RunsTable extends Widget {
   // options: { onSelect(ids), onDelete(id), onPage(offset) }
@@ -22,21 +21,22 @@ export class RunsTable extends Widget {
     const mine = myRuns();
     const head = el('tr');
     el('th', {}, head);
-    for (const key of COLUMNS) bilingual(el('th', {}, head), RUN_TEXT[key].en, RUN_TEXT[key].zh);
+    for (const key of COLUMNS) said(el('th', {}, head), key);
     el('th', {}, head);
     const rows = page.runs.map((run) => this._row(run, mine.has(run.id)));
     this.$table.replaceChildren(el('thead'), el('tbody'));
     this.$table.tHead.appendChild(head);
     this.$table.tBodies[0].append(...rows);
     this.$message.replaceChildren();
-    if (!page.total) bilingual(this.$message, RUN_TEXT.none.en, RUN_TEXT.none.zh);
+    if (!page.total) said(this.$message, 'runs.none');
     this._pager(page);
     return this;
   }
 
-  say(text, detail = '') {
+  // Shows the catalogue entry `key` with its `params` (no key: clears the message).
+  say(key = null, params = {}) {
     this.$message.replaceChildren();
-    bilingual(this.$message, text.en + detail, text.zh + detail);
+    if (key) said(this.$message, key, params);
   }
 
   _row(run, mine) {
@@ -48,7 +48,7 @@ export class RunsTable extends Widget {
       this.options.onSelect([...this.selected]);
     });
     const name = el('a', { href: run.link }, el('td', {}, tr));
-    if (run.name) name.textContent = run.name; else bilingual(name, RUN_TEXT.untitled.en, RUN_TEXT.untitled.zh);
+    if (run.name) name.textContent = run.name; else said(name, 'runs.untitled');
     el('td', { text: run.dataset }, tr);
     el('td', { text: run.hidden_layers.join('-') || '–' }, tr);
     el('td', { class: 'num', text: String(run.epoch) }, tr);
@@ -57,7 +57,7 @@ export class RunsTable extends Widget {
     const actions = el('td', {}, tr);
     if (mine) {
       const button = el('button', { type: 'button', class: 'runs-delete' }, actions);
-      bilingual(button, RUN_TEXT.delete.en, RUN_TEXT.delete.zh);
+      said(button, 'runs.delete');
       button.addEventListener('click', () => this.options.onDelete(run.id));
     }
     return tr;
@@ -67,11 +67,11 @@ export class RunsTable extends Widget {
     this.$pager.replaceChildren();
     if (total <= limit) return;
     const newer = el('button', { type: 'button', disabled: offset === 0 }, this.$pager);
-    bilingual(newer, RUN_TEXT.previous.en, RUN_TEXT.previous.zh);
+    said(newer, 'runs.previous');
     newer.addEventListener('click', () => this.options.onPage(Math.max(0, offset - limit)));
     el('span', { text: `${offset + 1}–${Math.min(total, offset + limit)} / ${total}` }, this.$pager);
     const older = el('button', { type: 'button', disabled: offset + limit >= total }, this.$pager);
-    bilingual(older, RUN_TEXT.next.en, RUN_TEXT.next.zh);
+    said(older, 'runs.next');
     older.addEventListener('click', () => this.options.onPage(offset + limit));
   }
 }

@@ -105,20 +105,20 @@ def test_only_the_owner_deletes_a_run_and_another_owner_gets_the_answer_of_a_mis
     other = client.delete(f"/api/runs/{run['id']}", headers=BOB)
     missing = client.delete("/api/runs/" + "A" * 22, headers=ALICE)
     assert (other.status_code, other.json()) == (missing.status_code, missing.json())
-    assert (other.status_code, other.json()) == (404, {"detail": "Run not found"})
+    assert (other.status_code, other.json()) == (404, {"detail": "Run not found", "code": "run_not_found", "params": {}})
     assert client.get(f"/api/runs/{run['id']}").status_code == 200
     assert client.delete(f"/api/runs/{run['id']}").status_code == 422  # no owner token at all
     assert client.delete(f"/api/runs/{run['id']}", headers=ALICE).status_code == 204
-    assert client.get(f"/api/runs/{run['id']}").json() == {"detail": "Run not found"}
+    assert client.get(f"/api/runs/{run['id']}").json() == {"detail": "Run not found", "code": "run_not_found", "params": {}}
 
 
 def test_saving_an_unknown_session_is_404_and_a_missing_run_answers_404_everywhere(client):
     r = client.post("/api/runs", json={"session_id": "nope"}, headers=ALICE)
-    assert (r.status_code, r.json()) == (404, {"detail": "Session not found"})
+    assert (r.status_code, r.json()) == (404, {"detail": "Session not found", "code": "session_not_found", "params": {}})
     bodies = {client.get("/api/runs/nope").text, client.get("/api/runs/nope/weights").text,
               client.get("/api/runs/nope/boundary").text, client.post("/api/runs/nope/sessions").text,
               client.get("/api/runs/nope/export/script.py").text}
-    assert bodies == {'{"detail":"Run not found"}'}
+    assert bodies == {'{"detail":"Run not found","code":"run_not_found","params":{}}'}
 
 
 @pytest.mark.parametrize("text", ["'; DROP TABLE runs; --", "Robert'); DELETE FROM runs WHERE ('1'='1",
@@ -175,4 +175,5 @@ def test_a_database_that_cannot_be_opened_answers_503_not_500(tmp_path):
     app = in_process_app(prewarm=False, database_url=f"sqlite:///{tmp_path / 'not-a-directory' / 'runs.db'}")
     r = TestClient(app).get("/api/runs")  # no lifespan: the migration that would fail first is not run
     assert r.status_code == 503 and r.headers["Retry-After"] == "5"
-    assert r.json() == {"detail": "The database of saved runs cannot be reached; try again shortly"}
+    assert r.json() == {"detail": "The database of saved runs cannot be reached; try again shortly",
+                        "code": "runs_unavailable", "params": {}}

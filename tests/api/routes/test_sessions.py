@@ -34,7 +34,7 @@ def test_session_ids_carry_at_least_128_random_bits(client):
 def test_unknown_session_is_404_with_the_same_body_for_every_route(client):
     bodies = {client.get("/api/sessions/nope").text, client.post("/api/sessions/nope/train", json={"epochs": 1}).text,
               client.get("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/boundary").text, client.delete("/api/sessions/x").text}
-    assert bodies == {'{"detail":"Session not found"}'}
+    assert bodies == {'{"detail":"Session not found","code":"session_not_found","params":{}}'}
 
 
 def test_training_advances_epochs_and_reports_losses_and_accuracy(client):
