@@ -53,6 +53,68 @@ export const CATALOGUE = {
   'code.copied': { en: 'Copied', zh: '已复制' },
   'code.copy-failed': { en: 'Could not copy: select the text and copy it', zh: '无法复制：请选中文本后手动复制' },
   'code.load-failed': { en: 'Could not load the script:', zh: '无法加载脚本：' },
+  // Your own data (the data panel): drawing, CSV import, and why the server refused some data.
+  'data.heading': { en: 'Your own data', zh: '自己的数据' },
+  'data.edit': { en: 'Draw points', zh: '绘制数据点' },
+  'data.edit-hint': {
+    en: 'Click or drag on the output to add points; shift-click or the eraser removes the nearest ones.',
+    zh: '在输出图上点击或拖动来添加数据点；按住 Shift 点击或用橡皮擦删除最近的点。',
+  },
+  'data.class': { en: 'Class', zh: '类别' },
+  'data.class-n': { en: 'class {n}', zh: '类别 {n}' },
+  'data.add-class': { en: 'Add a class', zh: '添加类别' },
+  'data.target': { en: 'Target value', zh: '目标值' },
+  'data.eraser': { en: 'Eraser', zh: '橡皮擦' },
+  'data.clear': { en: 'Clear', zh: '清空' },
+  'data.problem': { en: 'Problem', zh: '问题类型' },
+  'data.problem-auto': { en: 'Inferred ({problem})', zh: '自动判断（{problem}）' },
+  'data.classification': { en: 'classification', zh: '分类' },
+  'data.regression': { en: 'regression', zh: '回归' },
+  'data.count': { en: '{rows} of at most {max} points', zh: '{rows} 个点（最多 {max} 个）' },
+  'data.full': { en: 'The limit is reached: at most {max} points.', zh: '已达上限：最多 {max} 个点。' },
+  'data.too-few': {
+    en: 'At least {min} points of two classes are needed to train; until then the network keeps its data.',
+    zh: '至少需要两个类别共 {min} 个点才能训练；在此之前网络仍使用原来的数据。',
+  },
+  'data.paste': { en: 'Paste CSV', zh: '粘贴 CSV' },
+  'data.upload': { en: 'Upload CSV…', zh: '上传 CSV…' },
+  'data.drop-hint': { en: 'Or drop a CSV file on this panel.', zh: '也可以把 CSV 文件拖放到此面板上。' },
+  'data.paste-title': { en: 'Paste CSV data', zh: '粘贴 CSV 数据' },
+  'data.format': {
+    en: 'One point per line: x1,x2,label (a header line is optional). Labels: 0, 1, … or class names for '
+      + 'classification, numbers for regression.',
+    zh: '每行一个点：x1,x2,label（表头可有可无）。标签：分类用 0、1、… 或类别名，回归用数值。',
+  },
+  'data.use': { en: 'Use these points', zh: '使用这些点' },
+  'data.cancel': { en: 'Cancel', zh: '取消' },
+  'data.download': { en: 'Download CSV', zh: '下载 CSV' },
+  'data.loaded': { en: '{rows} points loaded.', zh: '已载入 {rows} 个点。' },
+  'data.scaled': {
+    en: 'The coordinates were scaled into the square; the axes show the original values '
+      + '(x1 {x1lo} to {x1hi}, x2 {x2lo} to {x2hi}).',
+    zh: '坐标已缩放到方形区域内；坐标轴显示原始数值（x1 从 {x1lo} 到 {x1hi}，x2 从 {x2lo} 到 {x2hi}）。',
+  },
+  'data.keep': {
+    en: 'Your own points are not part of the link: save the run to keep them (or download the CSV).',
+    zh: '自己的数据点不包含在链接中：请保存运行（或下载 CSV）来保留它们。',
+  },
+  'data.expired': {
+    en: 'The data this link named is no longer on the server (it is kept for a while only); the default '
+      + 'dataset is shown. Save a run to keep your own data.',
+    zh: '此链接指向的数据已不在服务器上（只保留一段时间），现显示默认数据集。保存运行可以保留自己的数据。',
+  },
+  'data.too-large': { en: 'The file is larger than the upload limit of {limit}. ', zh: '文件超过了上传上限 {limit}。' },
+  'data.not-csv': { en: 'This is not CSV text. ', zh: '这不是 CSV 文本。' },
+  'data.store-full': {
+    en: 'The server holds too many datasets right now; try again in a minute. ',
+    zh: '服务器现在保存的数据集太多，请一分钟后再试。',
+  },
+  'data.too-many-rows': { en: 'At most {limit} rows. ', zh: '最多 {limit} 行。' },
+  'data.at-cell': { en: 'Row {row}, column {column}: ', zh: '第 {row} 行第 {column} 列：' },
+  'data.at-row': { en: 'Row {row}: ', zh: '第 {row} 行：' },
+  'data.whole-file': { en: 'The file as a whole: ', zh: '整个文件：' },
+  'data.refused': { en: 'The data was refused: ', zh: '数据被拒绝：' },
+  'data.kept': { en: ' The data is as it was.', zh: ' 数据保持原样。' },
 };
 
 export function say(key) {

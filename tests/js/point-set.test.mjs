@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PointSet, farEnough } from '../../static/js/playground/point-set.js';
+import { PointSet, farEnough, scaledAxes } from '../../static/js/playground/point-set.js';
 import { OPTIONS } from './options.mjs';
 
 const DOMAIN = OPTIONS.limits.domain;
@@ -53,4 +53,10 @@ test('a drag adds a point only once it moved the spacing away from the last one'
   assert.equal(farEnough(null, 0, 0, 0.5), true);
   assert.equal(farEnough([0, 0], 0.3, 0.3, 0.5), false); // 0.42 away
   assert.equal(farEnough([0, 0], 0.3, 0.4, 0.5), true); // exactly 0.5
+});
+
+test('only an axis that left the square is labelled with its original values', () => {
+  const summary = { scaled: true, ranges: { x1: [-12, 30.5], x2: [0, 4], label: [0, 1] } };
+  assert.deepEqual(scaledAxes(summary, DOMAIN), { x1: [-12, 30.5], x2: null });
+  assert.deepEqual(scaledAxes({ ...summary, scaled: false }, DOMAIN), { x1: null, x2: null });
 });

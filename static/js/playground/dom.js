@@ -1,6 +1,6 @@
 // Small DOM helpers shared by the widgets, and the base class they extend.
 
-import { t } from '../i18n.js';
+import { CATALOGUE, t } from '../i18n.js';
 
 export function el(tag, props = {}, parent = null) {
   const node = document.createElement(tag);
@@ -28,6 +28,24 @@ export function bilingual(parent, en, zh = null) {
   el('span', { 'data-lang': 'en', text: en }, parent);
   el('span', { 'data-lang': 'zh', text: zh ?? en }, parent);
   return parent;
+}
+
+// Fills {name} placeholders of a text: fill('Row {row}', {row: 3}) is 'Row 3'.
+export function fill(text, values = {}) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+// A catalogue entry (i18n.js: CATALOGUE) in both languages ({en, zh}), its placeholders filled from `values`.
+export function catalogueText(key, values = {}) {
+  const entry = CATALOGUE[key];
+  if (!entry) throw new Error(`No catalogue entry ${key}`);
+  return { en: fill(entry.en, values), zh: fill(entry.zh, values) };
+}
+
+// The same as bilingual spans inside `parent`.
+export function catalogued(parent, key, values = {}) {
+  const { en, zh } = catalogueText(key, values);
+  return bilingual(parent, en, zh);
 }
 
 // A labelled form control inside a .pg-field wrapper; returns the control.

@@ -4,12 +4,14 @@ import { api, splitMaps } from './api.js';
 import { RUN_TEXT, t } from '../i18n.js';
 import { CodeExport } from './code-export.js';
 import { Controls } from './controls.js';
+import { CustomData } from './custom-data.js';
 import { DataPanel } from './data-panel.js';
 import { OutputHeatmap } from './heatmap.js';
 import { LossChart } from './loss-chart.js';
 import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import { openRun } from './open-run.js';
+import { scaledAxes } from './point-set.js';
 import { normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
 import { SaveRun } from './save-run.js';
 import { LiveSession } from './session.js';
@@ -46,7 +48,7 @@ class Playground {
       onReseed: () => { this.loss.reset(); this._reseeding = true; this.live.reset(true); },
     });
     this.controls = new Controls($('pg-controls'), { options, onChange });
-    this.data = new DataPanel($('pg-data-body'), { options, preview: api.preview, onChange });
+    this.data = new DataPanel($('pg-data-body'), { options, preview: api.preview, onChange, onCustom: () => this.custom.openCustom() });
     this.network = new NetworkView($('pg-network-body'), {
       features: options.features, limits: options.limits, defaults: options.defaults,
       onToggleFeature: (name) => {
@@ -58,6 +60,21 @@ class Playground {
     });
     this.loss = new LossChart($('pg-loss-chart'));
     this.heatmap = new OutputHeatmap($('pg-heatmap'), { domain: options.limits.domain, mirror: $('pg-output-mini'), onViewChange: onChange });
+    this._shown = { points: [], problem: 'binary' }; // the points of the dataset shown, to start editing from
+    this.custom = new CustomData($('pg-data-custom'), {
+      options,
+      api,
+      dropZone: $('pg-data'),
+      canvas: this.heatmap.$canvas,
+      toData: (x, y) => this.heatmap.toData(x, y),
+      currentData: () => this._shown,
+      onPoints: (points, problem) => {
+        this.heatmap.update({ points: { train: points, test: [] }, pointProblem: problem });
+        this.data.paintThumbnail(options.custom_data.dataset, points, problem);
+      },
+      onEditing: (editing) => { if (!editing) this._showPoints(); },
+      onData: (summary) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id }),
+    });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
     this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id });
@@ -96,6 +113,7 @@ class Playground {
     this.controls.update({ state: this.state, problem });
     this.transport.setPace(this.state.pace);
     this.data.update({ state: this.state, options: this.options });
+    this.custom.update({ state: this.state });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
     this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state) });
   }
@@ -123,6 +141,7 @@ class Playground {
     } else if (scopes.live) {
       this.transport.showMessage('');
       this.live.set(this.table.liveChanges(before, next), next);
+      if (JSON.stringify(this._dataOf(before)) !== JSON.stringify(this._dataOf(next))) this._showPoints();
     }
   }
 
@@ -155,12 +174,28 @@ class Playground {
         epoch, train_loss: history.train_loss[i], test_loss: history.test_loss[i],
       }));
     }
-    const s = this.state;
-    const id = session.id;
-    api.preview({ dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
-      num_classes: s.num_classes, seed: s.seed })
-      .then((points) => { if (this.live.id === id) this.heatmap.update({ points }); })
-      .catch(() => {});
+    this._showPoints();
+  }
+
+  // The fields the data is made from (the body of a dataset preview).
+  _dataOf(s) {
+    const data = { dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
+      num_classes: s.num_classes, seed: s.seed };
+    if (s.dataset === this.options.custom_data.dataset) data.dataset_id = s.dataset_id;
+    return data;
+  }
+
+  // The training and test points of the current data on the output (while editing, the points being drawn).
+  _showPoints() {
+    const data = this._dataOf(this.state);
+    const id = this.live.id;
+    const axes = data.dataset_id ? scaledAxes(this.custom.summary, this.options.limits.domain) : { x1: null, x2: null };
+    this.heatmap.update({ axes });
+    api.preview(data).then((points) => {
+      if (this.live.id !== id || JSON.stringify(data) !== JSON.stringify(this._dataOf(this.state))) return;
+      this._shown = { points: [...points.train, ...points.test], problem: points.problem };
+      if (!this.custom.editing) this.heatmap.update({ points, pointProblem: null });
+    }).catch(() => {});
   }
 
   // Frames may come faster than the screen refreshes (a slow phone): draw only the latest, once per refresh.

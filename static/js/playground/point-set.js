@@ -61,3 +61,11 @@ export class PointSet {
 export function farEnough(last, x1, x2, spacing) {
   return !last || (last[0] - x1) ** 2 + (last[1] - x2) ** 2 >= spacing ** 2;
 }
+
+// The original [min, max] of each axis the server scaled into the square (its summary's `ranges`), or null
+// for an axis it left as it was (one already inside the square: the server scales only those that leave it).
+export function scaledAxes(summary, domain) {
+  if (!summary?.scaled) return { x1: null, x2: null };
+  const original = (r) => (r[0] < domain.minimum || r[1] > domain.maximum ? r : null);
+  return { x1: original(summary.ranges.x1), x2: original(summary.ranges.x2) };
+}
