@@ -68,13 +68,12 @@ export const CATALOGUE = {
   'data.clear': { en: 'Clear', zh: '清空' },
   'data.problem': { en: 'Problem', zh: '问题类型' },
   'data.problem-auto': { en: 'Inferred ({problem})', zh: '自动判断（{problem}）' },
-  'data.classification': { en: 'classification', zh: '分类' },
-  'data.regression': { en: 'regression', zh: '回归' },
   'data.count': { en: '{rows} of at most {max} points', zh: '{rows} 个点（最多 {max} 个）' },
   'data.full': { en: 'The limit is reached: at most {max} points.', zh: '已达上限：最多 {max} 个点。' },
   'data.too-few': {
-    en: 'At least {min} points of two classes are needed to train; until then the network keeps its data.',
-    zh: '至少需要两个类别共 {min} 个点才能训练；在此之前网络仍使用原来的数据。',
+    en: 'Training on your points needs at least {min} of them, of {classes} classes or more for classification; '
+      + 'until then the network keeps its data.',
+    zh: '用你的数据点训练至少需要 {min} 个点，分类还需要至少 {classes} 个类别；在此之前网络仍使用原来的数据。',
   },
   'data.paste': { en: 'Paste CSV', zh: '粘贴 CSV' },
   'data.upload': { en: 'Upload CSV…', zh: '上传 CSV…' },

@@ -7,9 +7,10 @@ import { CATALOGUE, onLangChange, t } from '../i18n.js';
 import { classColor, css, diverging } from './colors.js';
 import { CsvImport } from './csv-import.js';
 import { describeDataError, join } from './data-errors.js';
-import { Widget, catalogueText as text, catalogued, el, localised, relabel } from './dom.js';
+import { Widget, catalogueText as text, catalogued, el, fill, labels, localised, relabel } from './dom.js';
 import { PointEditor } from './point-editor.js';
 import { PointSet } from './point-set.js';
+import { customProblem } from './rules.js';
 
 // A range's ends as an axis shows them: three significant digits.
 const short = (v) => String(Number(v.toPrecision(3)));
@@ -17,7 +18,8 @@ const short = (v) => String(Number(v.toPrecision(3)));
 export class CustomData extends Widget {
   // options: {options: /api/options, api (createDataset, uploadCsv, dataset, datasetCsvUrl), dropZone,
   //   canvas, toData(clientX, clientY) (the output canvas drawn on), currentData() → {points, problem} of the
-  //   dataset shown, onPoints(points, problem) (draw them), onEditing(editing), onData(summary) (train on it)}
+  //   dataset shown, onPoints(points, problem) (draw them), onEditing(editing), onData(summary, points) (train on
+  //   them: the points as the server keeps them, scaled, classes by index)}
   constructor(container, options) {
     super(container, options);
     const custom = this.custom = options.options.custom_data;
@@ -56,7 +58,7 @@ export class CustomData extends Widget {
     catalogued(el('label', { for: 'pg-data-problem' }, problemWrap), 'data.problem');
     this.$problem = el('select', { id: 'pg-data-problem' }, problemWrap);
     this.$inferred = localised(el('option', { value: '' }, this.$problem), this._inferredLabel());
-    for (const p of custom.problems) localised(el('option', { value: p }, this.$problem), CATALOGUE[`data.${p}`]);
+    for (const p of custom.problems) localised(el('option', { value: p.name }, this.$problem), labels(p));
 
     this.importer = new CsvImport(container, { dropZone: options.dropZone, load: (body) => this.load(body) });
     this.$download = el('a', { id: 'pg-data-download', class: 'pg-text-button', download: 'dataset.csv', hidden: true }, container);
@@ -92,10 +94,7 @@ export class CustomData extends Widget {
       this._drawClasses();
       if (this.points.size) this.send();
     });
-    onLangChange(() => {
-      localised(this.$inferred, this._inferredLabel());
-      relabel(this.$problem);
-    });
+    onLangChange(() => relabel(this.$problem));
     this._drawClasses();
   }
 
@@ -136,7 +135,7 @@ export class CustomData extends Widget {
   // The custom dataset's thumbnail: train on the points already taken, or draw on an empty canvas.
   openCustom() {
     if (this.summary) {
-      this.options.onData(this.summary);
+      this.options.onData(this.summary, this.points.points);
     } else {
       this.points.clear();
       this.kind = this.override ?? 'classification';
@@ -177,8 +176,10 @@ export class CustomData extends Widget {
   // sent after it, and the older answer is not used.
   async send() {
     this._drawn();
-    if (this.points.size < this.custom.min_rows) {
-      this._say(text('data.too-few', { min: this.custom.min_rows }));
+    // Too few points, or one class only, is a drawing not finished yet: wait for more rather than ask.
+    const classes = new Set(this.points.points.map((p) => p[2])).size;
+    if (this.points.size < this.custom.min_rows || (this.kind !== 'regression' && classes < this.custom.num_classes.minimum)) {
+      this._say(text('data.too-few', { min: this.custom.min_rows, classes: this.custom.num_classes.minimum }));
       return;
     }
     if (this._sending) {
@@ -186,10 +187,11 @@ export class CustomData extends Widget {
       return;
     }
     const problem = this.override ?? this.kind;
-    this._sending = this.options.api.createDataset({ points: this.points.points, problem });
+    const sent = this.points.points.map((p) => [...p]); // a drag may go on while they are on their way
+    this._sending = this.options.api.createDataset({ points: sent, problem });
     try {
       const summary = await this._sending;
-      if (!this._again) this._took(summary, { train: true });
+      if (!this._again) this._took(summary, { train: sent });
     } catch (e) {
       if (!this._again) this._say(describeDataError(e, this.custom), 'error');
     } finally {
@@ -209,7 +211,7 @@ export class CustomData extends Widget {
       const summary = await this.options.api.uploadCsv(body, this.override);
       const full = await this.options.api.dataset(summary.id);
       this.points.replace(full.points);
-      this._took(full, { train: true });
+      this._took(full, { train: full.points });
       this._say(text('data.loaded', { rows: full.rows }));
       return null;
     } catch (e) {
@@ -219,8 +221,8 @@ export class CustomData extends Widget {
     }
   }
 
-  // The server took some data: show what it says of it and (train) train on it.
-  _took(summary, { train = false } = {}) {
+  // The server took some data: show what it says of it and (train: its points) train on it.
+  _took(summary, { train = null } = {}) {
     this.summary = summary;
     this.kind = summary.problem;
     this._classes = Math.max(2, summary.num_classes ?? 0);
@@ -237,7 +239,7 @@ export class CustomData extends Widget {
     if (this.editing || this._message?.kind !== 'error') this._say(null);
     this._drawClasses();
     this._drawn();
-    if (train) this.options.onData(summary);
+    if (train) this.options.onData(summary, train);
   }
 
   // What the output shows and the count say after the points changed.
@@ -250,13 +252,15 @@ export class CustomData extends Widget {
 
   // The problem the points' colours follow: the server's names for a session's problem.
   _pointProblem() {
-    if (this.kind === 'regression') return 'regression';
-    return this._classes > 2 ? 'multiclass' : 'binary';
+    return customProblem({ problem: this.kind, num_classes: this._classes });
   }
 
+  // "Inferred (classification)" in both languages, the problem's name from the server's registry.
   _inferredLabel() {
     const kind = this.summary?.problem ?? this.kind;
-    return text('data.problem-auto', { problem: t(CATALOGUE[`data.${kind}`]) });
+    const entry = labels(this.custom.problems.find((p) => p.name === kind) ?? { label: kind });
+    const auto = text('data.problem-auto', {});
+    return { en: fill(auto.en, { problem: entry.en }), zh: fill(auto.zh, { problem: entry.zh }) };
   }
 
   // The class picker (one button per class and one to add a class), or the target value for regression.

@@ -1,7 +1,7 @@
 // Wires the playground's widgets to the state table (URL), the rules and the live session. No drawing here.
 
 import { api, splitMaps } from './api.js';
-import { RUN_TEXT, t } from '../i18n.js';
+import { RUN_TEXT, say, t } from '../i18n.js';
 import { CodeExport } from './code-export.js';
 import { Controls } from './controls.js';
 import { CustomData } from './custom-data.js';
@@ -73,7 +73,11 @@ class Playground {
         this.data.paintThumbnail(options.custom_data.dataset, points, problem);
       },
       onEditing: (editing) => { if (!editing) this._showPoints(); },
-      onData: (summary) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id }),
+      // The points travel in the state too (never in the link): a new network made after the dataset expired
+      // on the server still has them.
+      onData: (summary, points) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id,
+        points: structuredClone(points), problem_type: summary.problem, class_names: summary.class_names ?? null },
+      { data: true }),
     });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
@@ -94,7 +98,18 @@ class Playground {
     }
     history.replaceState(null, '', this._url());
     this._render();
-    await this.live.open(this.state).catch((e) => this._refused(e, null));
+    await this.live.open(this.state).catch((e) => (this.state.dataset === options.custom_data?.dataset
+      ? this._expired() : this._refused(e, null)));
+  }
+
+  // A link named custom data the server no longer holds: say so (saved runs keep it) and show the default.
+  _expired() {
+    this.transport.showMessage(say('data.expired'), null, 'error');
+    const d = this.table.defaultState();
+    this.state = normalise(this.options, this.state, { dataset: d.dataset, dataset_id: null });
+    history.replaceState(null, '', this._url());
+    this._render();
+    this.live.replace(this.state).catch((e) => this._refused(e, null));
   }
 
   // `options` with the batch limits for `state`'s data size (the server computes the training-set size).
@@ -109,39 +124,46 @@ class Playground {
   }
 
   _render() {
-    const problem = problemOf(this.options, this.state);
+    const problem = problemOf(this.options, this.state, this.custom.summary);
     this.controls.update({ state: this.state, problem });
     this.transport.setPace(this.state.pace);
     this.data.update({ state: this.state, options: this.options });
     this.custom.update({ state: this.state });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
-    this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state) });
+    this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state, this.custom.summary) });
   }
 
   // Changes to the data size first ask the server for the new training-set size (the batch size's maximum).
-  async change(changes, { push = true, whole = false } = {}) {
+  // data: the changes are new data for the running session (custom data), which keeps training on it.
+  async change(changes, { push = true, whole = false, data = false } = {}) {
     const token = ++this._sizing;
     const wanted = whole ? changes : { ...this.state, ...changes };
     const options = await this._sizedFor(this.options, wanted);
     if (token !== this._sizing) return; // a later change overtook this one
     this.options = options;
-    this.apply(whole ? normalise(options, changes) : normalise(options, this.state, changes), { push });
+    this.apply(whole ? normalise(options, changes) : normalise(options, this.state, changes),
+      { push, data: data ? Object.keys(changes) : null });
   }
 
-  apply(next, { push }) {
+  apply(next, { push, data: dataKeys = null }) {
     const before = this.state;
     const scopes = this.table.changedScopes(before, next);
     this.state = next;
     if (push && (scopes.session || scopes.live || scopes.view || scopes.pace)) history.pushState(null, '', this._url());
     if (scopes.pace) this.live.setPace(next.pace);
     this._render();
-    if (scopes.session) {
+    // New points (custom data) reach the running session with `set`: it keeps training, on them.
+    const data = scopes.session && this.live.id && dataKeys ? this.table.dataChanges(before, next, dataKeys) : null;
+    if (data) {
+      this.transport.showMessage('');
+      this.live.set(data, next);
+      this._showPoints();
+    } else if (scopes.session) {
       delete $('playground').dataset.session;
       this.live.replace(next).catch((e) => this._refused(e, before));
     } else if (scopes.live) {
       this.transport.showMessage('');
       this.live.set(this.table.liveChanges(before, next), next);
-      if (JSON.stringify(this._dataOf(before)) !== JSON.stringify(this._dataOf(next))) this._showPoints();
     }
   }
 
@@ -179,18 +201,23 @@ class Playground {
 
   // The fields the data is made from (the body of a dataset preview).
   _dataOf(s) {
-    const data = { dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
+    return { dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
       num_classes: s.num_classes, seed: s.seed };
-    if (s.dataset === this.options.custom_data.dataset) data.dataset_id = s.dataset_id;
-    return data;
   }
 
   // The training and test points of the current data on the output (while editing, the points being drawn).
+  // Custom data is not generated: its points are the state's own (the server splits them as it trains).
   _showPoints() {
     const data = this._dataOf(this.state);
     const id = this.live.id;
-    const axes = data.dataset_id ? scaledAxes(this.custom.summary, this.options.limits.domain) : { x1: null, x2: null };
-    this.heatmap.update({ axes });
+    const custom = this.state.dataset === this.options.custom_data?.dataset;
+    this.heatmap.update({ axes: custom ? scaledAxes(this.custom.summary, this.options.limits.domain) : { x1: null, x2: null } });
+    if (custom) {
+      const points = this.state.points ?? [];
+      this._shown = { points, problem: problemOf(this.options, this.state, this.custom.summary) };
+      if (!this.custom.editing) this.heatmap.update({ points: { train: points, test: [] }, pointProblem: this._shown.problem });
+      return;
+    }
     api.preview(data).then((points) => {
       if (this.live.id !== id || JSON.stringify(data) !== JSON.stringify(this._dataOf(this.state))) return;
       this._shown = { points: [...points.train, ...points.test], problem: points.problem };
@@ -221,7 +248,7 @@ class Playground {
     this.loss.update(header);
     this.metrics.update(header);
     this.heatmap.update({ output: maps.output, problem: header.problem });
-    this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state), header, maps });
+    this.network.update({ state: this.state, outputs: maps.output.length || outputsOf(this.options, this.state, this.custom.summary), header, maps });
   }
 }
 

@@ -4,13 +4,23 @@ import { tableOf } from './state.js';
 
 const has = (list, name) => list.some((x) => x.name === name);
 
-export function problemOf(options, state) {
+// `custom`: the server's summary of the custom data the state names (POST /api/datasets), whose points, not
+// the dataset's entry, decide the problem.
+export function problemOf(options, state, custom = null) {
+  if (custom && state.dataset === options.custom_data?.dataset) return customProblem(custom);
   return options.datasets.find((d) => d.name === state.dataset)?.problem ?? 'binary';
 }
 
+// A session's problem for custom data: "classification" is binary with two classes, multi-class with more.
+export function customProblem({ problem, num_classes: classes }) {
+  if (problem === 'regression') return 'regression';
+  return classes > 2 ? 'multiclass' : 'binary';
+}
+
 // Output units of the network: one per class for multi-class data, else one.
-export function outputsOf(options, state) {
-  if (problemOf(options, state) !== 'multiclass') return 1;
+export function outputsOf(options, state, custom = null) {
+  if (problemOf(options, state, custom) !== 'multiclass') return 1;
+  if (custom && state.dataset === options.custom_data?.dataset) return custom.num_classes;
   return state.num_classes ?? options.datasets.find((d) => d.name === state.dataset).num_classes.default;
 }
 

@@ -5,9 +5,11 @@
 //   scope "live":    sent to the running session with the stream's `set` command (no reset)
 //   scope "view":    display only; never reaches the server (declared here: the server does not know them)
 //   scope "pace":    the stream's epochs per second (play and set commands), never the session's
+// The fields that decide the data may also change with `set` (see dataChanges); a field of points (custom data)
+// stays out of the URL: a link cannot carry thousands of them (a saved run does).
 
 const str = {
-  parse: (s) => (/^[a-z0-9_]{1,40}$/i.test(s) ? s : undefined),
+  parse: (s) => (/^[a-z0-9_-]{1,40}$/i.test(s) ? s : undefined), // names, and ids such as a dataset's
   format: (v) => v,
 };
 const num = {
@@ -111,6 +113,7 @@ export function stateTable(options) {
     ...Object.entries(options.fields).map(([key, f]) => {
       const scope = f.live ? 'live' : 'session';
       if (f.kind === 'schedule') return { key, schedule: scheduleField(key, options.lr_schedules), default: options.defaults[key], scope };
+      if (f.kind === 'points') return { key, url: false, default: options.defaults[key] ?? null, scope };
       const codec = CODECS[f.kind];
       if (!codec) throw new Error(`The page does not know the field kind '${f.kind}' (field ${key})`);
       return { key, codec: f.optional ? optional(codec) : codec, default: options.defaults[key], scope };
@@ -127,6 +130,7 @@ export function stateTable(options) {
     const query = new URLSearchParams(search);
     const state = defaultState();
     for (const f of FIELDS) {
+      if (f.url === false) continue;
       if (f.schedule) {
         state[f.key] = f.schedule.parse(query, f.default);
       } else if (query.has(f.key)) {
@@ -141,7 +145,7 @@ export function stateTable(options) {
   function toQuery(state) {
     const query = new URLSearchParams();
     for (const f of FIELDS) {
-      if (same(state[f.key], f.default)) continue;
+      if (f.url === false || same(state[f.key], f.default)) continue;
       if (f.schedule) f.schedule.format(state[f.key], query);
       else query.set(f.key, f.codec.format(state[f.key]));
     }
@@ -169,6 +173,19 @@ export function stateTable(options) {
     return changes;
   }
 
+  // The `changes` of a `set` command that moves a running session to the data of `after` (the server keeps the
+  // weights when the network stays the same): `data`, the fields new data changed (custom data's points and
+  // id), with the live fields; null when any other session field changed too (that needs a new session).
+  function dataChanges(before, after, data) {
+    const changes = {};
+    for (const f of FIELDS) {
+      if (same(before[f.key], after[f.key])) continue;
+      if (data.includes(f.key) || f.scope === 'live') changes[f.key] = clone(after[f.key]);
+      else if (f.scope === 'session') return null;
+    }
+    return changes;
+  }
+
   // Which scopes changed between two states: {session, live, view, pace} booleans.
   function changedScopes(before, after) {
     const out = { session: false, live: false, view: false, pace: false };
@@ -176,7 +193,7 @@ export function stateTable(options) {
     return out;
   }
 
-  return { FIELDS, BY_KEY, defaultState, parseQuery, toQuery, requestBody, liveChanges, liveFields, changedScopes };
+  return { FIELDS, BY_KEY, defaultState, parseQuery, toQuery, requestBody, liveChanges, liveFields, dataChanges, changedScopes };
 }
 
 // One table per /api/options answer, so callers may ask for it freely.

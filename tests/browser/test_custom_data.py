@@ -1,0 +1,190 @@
+"""Your own data in real Chromium: points drawn on the output train the network, a CSV comes in through the file
+input, a drop on the data panel or the paste dialog, a bad file says where it is wrong and changes nothing, and a
+finger draws on a phone."""
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_playground import DESKTOP, PHONE, _config, _epoch, _open, _session, _wait_for
+
+# OutputHeatmap's layout: the square [-6, 6]² is `SIZE` canvas pixels, `LEFT`/`TOP` in from the corner.
+LEFT, TOP, SIZE = 26, 6, 300
+DOMAIN = 6.0
+
+# Two classes far apart, ten points each: a line separates them, so a trained network classifies all of them.
+CLASS_0 = [(-4.5 + 0.5 * (i % 3), -4 + 0.9 * i) for i in range(10)]
+CLASS_1 = [(3.5 + 0.5 * (i % 3), -4 + 0.9 * i) for i in range(10)]
+
+
+def _page_point(page: Page, x1: float, x2: float) -> tuple[float, float]:
+    """Where (x1, x2) of the input square is on the page (the canvas may be shown smaller than its pixels)."""
+    box = page.locator("#pg-output-canvas").bounding_box()
+    width = page.eval_on_selector("#pg-output-canvas", "c => c.width")
+    scale = box["width"] / width
+    px = LEFT + (x1 + DOMAIN) / (2 * DOMAIN) * SIZE
+    py = TOP + (DOMAIN - x2) / (2 * DOMAIN) * SIZE
+    return box["x"] + px * scale, box["y"] + py * scale
+
+
+def _custom_config(page: Page, live_server: str, rows: int) -> dict | None:
+    """The session's config once it trains on `rows` custom points."""
+    config = _config(page, live_server)
+    if config and config["dataset"] == "custom" and len(config.get("points") or ()) == rows:
+        return config
+    return None
+
+
+def _csv(rows) -> str:
+    return "x1,x2,label\n" + "".join(f"{x1},{x2},{label}\n" for x1, x2, label in rows)
+
+
+GOOD = [(x1, x2, "left") for x1, x2 in CLASS_0] + [(x1, x2, "right") for x1, x2 in CLASS_1]
+
+
+def _start_empty(page: Page, tap: bool = False) -> None:
+    thumb = page.locator(".pg-dataset[data-dataset='custom']")
+    thumb.tap() if tap else thumb.click()
+    expect(page.locator("#pg-data-edit")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#pg-data-count")).to_contain_text("0 of at most")
+
+
+def test_twenty_drawn_points_of_two_classes_train_to_full_accuracy(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    _start_empty(page)
+    for x1, x2 in CLASS_0:
+        page.mouse.click(*_page_point(page, x1, x2))
+    page.click(".pg-data-class[data-class='1']")
+    for x1, x2 in CLASS_1:
+        page.mouse.click(*_page_point(page, x1, x2))
+    expect(page.locator("#pg-data-count")).to_contain_text("20 of at most")
+    config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the 20 drawn points")
+    # The points are where they were clicked (to within a pixel of the canvas), with the class picked for each.
+    pixel = 2 * DOMAIN / SIZE
+    for (x1, x2), label in [*((p, 0) for p in CLASS_0), *((p, 1) for p in CLASS_1)]:
+        assert any(abs(a - x1) <= pixel and abs(b - x2) <= pixel and c == label for a, b, c in config["points"]), (x1, x2)
+    page.click("#pg-play")
+    _wait_for(lambda: page.text_content("#pg-train-accuracy") == "1.000"
+              and page.get_attribute("#pg-test-accuracy", "data-value") == "1", 60, "accuracy 1.0 on the drawn data")
+    page.click("#pg-play")
+    state = httpx.get(f"{live_server}/api/sessions/{_session(page)}").json()
+    assert state["train_metrics"]["accuracy"] == 1.0 and state["metrics"]["accuracy"] == 1.0
+    assert state["num_parameters"] > 0 and state["problem"] == "binary"
+    assert console_errors == []
+
+
+def test_a_point_added_while_playing_reaches_the_running_session(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server + "/?dataset=spiral")
+    page.click("#pg-play")
+    _wait_for(lambda: _epoch(page) > 20, 30, "training on the spiral")
+    session = _session(page)
+    page.click("#pg-data-edit")  # the spiral's points become editable
+    expect(page.locator("#pg-data-count")).to_contain_text("500 of at most")
+    page.mouse.click(*_page_point(page, 0.5, 0.5))
+    config = _wait_for(lambda: _custom_config(page, live_server, 501), 20, "the spiral with one more point")
+    assert _session(page) == session, "the data changed live, in the same session"
+    epoch = _epoch(page)
+    _wait_for(lambda: _epoch(page) > epoch, 20, "training to go on")
+    assert config["problem_type"] == "classification"
+    assert console_errors == []
+
+
+def test_a_csv_file_through_the_file_input_becomes_the_data(page: Page, live_server, tmp_path, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    path = tmp_path / "points.csv"
+    path.write_text(_csv(GOOD))
+    page.set_input_files("#pg-data-file", str(path))
+    config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the file's 20 points")
+    assert config["class_names"] == ["left", "right"]
+    expect(page.locator("#pg-data-message")).to_contain_text("20 points loaded")
+    expect(page.locator("#pg-data-download")).to_have_attribute("href", f"/api/datasets/{config['dataset_id']}.csv")
+    expect(page.locator(".pg-data-class")).to_contain_text(["left", "right"])
+    assert console_errors == []
+
+
+def test_a_csv_file_dropped_on_the_data_panel_becomes_the_data(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    transfer = page.evaluate_handle("""(text) => {
+        const t = new DataTransfer();
+        t.items.add(new File([text], 'points.csv', { type: 'text/csv' }));
+        return t;
+    }""", _csv(GOOD))
+    page.dispatch_event(".pg-data", "dragover", {"dataTransfer": transfer})
+    expect(page.locator(".pg-data")).to_have_class("pg-col pg-data pg-drop-target")
+    page.dispatch_event(".pg-data", "drop", {"dataTransfer": transfer})
+    _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the dropped file's 20 points")
+    expect(page.locator(".pg-data")).not_to_have_class("pg-col pg-data pg-drop-target")
+    assert console_errors == []
+
+
+def test_pasted_csv_becomes_the_data_and_the_dialog_closes(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    page.click("#pg-data-paste")
+    page.fill("#pg-data-text", _csv([(x1 * 3, x2 * 3, label) for x1, x2, label in GOOD]))
+    page.click("#pg-data-use")
+    expect(page.locator("#pg-data-dialog")).not_to_be_visible()
+    config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the pasted points")
+    # x1 runs from -13.5 to 13.5: scaled into the square, and the page says so with the original values.
+    assert max(abs(p[0]) for p in config["points"]) <= DOMAIN
+    expect(page.locator("#pg-data-scaled")).to_be_visible()
+    expect(page.locator("#pg-data-scaled")).to_contain_text("x1 -13.5 to 13.5")
+    assert console_errors == []
+
+
+def test_a_bad_file_shows_its_row_and_column_and_leaves_the_data_as_it_was(page: Page, live_server, tmp_path,
+                                                                            console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    good = tmp_path / "good.csv"
+    good.write_text(_csv(GOOD))
+    page.set_input_files("#pg-data-file", str(good))
+    before = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "the good file's session")
+    session = _session(page)
+    bad = tmp_path / "bad.csv"
+    rows = _csv(GOOD).splitlines()
+    rows[2] = "1.5,abc,left"  # the file's third line, second cell
+    bad.write_text("\n".join(rows) + "\n")
+    page.set_input_files("#pg-data-file", str(bad))
+    message = page.locator("#pg-data-message")
+    expect(message).to_contain_text("Row 3, column 2")
+    expect(message).to_contain_text("The data is as it was")
+    expect(message).to_have_attribute("role", "alert")
+    page.wait_for_timeout(500)
+    assert _session(page) == session
+    assert _config(page, live_server)["dataset_id"] == before["dataset_id"]
+    # In Chinese the place is said in Chinese.
+    page.click("#lang-switch")
+    page.set_input_files("#pg-data-file", str(bad))
+    expect(message.locator("[data-lang='zh']")).to_contain_text("第 3 行第 2 列")
+    expect(message.locator("[data-lang='zh']")).to_be_visible()
+    # The browser logs each refused upload (a 422) itself; nothing else went wrong.
+    assert [e for e in console_errors if "status of 422" not in e] == []
+
+
+def test_drawing_works_by_touch_on_a_phone(browser, live_server):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        _open(page, live_server)
+        _start_empty(page, tap=True)
+        page.locator("#pg-output-canvas").scroll_into_view_if_needed()
+        for x1, x2 in CLASS_0:
+            page.touchscreen.tap(*_page_point(page, x1, x2))
+        page.locator(".pg-data-class[data-class='1']").tap()
+        page.locator("#pg-output-canvas").scroll_into_view_if_needed()
+        for x1, x2 in CLASS_1:
+            page.touchscreen.tap(*_page_point(page, x1, x2))
+        expect(page.locator("#pg-data-count")).to_contain_text("20 of at most")
+        config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the tapped points")
+        assert sorted(p[2] for p in config["points"]) == [0] * 10 + [1] * 10
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page is {width} px wide"
+        assert errors == []
+    finally:
+        context.close()

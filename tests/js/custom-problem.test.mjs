@@ -1,0 +1,47 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+
+import { customProblem, outputsOf, problemOf } from '../../static/js/playground/rules.js';
+import { stateTable } from '../../static/js/playground/state.js';
+import { OPTIONS } from './options.mjs';
+
+const CUSTOM = OPTIONS.custom_data.dataset;
+const { defaultState } = stateTable(OPTIONS);
+
+test('custom data is binary with two classes, multi-class with more, regression as the server says', () => {
+  assert.equal(customProblem({ problem: 'classification', num_classes: 2 }), 'binary');
+  assert.equal(customProblem({ problem: 'classification', num_classes: 5 }), 'multiclass');
+  assert.equal(customProblem({ problem: 'regression', num_classes: null }), 'regression');
+});
+
+test("the summary of the custom data, not the dataset's entry, decides the problem and the outputs", () => {
+  const state = { ...defaultState(), dataset: CUSTOM, dataset_id: 'abc' };
+  const summary = { id: 'abc', problem: 'classification', num_classes: 4 };
+  assert.equal(problemOf(OPTIONS, state, summary), 'multiclass');
+  assert.equal(outputsOf(OPTIONS, state, summary), 4);
+  // Another dataset ignores a summary the page still holds.
+  const circle = { ...defaultState(), dataset: 'circle' };
+  assert.equal(problemOf(OPTIONS, circle, summary), 'binary');
+  assert.equal(outputsOf(OPTIONS, circle, summary), 1);
+});
+
+test('points stay out of the URL; a dataset id travels in it', () => {
+  const table = stateTable(OPTIONS);
+  const state = { ...defaultState(), dataset: CUSTOM, dataset_id: 'Zx3Qm-T0b_9k', points: [[0, 0, 0], [1, 1, 1]] };
+  const query = table.toQuery(state);
+  assert.ok(!query.includes('points'), query);
+  const back = table.parseQuery(query);
+  assert.equal(back.dataset_id, 'Zx3Qm-T0b_9k');
+  assert.equal(back.points, table.defaultState().points);
+});
+
+test('new custom data is a data change for the running session; a new network is not', () => {
+  const table = stateTable(OPTIONS);
+  const before = { ...defaultState(), dataset: 'spiral' };
+  const after = { ...before, dataset: CUSTOM, dataset_id: 'abc' };
+  const data = ['dataset', 'dataset_id'];
+  assert.deepEqual(table.dataChanges(before, after, data), { dataset: CUSTOM, dataset_id: 'abc' });
+  assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: 'def', learning_rate: 0.1 }, data),
+    { dataset_id: 'def', learning_rate: 0.1 });
+  assert.equal(table.dataChanges(after, { ...after, dataset_id: 'def', hidden_layers: [3] }, data), null);
+});
