@@ -14,6 +14,7 @@ marks out of 100) trains at once, and nothing about it is lost.
 import csv
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,9 +180,10 @@ def _labels(raw: list[Any], problem: str | None, class_names: Any, max_classes: 
             if not name:
                 raise DataError("a class label is empty", row=first_row + i, column=3, expected="a class name",
                                 received="an empty cell")
-            if len(name) > MAX_NAME_LENGTH:
-                raise DataError(f"class names may have at most {MAX_NAME_LENGTH} characters", row=first_row + i,
-                                column=3, expected=f"at most {MAX_NAME_LENGTH} characters", received=_shown(name))
+            if len(name) > MAX_NAME_LENGTH or not _printable(name):
+                raise DataError(f"class names are at most {MAX_NAME_LENGTH} printable characters", row=first_row + i,
+                                column=3, expected=f"at most {MAX_NAME_LENGTH} printable characters",
+                                received=_shown(name))
             if name not in order:
                 if names_given is not None:
                     raise DataError(f"unknown class {_shown(name)}; the classes are {', '.join(order)}",
@@ -232,10 +234,15 @@ def _names(class_names: Any, max_classes: int) -> tuple[str, ...] | None:
     if not 2 <= len(names) <= max_classes:
         raise DataError(f"class_names takes 2 to {max_classes} names; received {len(names)}",
                         expected=f"2 to {max_classes} names", received=str(len(names)))
-    if any(len(n) > MAX_NAME_LENGTH for n in names):
-        raise DataError(f"class names may have at most {MAX_NAME_LENGTH} characters",
-                        expected=f"at most {MAX_NAME_LENGTH} characters", received=_shown(max(names, key=len)))
+    if any(len(n) > MAX_NAME_LENGTH or not _printable(n) for n in names):
+        raise DataError(f"class names are at most {MAX_NAME_LENGTH} printable characters",
+                        expected=f"at most {MAX_NAME_LENGTH} printable characters", received=_shown(list(names)))
     return names
+
+
+def _printable(name: str) -> bool:
+    """No control characters or line and paragraph separators: a name is one line of a CSV, a script comment."""
+    return not any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name)
 
 
 def _whole_classes(raw: list[Any], max_classes: int, decimal_comma: bool) -> bool:

@@ -175,3 +175,10 @@ def test_json_labels_may_be_indices_with_names_given():
 def test_fewer_rows_than_the_minimum_are_refused():
     with pytest.raises(DataError, match=f"at least {MIN_ROWS}"):
         from_rows([[0, 0, 0]][:MIN_ROWS - 1])
+
+
+@pytest.mark.parametrize("name", ["two\nlines", "tab\there", "bidi\u202eoverride", "line\u2028separator"])
+def test_class_names_are_one_printable_line(name):
+    with pytest.raises(DataError) as caught:
+        from_rows([[0, 0, "ok"], [1, 1, name]])
+    assert (caught.value.row, caught.value.column) == (2, 3)
