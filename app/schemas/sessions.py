@@ -79,6 +79,11 @@ def _wire_field(name: str, f: SpecField, limits: Limits, *, optional: bool = Fal
         base = Annotated[str, _registered(f.registry)] if f.registry else str
         if f.registry:
             info["json_schema_extra"] = {"enum": f.registry.names()}
+    elif f.kind == "points":  # [x1, x2, label] rows; the engine checks each cell and names its row and column
+        base = list[list[float | str]]
+        if isinstance(f.max_length, Cap) and bound(f.max_length, limits) is not None:
+            info["json_schema_extra"] = {"maxItems": bound(f.max_length, limits)}
+        info["examples"] = [[[-2.0, 1.5, 0], [2.5, -1.0, 1], [1.0, 3.0, 1], [-3.0, -2.0, 0]]]
     else:  # lists
         item: Any = str
         if f.kind == "ints":
@@ -121,6 +126,8 @@ def to_engine(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name in CARRIED:
             out[name], out[CARRIED[name]] = value.name, dict(value.params)
+        elif FIELDS[name].kind == "points" and value is not None:
+            out[name] = tuple(tuple(row) for row in value)
         else:
             out[name] = tuple(value) if isinstance(value, list) else value
     return out
@@ -132,6 +139,8 @@ def to_wire(spec: TrainingSpec, names: list[str]) -> dict[str, Any]:
         value = getattr(spec, name)
         if name in CARRIED:
             value = ScheduleChoice.model_construct(name=value, params=dict(getattr(spec, CARRIED[name])))
+        elif FIELDS[name].kind == "points" and value is not None:
+            value = [list(row) for row in value]
         out[name] = list(value) if isinstance(value, tuple) else value
     return out
 
@@ -158,7 +167,9 @@ def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, e
     def checked(self: Any) -> Any:
         _within_caps(self.__dict__, limits, names)
         datasets.resolve_params(self.dataset, self.num_classes)
-        if network:
+        # An uploaded dataset's points are put in by the server after this (app.sessions.datasets), then checked.
+        by_id = datasets.DATASETS.get(self.dataset).custom and self.points is None and self.dataset_id
+        if network and not by_id:
             spec = self.to_spec().resolved()  # the loss fits the problem, the batch the data, the schedule...
             cap = limits.max_parameters
             if cap is not None and spec.num_parameters > cap:
@@ -167,7 +178,7 @@ def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, e
 
     model = create_model(model_name, __base__=_Config, __doc__=doc,
                          __validators__={"_checked": model_validator(mode="after")(checked)}, **fields)
-    model.model_config["json_schema_extra"] = {"examples": [example]}
+    model.model_config["json_schema_extra"] = {"examples": [example, *([CUSTOM_EXAMPLE] if network else [])]}
     return model
 
 
@@ -223,6 +234,9 @@ SESSION_EXAMPLE = {
     "lr_schedule": {"name": "constant", "params": {}}, "regularization": "none", "regularization_rate": 0,
     "batch_size": 10,
 }
+# Custom data: by the id POST /api/datasets answered, or inline (``"points": [[x1, x2, label], ...]``).
+CUSTOM_EXAMPLE = {"dataset": "custom", "dataset_id": "Zx3QmT0b9kqJ1yWl7dVb2A", "hidden_layers": [8, 8],
+                  "train_ratio": 0.7}
 
 
 class Metrics(StrictModel):
@@ -246,9 +260,10 @@ class _SessionStateBase(StrictModel):
 
 
 def _patch_model() -> type[BaseModel]:
-    """Live changes from the table's live fields, every one optional; none depends on the server's caps."""
+    """Live changes from the table's live and data fields, every one optional; none depends on the server's
+    caps (a data change is checked by the engine, which keeps the old data when it refuses the new)."""
     fields: dict[str, Any] = {}
-    for name in (n for n in WIRE_FIELDS if FIELDS[n].live):
+    for name in (n for n in WIRE_FIELDS if FIELDS[n].live or FIELDS[n].data):
         fields[name] = _wire_field(name, FIELDS[name], Limits.of(None), optional=True)
 
     def changes(self: Any) -> dict[str, Any]:
@@ -259,7 +274,8 @@ def _patch_model() -> type[BaseModel]:
                          __doc__="Live changes: applied without resetting the weights or the epoch count.",
                          **fields)
     model.changes = changes
-    model.model_config["json_schema_extra"] = {"examples": [{"learning_rate": 0.003}]}
+    model.model_config["json_schema_extra"] = {"examples": [
+        {"learning_rate": 0.003}, {"dataset": "custom", "dataset_id": "Zx3QmT0b9kqJ1yWl7dVb2A"}]}
     return model
 
 
