@@ -39,9 +39,8 @@ test('new custom data is a data change for the running session; a new network is
   const table = stateTable(OPTIONS);
   const before = { ...defaultState(), dataset: 'spiral' };
   const after = { ...before, dataset: CUSTOM, dataset_id: 'abc' };
-  const data = ['dataset', 'dataset_id'];
-  assert.deepEqual(table.dataChanges(before, after, data), { dataset: CUSTOM, dataset_id: 'abc' });
-  assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: 'def', learning_rate: 0.1 }, data),
-    { dataset_id: 'def', learning_rate: 0.1 });
-  assert.equal(table.dataChanges(after, { ...after, dataset_id: 'def', hidden_layers: [3] }, data), null);
+  assert.deepEqual(table.dataChanges(before, after), { dataset: CUSTOM, dataset_id: 'abc' });
+  assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: 'def', train_ratio: 0.7, learning_rate: 0.1 }),
+    { dataset_id: 'def', train_ratio: 0.7, learning_rate: 0.1 });
+  assert.equal(table.dataChanges(after, { ...after, dataset_id: 'def', hidden_layers: [3] }), null);
 });

@@ -21,7 +21,7 @@ test('every field round-trips through the URL', () => {
     layer_activations: ['relu', 'tanh', 'sigmoid'], loss: 'mse', optimizer: 'adam', learning_rate: 0.003,
     lr_schedule: { name: 'piecewise_constant', params: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] } },
     regularization: 'l2', regularization_rate: 0.001, batch_size: 25, show_test: true, discretize: true, pace: 10,
-    ...(FIELDS.some((f) => f.key === 'dataset_id') && { dataset_id: 'Zx3QmT0b9k-J1yWl7dVb2A', problem_type: 'classification', class_names: ['cat', 'dog'] }),
+    dataset_id: 'Zx3QmT0b9k-J1yWl7dVb2A', problem_type: 'classification', class_names: ['cat', 'dog'],
   };
   const query = toQuery(state);
   assert.deepEqual(parseQuery(query), state);

@@ -168,7 +168,7 @@ export class CustomData extends Widget {
       const full = await this.options.api.dataset(id);
       if (this.summary?.id !== id) return;
       this.points.replace(full.points);
-      this._took(full);
+      this._took(full, { train: full.points }); // the state gets its points back (they are not in the link)
     } catch { /* expired: the session says so when it is refused */ }
   }
 

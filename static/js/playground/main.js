@@ -76,8 +76,7 @@ class Playground {
       // The points travel in the state too (never in the link): a new network made after the dataset expired
       // on the server still has them.
       onData: (summary, points) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id,
-        points: structuredClone(points), problem_type: summary.problem, class_names: summary.class_names ?? null },
-      { data: true }),
+        points: structuredClone(points), problem_type: summary.problem, class_names: summary.class_names ?? null }),
     });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
@@ -134,26 +133,25 @@ class Playground {
   }
 
   // Changes to the data size first ask the server for the new training-set size (the batch size's maximum).
-  // data: the changes are new data for the running session (custom data), which keeps training on it.
-  async change(changes, { push = true, whole = false, data = false } = {}) {
+  async change(changes, { push = true, whole = false } = {}) {
     const token = ++this._sizing;
     const wanted = whole ? changes : { ...this.state, ...changes };
     const options = await this._sizedFor(this.options, wanted);
     if (token !== this._sizing) return; // a later change overtook this one
     this.options = options;
-    this.apply(whole ? normalise(options, changes) : normalise(options, this.state, changes),
-      { push, data: data ? Object.keys(changes) : null });
+    this.apply(whole ? normalise(options, changes) : normalise(options, this.state, changes), { push });
   }
 
-  apply(next, { push, data: dataKeys = null }) {
+  apply(next, { push }) {
     const before = this.state;
     const scopes = this.table.changedScopes(before, next);
     this.state = next;
     if (push && (scopes.session || scopes.live || scopes.view || scopes.pace)) history.pushState(null, '', this._url());
     if (scopes.pace) this.live.setPace(next.pace);
     this._render();
-    // New points (custom data) reach the running session with `set`: it keeps training, on them.
-    const data = scopes.session && this.live.id && dataKeys ? this.table.dataChanges(before, next, dataKeys) : null;
+    // New custom data (points, their split) reaches the running session with `set`: it keeps training, on them.
+    const custom = next.dataset === this.options.custom_data?.dataset;
+    const data = scopes.session && custom && this.live.id ? this.table.dataChanges(before, next) : null;
     if (data) {
       this.transport.showMessage('');
       this.live.set(data, next);

@@ -5,8 +5,9 @@
 //   scope "live":    sent to the running session with the stream's `set` command (no reset)
 //   scope "view":    display only; never reaches the server (declared here: the server does not know them)
 //   scope "pace":    the stream's epochs per second (play and set commands), never the session's
-// The fields that decide the data may also change with `set` (see dataChanges); a field of points (custom data)
-// stays out of the URL: a link cannot carry thousands of them (a saved run does).
+// The fields that decide the data (/api/options: custom_data.data_fields) may also change with `set` (see
+// dataChanges). Custom data's points are no control and stay out of the URL: a link cannot carry thousands of
+// them (a saved run does); they are in the state and the request body, so a new network keeps them.
 
 const str = {
   parse: (s) => (/^[a-z0-9_-]{1,40}$/i.test(s) ? s : undefined), // names, and ids such as a dataset's
@@ -113,11 +114,11 @@ export function stateTable(options) {
     ...Object.entries(options.fields).map(([key, f]) => {
       const scope = f.live ? 'live' : 'session';
       if (f.kind === 'schedule') return { key, schedule: scheduleField(key, options.lr_schedules), default: options.defaults[key], scope };
-      if (f.kind === 'points') return { key, url: false, default: options.defaults[key] ?? null, scope };
       const codec = CODECS[f.kind];
       if (!codec) throw new Error(`The page does not know the field kind '${f.kind}' (field ${key})`);
       return { key, codec: f.optional ? optional(codec) : codec, default: options.defaults[key], scope };
     }),
+    ...(options.custom_data ? [{ key: options.custom_data.points_field, url: false, default: null, scope: 'session' }] : []),
     ...VIEW_FIELDS,
     ...(options.pace ? [{ key: 'pace', codec: pace, default: options.pace.default, scope: 'pace' }] : []),
   ];
@@ -174,13 +175,14 @@ export function stateTable(options) {
   }
 
   // The `changes` of a `set` command that moves a running session to the data of `after` (the server keeps the
-  // weights when the network stays the same): `data`, the fields new data changed (custom data's points and
-  // id), with the live fields; null when any other session field changed too (that needs a new session).
-  function dataChanges(before, after, data) {
+  // weights when the network stays the same): the data fields and live fields that differ; null when any other
+  // session field differs too (that needs a new session).
+  const DATA = new Set(options.custom_data?.data_fields ?? []);
+  function dataChanges(before, after) {
     const changes = {};
     for (const f of FIELDS) {
       if (same(before[f.key], after[f.key])) continue;
-      if (data.includes(f.key) || f.scope === 'live') changes[f.key] = clone(after[f.key]);
+      if (DATA.has(f.key) || f.scope === 'live') changes[f.key] = clone(after[f.key]);
       else if (f.scope === 'session') return null;
     }
     return changes;
