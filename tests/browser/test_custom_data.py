@@ -188,3 +188,61 @@ def test_drawing_works_by_touch_on_a_phone(browser, live_server):
         assert errors == []
     finally:
         context.close()
+
+
+def test_shift_click_and_the_eraser_remove_the_nearest_point_and_clear_keeps_the_last_data(page: Page, live_server,
+                                                                                          console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    _start_empty(page)
+    for x1, x2 in CLASS_0[:6]:
+        page.mouse.click(*_page_point(page, x1, x2))
+    page.click(".pg-data-class[data-class='1']")
+    for x1, x2 in CLASS_1[:6]:
+        page.mouse.click(*_page_point(page, x1, x2))
+    _wait_for(lambda: _custom_config(page, live_server, 12), 20, "the 12 drawn points")
+    # Shift-click a little beside a point of class 1: that point goes, the others stay.
+    x1, x2 = CLASS_1[2]
+    page.keyboard.down("Shift")
+    page.mouse.click(*_page_point(page, x1 + 0.1, x2 + 0.1))
+    page.keyboard.up("Shift")
+    config = _wait_for(lambda: _custom_config(page, live_server, 11), 20, "11 points after a shift-click")
+    assert not any(abs(a - x1) < 0.05 and abs(b - x2) < 0.05 for a, b, _ in config["points"])
+    page.click("#pg-data-eraser")
+    expect(page.locator("#pg-data-eraser")).to_have_attribute("aria-pressed", "true")
+    page.mouse.click(*_page_point(page, *CLASS_0[0]))
+    _wait_for(lambda: _custom_config(page, live_server, 10), 20, "10 points after the eraser")
+    # Clear empties the canvas; the session keeps its last data until there is enough to train on.
+    page.click("#pg-data-clear")
+    expect(page.locator("#pg-data-count")).to_contain_text("0 of at most")
+    page.click("#pg-data-eraser")
+    page.mouse.click(*_page_point(page, 0, 0))
+    expect(page.locator("#pg-data-message")).to_contain_text("at least 2")
+    page.wait_for_timeout(300)
+    assert _custom_config(page, live_server, 10)
+    assert console_errors == []
+
+
+def test_the_inferred_problem_is_shown_and_can_be_overridden_and_the_points_downloaded(page: Page, live_server, tmp_path,
+                                                                                      console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    path = tmp_path / "numbers.csv"
+    rows = [(x1, x2, 0) for x1, x2 in CLASS_0] + [(x1, x2, 1) for x1, x2 in CLASS_1]
+    path.write_text(_csv(rows))
+    page.set_input_files("#pg-data-file", str(path))
+    config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "the file's session")
+    assert config["problem_type"] == "classification"
+    expect(page.locator("#pg-data-problem option[value='']")).to_have_text("Inferred (Classification)")
+    # The download is the server's CSV of exactly these points.
+    href = page.get_attribute("#pg-data-download", "href")
+    lines = httpx.get(live_server + href).text.strip().splitlines()
+    assert lines[0] == "x1,x2,label" and len(lines) == 21
+    page.select_option("#pg-data-problem", "regression")
+    config = _wait_for(lambda: (c := _custom_config(page, live_server, 20)) and c["problem_type"] == "regression" and c,
+                       20, "the same points as a regression")
+    assert sorted(p[2] for p in config["points"]) == [0] * 10 + [1] * 10
+    page.click("#pg-data-edit")  # drawing now takes a target value instead of a class
+    expect(page.locator("#pg-data-target")).to_be_visible()
+    expect(page.locator("#pg-data-count")).to_contain_text("20 of at most")
+    assert console_errors == []

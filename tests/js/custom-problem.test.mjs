@@ -14,15 +14,17 @@ test('custom data is binary with two classes, multi-class with more, regression 
   assert.equal(customProblem({ problem: 'regression', num_classes: null }), 'regression');
 });
 
-test("the summary of the custom data, not the dataset's entry, decides the problem and the outputs", () => {
-  const state = { ...defaultState(), dataset: CUSTOM, dataset_id: 'abc' };
-  const summary = { id: 'abc', problem: 'classification', num_classes: 4 };
-  assert.equal(problemOf(OPTIONS, state, summary), 'multiclass');
-  assert.equal(outputsOf(OPTIONS, state, summary), 4);
-  // Another dataset ignores a summary the page still holds.
-  const circle = { ...defaultState(), dataset: 'circle' };
-  assert.equal(problemOf(OPTIONS, circle, summary), 'binary');
-  assert.equal(outputsOf(OPTIONS, circle, summary), 1);
+test("custom data's problem type and class names, not the dataset's entry, decide the problem and the outputs", () => {
+  const state = { ...defaultState(), dataset: CUSTOM, dataset_id: 'abc', problem_type: 'classification',
+    class_names: ['a', 'b', 'c', 'd'] };
+  assert.equal(problemOf(OPTIONS, state), 'multiclass');
+  assert.equal(outputsOf(OPTIONS, state), 4);
+  assert.equal(problemOf(OPTIONS, { ...state, class_names: ['0', '1'] }), 'binary');
+  assert.equal(problemOf(OPTIONS, { ...state, problem_type: 'regression', class_names: null }), 'regression');
+  // Another dataset ignores custom fields the state still holds.
+  const circle = { ...state, dataset: 'circle' };
+  assert.equal(problemOf(OPTIONS, circle), 'binary');
+  assert.equal(outputsOf(OPTIONS, circle), 1);
 });
 
 test('points stay out of the URL; a dataset id travels in it', () => {

@@ -12,7 +12,7 @@ import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import { openRun } from './open-run.js';
 import { scaledAxes } from './point-set.js';
-import { normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
+import { isCustom, normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
 import { SaveRun } from './save-run.js';
 import { LiveSession } from './session.js';
 import { tableOf } from './state.js';
@@ -123,13 +123,13 @@ class Playground {
   }
 
   _render() {
-    const problem = problemOf(this.options, this.state, this.custom.summary);
+    const problem = problemOf(this.options, this.state);
     this.controls.update({ state: this.state, problem });
     this.transport.setPace(this.state.pace);
     this.data.update({ state: this.state, options: this.options });
     this.custom.update({ state: this.state });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
-    this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state, this.custom.summary) });
+    this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state) });
   }
 
   // Changes to the data size first ask the server for the new training-set size (the batch size's maximum).
@@ -150,8 +150,9 @@ class Playground {
     if (scopes.pace) this.live.setPace(next.pace);
     this._render();
     // New custom data (points, their split) reaches the running session with `set`: it keeps training, on them.
-    const custom = next.dataset === this.options.custom_data?.dataset;
-    const data = scopes.session && custom && this.live.id ? this.table.dataChanges(before, next) : null;
+    // Another problem type needs another loss, output and network: a new session.
+    const data = scopes.session && isCustom(this.options, next) && this.live.id
+      && problemOf(this.options, before) === problemOf(this.options, next) ? this.table.dataChanges(before, next) : null;
     if (data) {
       this.transport.showMessage('');
       this.live.set(data, next);
@@ -208,11 +209,11 @@ class Playground {
   _showPoints() {
     const data = this._dataOf(this.state);
     const id = this.live.id;
-    const custom = this.state.dataset === this.options.custom_data?.dataset;
+    const custom = isCustom(this.options, this.state);
     this.heatmap.update({ axes: custom ? scaledAxes(this.custom.summary, this.options.limits.domain) : { x1: null, x2: null } });
     if (custom) {
       const points = this.state.points ?? [];
-      this._shown = { points, problem: problemOf(this.options, this.state, this.custom.summary) };
+      this._shown = { points, problem: problemOf(this.options, this.state) };
       if (!this.custom.editing) this.heatmap.update({ points: { train: points, test: [] }, pointProblem: this._shown.problem });
       return;
     }
@@ -246,7 +247,7 @@ class Playground {
     this.loss.update(header);
     this.metrics.update(header);
     this.heatmap.update({ output: maps.output, problem: header.problem });
-    this.network.update({ state: this.state, outputs: maps.output.length || outputsOf(this.options, this.state, this.custom.summary), header, maps });
+    this.network.update({ state: this.state, outputs: maps.output.length || outputsOf(this.options, this.state), header, maps });
   }
 }
 

@@ -4,11 +4,14 @@ import { tableOf } from './state.js';
 
 const has = (list, name) => list.some((x) => x.name === name);
 
-// `custom`: the server's summary of the custom data the state names (POST /api/datasets), whose points, not
-// the dataset's entry, decide the problem.
-export function problemOf(options, state, custom = null) {
-  if (custom && state.dataset === options.custom_data?.dataset) return customProblem(custom);
+// Custom data's problem is its points' (the state's problem_type and class names), not the dataset entry's.
+export function problemOf(options, state) {
+  if (isCustom(options, state)) return customProblem({ problem: state.problem_type, num_classes: state.class_names?.length ?? 2 });
   return options.datasets.find((d) => d.name === state.dataset)?.problem ?? 'binary';
+}
+
+export function isCustom(options, state) {
+  return state.dataset === options.custom_data?.dataset;
 }
 
 // A session's problem for custom data: "classification" is binary with two classes, multi-class with more.
@@ -18,9 +21,9 @@ export function customProblem({ problem, num_classes: classes }) {
 }
 
 // Output units of the network: one per class for multi-class data, else one.
-export function outputsOf(options, state, custom = null) {
-  if (problemOf(options, state, custom) !== 'multiclass') return 1;
-  if (custom && state.dataset === options.custom_data?.dataset) return custom.num_classes;
+export function outputsOf(options, state) {
+  if (problemOf(options, state) !== 'multiclass') return 1;
+  if (isCustom(options, state)) return state.class_names.length;
   return state.num_classes ?? options.datasets.find((d) => d.name === state.dataset).num_classes.default;
 }
 
