@@ -62,8 +62,8 @@ class SessionManager:
                  datasets: DatasetStore | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
         # Uploaded datasets: a config or live change naming one gets its points here, before it leaves
-        self.datasets = datasets or DatasetStore(max_datasets=1000, max_per_client=100, ttl_seconds=ttl_seconds,
-                                                 clock=clock)
+        self.datasets = datasets if datasets is not None else DatasetStore(
+            max_datasets=1000, max_per_client=100, ttl_seconds=ttl_seconds, clock=clock)
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
         self.max_lifetime_seconds = max_lifetime_seconds
