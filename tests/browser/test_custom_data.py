@@ -41,6 +41,15 @@ def _csv(rows) -> str:
 GOOD = [(x1, x2, "left") for x1, x2 in CLASS_0] + [(x1, x2, "right") for x1, x2 in CLASS_1]
 
 
+def _upload(page: Page, live_server: str, path, rows) -> dict:
+    """Opens the playground, uploads `rows` as a CSV file through the file input and waits for its session."""
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    path.write_text(_csv(rows))
+    page.set_input_files("#pg-data-file", str(path))
+    return _wait_for(lambda: _custom_config(page, live_server, len(rows)), 20, "a session on the file's points")
+
+
 def _start_empty(page: Page, tap: bool = False) -> None:
     thumb = page.locator(".pg-dataset[data-dataset='custom']")
     thumb.tap() if tap else thumb.click()
@@ -91,12 +100,7 @@ def test_a_point_added_while_playing_reaches_the_running_session(page: Page, liv
 
 
 def test_a_csv_file_through_the_file_input_becomes_the_data(page: Page, live_server, tmp_path, console_errors):
-    page.set_viewport_size(DESKTOP)
-    _open(page, live_server)
-    path = tmp_path / "points.csv"
-    path.write_text(_csv(GOOD))
-    page.set_input_files("#pg-data-file", str(path))
-    config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the file's 20 points")
+    config = _upload(page, live_server, tmp_path / "points.csv", GOOD)
     assert config["class_names"] == ["left", "right"]
     expect(page.locator("#pg-data-message")).to_contain_text("20 points loaded")
     expect(page.locator("#pg-data-download")).to_have_attribute("href", f"/api/datasets/{config['dataset_id']}.csv")
@@ -137,12 +141,7 @@ def test_pasted_csv_becomes_the_data_and_the_dialog_closes(page: Page, live_serv
 
 def test_a_bad_file_shows_its_row_and_column_and_leaves_the_data_as_it_was(page: Page, live_server, tmp_path,
                                                                             console_errors):
-    page.set_viewport_size(DESKTOP)
-    _open(page, live_server)
-    good = tmp_path / "good.csv"
-    good.write_text(_csv(GOOD))
-    page.set_input_files("#pg-data-file", str(good))
-    before = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "the good file's session")
+    before = _upload(page, live_server, tmp_path / "good.csv", GOOD)
     session = _session(page)
     bad = tmp_path / "bad.csv"
     rows = _csv(GOOD).splitlines()
@@ -225,13 +224,8 @@ def test_shift_click_and_the_eraser_remove_the_nearest_point_and_clear_keeps_the
 
 def test_the_inferred_problem_is_shown_and_can_be_overridden_and_the_points_downloaded(page: Page, live_server, tmp_path,
                                                                                       console_errors):
-    page.set_viewport_size(DESKTOP)
-    _open(page, live_server)
-    path = tmp_path / "numbers.csv"
     rows = [(x1, x2, 0) for x1, x2 in CLASS_0] + [(x1, x2, 1) for x1, x2 in CLASS_1]
-    path.write_text(_csv(rows))
-    page.set_input_files("#pg-data-file", str(path))
-    config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "the file's session")
+    config = _upload(page, live_server, tmp_path / "numbers.csv", rows)
     assert config["problem_type"] == "classification"
     expect(page.locator("#pg-data-problem option[value='']")).to_have_text("Inferred (Classification)")
     # The download is the server's CSV of exactly these points.
@@ -310,4 +304,22 @@ def test_a_point_added_while_playing_is_trained_on_within_a_second(page: Page, l
           f"max {latencies[-1]:.0f} ms over {len(latencies)} points (of which upload to set sent: median "
           f"{uploads[len(uploads) // 2]:.0f} ms); spiral 500 points, network 4,2")
     assert latencies[len(latencies) // 2] < 1000
+    assert console_errors == []
+
+
+def test_a_saved_run_keeps_the_custom_points_the_link_does_not_carry(page: Page, live_server, tmp_path,
+                                                                   console_errors):
+    config = _upload(page, live_server, tmp_path / "points.csv", GOOD)
+    query = _wait_for(lambda: (q := page.evaluate("location.search")) and "dataset_id=" in q and q, 10, "the link")
+    assert f"dataset_id={config['dataset_id']}" in query and "points" not in query
+    expect(page.locator("#pg-data-keep")).to_be_visible()
+    expect(page.locator("#pg-data-keep")).to_contain_text("save the run to keep them")
+    page.fill("#pg-save-name", "my points")
+    page.click("#pg-save-button")
+    link = page.locator("#pg-save-link")
+    expect(link).to_be_visible(timeout=10_000)
+    page.goto(live_server + link.get_attribute("href"))
+    _wait_for(lambda: _custom_config(page, live_server, 20), 30, "the saved run's session on its 20 points")
+    assert sorted(map(tuple, _config(page, live_server)["points"])) == sorted(map(tuple, config["points"]))
+    expect(page.locator("#pg-data-keep")).to_be_visible()
     assert console_errors == []

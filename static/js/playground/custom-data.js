@@ -94,7 +94,7 @@ export class CustomData extends Widget {
       this._drawClasses();
       if (this.points.size) this.send();
     });
-    onLangChange(() => relabel(this.$problem));
+    onLangChange(() => { relabel(this.$problem); this._drawClasses(); });
     this._drawClasses();
   }
 
