@@ -323,3 +323,14 @@ def test_a_saved_run_keeps_the_custom_points_the_link_does_not_carry(page: Page,
     assert sorted(map(tuple, _config(page, live_server)["points"])) == sorted(map(tuple, config["points"]))
     expect(page.locator("#pg-data-keep")).to_be_visible()
     assert console_errors == []
+
+
+def test_a_link_to_data_the_server_no_longer_holds_says_so_and_shows_the_default(page: Page, live_server,
+                                                                                console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server + "/?dataset=custom&dataset_id=gone0000000000000000")
+    expect(page.locator("#pg-status-line")).to_contain_text("no longer on the server")
+    expect(page.locator(".pg-dataset[data-dataset='circle']")).to_have_attribute("aria-pressed", "true")
+    assert _config(page, live_server)["dataset"] == "circle"
+    assert "dataset_id" not in page.evaluate("location.search")
+    assert [e for e in console_errors if "status of 404" not in e and "status of 422" not in e] == []

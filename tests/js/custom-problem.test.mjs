@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { customProblem, outputsOf, problemOf } from '../../static/js/playground/rules.js';
+import { customProblem, normalise, outputsOf, problemOf } from '../../static/js/playground/rules.js';
 import { stateTable } from '../../static/js/playground/state.js';
 import { OPTIONS } from './options.mjs';
 
@@ -45,4 +45,13 @@ test('new custom data is a data change for the running session; a new network is
   assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: 'def', train_ratio: 0.7, learning_rate: 0.1 }),
     { dataset_id: 'def', train_ratio: 0.7, learning_rate: 0.1 });
   assert.equal(table.dataChanges(after, { ...after, dataset_id: 'def', hidden_layers: [3] }), null);
+});
+
+test("a built-in dataset drops custom data's fields, so its link does not carry them", () => {
+  const state = { ...defaultState(), dataset: CUSTOM, dataset_id: 'abc', problem_type: 'classification',
+    class_names: ['a', 'b'], points: [[0, 0, 0], [1, 1, 1]] };
+  const next = normalise(OPTIONS, state, { dataset: 'spiral' });
+  assert.deepEqual([next.dataset_id, next.problem_type, next.class_names, next.points], [null, null, null, null]);
+  assert.equal(stateTable(OPTIONS).toQuery(next), 'dataset=spiral');
+  assert.equal(normalise(OPTIONS, state).dataset_id, 'abc');
 });

@@ -35,6 +35,7 @@ export class CustomData extends Widget {
     this._label = 0;
     this._sending = null;
     this._again = false;
+    this._asked = null; // the dataset id last read back from the server (or being read)
 
     catalogued(el('h3', { class: 'pg-subhead' }, container), 'data.heading');
     this.$edit = el('button', { type: 'button', id: 'pg-data-edit', class: 'pg-text-button', 'aria-pressed': 'false' }, container);
@@ -158,18 +159,19 @@ export class CustomData extends Widget {
     this._dataset = state.dataset;
     this.$keep.hidden = !onCustom;
     // A link or a saved run names data the page has not loaded yet: read it back from the server.
-    if (onCustom && state.dataset_id && state.dataset_id !== this.summary?.id) this._fetch(state.dataset_id);
+    if (onCustom && state.dataset_id && state.dataset_id !== this._asked) this._fetch(state);
     return this;
   }
 
-  async _fetch(id) {
-    this.summary = { id };
+  // The state's data by its id; a state without points (a link: they are not in it) gets them back.
+  async _fetch({ dataset_id: id, points }) {
+    this._asked = id; // asked once: an expired id is not asked again at every change
     try {
       const full = await this.options.api.dataset(id);
-      if (this.summary?.id !== id) return;
+      if (this._asked !== id) return;
       this.points.replace(full.points);
-      this._took(full, { train: full.points }); // the state gets its points back (they are not in the link)
-    } catch { /* expired: the session says so when it is refused */ }
+      this._took(full, { train: points ? null : full.points });
+    } catch { /* expired: a saved run's state holds its points; a link's session says so when it is refused */ }
   }
 
   // Drawn points → the server. Only the newest points count: a change made while one is on its way is
@@ -224,6 +226,7 @@ export class CustomData extends Widget {
   // The server took some data: show what it says of it and (train: its points) train on it.
   _took(summary, { train = null } = {}) {
     this.summary = summary;
+    this._asked = summary.id;
     this.kind = summary.problem;
     this._classes = Math.max(2, summary.num_classes ?? 0);
     this._names = summary.class_names ?? null;
@@ -236,7 +239,7 @@ export class CustomData extends Widget {
       this.$scaled.replaceChildren();
       catalogued(this.$scaled, 'data.scaled', { x1lo: short(x1[0]), x1hi: short(x1[1]), x2lo: short(x2[0]), x2hi: short(x2[1]) });
     }
-    if (this.editing || this._message?.kind !== 'error') this._say(null);
+    this._say(null);
     this._drawClasses();
     this._drawn();
     if (train) this.options.onData(summary, train);
@@ -290,7 +293,6 @@ export class CustomData extends Widget {
 
   // One line under the panel: null clears it; kind "error" for refused data.
   _say(message, kind = '') {
-    this._message = message && { ...message, kind };
     this.$message.replaceChildren();
     this.$message.classList.toggle('pg-data-error', kind === 'error');
     this.$message.setAttribute('role', kind === 'error' ? 'alert' : 'status');

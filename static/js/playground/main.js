@@ -103,12 +103,13 @@ class Playground {
 
   // A link named custom data the server no longer holds: say so (saved runs keep it) and show the default.
   _expired() {
-    this.transport.showMessage(say('data.expired'), null, 'error');
     const d = this.table.defaultState();
-    this.state = normalise(this.options, this.state, { dataset: d.dataset, dataset_id: null });
+    this.state = normalise(this.options, this.state, { dataset: d.dataset });
     history.replaceState(null, '', this._url());
     this._render();
-    this.live.replace(this.state).catch((e) => this._refused(e, null));
+    this.live.replace(this.state) // a new session clears the status line: say it once there is one
+      .then(() => this.transport.showMessage(say('data.expired'), null, 'error'))
+      .catch((e) => this._refused(e, null));
   }
 
   // `options` with the batch limits for `state`'s data size (the server computes the training-set size).
