@@ -6,6 +6,7 @@ from typing import Annotated
 import numpy as np
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
 from app.engine import custom_data, datasets
@@ -17,7 +18,16 @@ from app.sessions.datasets import DatasetNotFound, TooManyDatasets, TooManyUploa
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
-DatasetId = Annotated[str, Path(min_length=1, max_length=64, description="The id returned by the upload")]
+
+class DatasetIdConvertor(StringConvertor):
+    """An upload's id (``secrets.token_urlsafe(16)``): 22 URL-safe characters, so ``/datasets/preview`` is never
+    read as an id and an answer's ``Allow`` names only what that path serves."""
+
+    regex = "[A-Za-z0-9_-]{22}"
+
+
+register_url_convertor("dataset_id", DatasetIdConvertor())
+DatasetId = Annotated[str, Path(description="The id returned by the upload")]
 JSON_TYPES = ("application/json",)
 CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")  # what browsers send for .csv
 NOT_FOUND = {404: {"description": "Dataset not found: unknown or expired"}}
@@ -124,7 +134,7 @@ def _held(manager: ManagerDep, dataset_id: str) -> CustomData:
         raise HTTPException(404, detail="Dataset not found (unknown or expired)") from None
 
 
-@router.get("/{dataset_id}.csv", response_class=Response, responses={
+@router.get("/{dataset_id:dataset_id}.csv", response_class=Response, responses={
     **NOT_FOUND, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "x1,x2,label rows"}})
 def download_dataset(manager: ManagerDep, dataset_id: DatasetId) -> Response:
     """The points as sessions train on them, as CSV with a header (classes by name)."""
@@ -133,7 +143,7 @@ def download_dataset(manager: ManagerDep, dataset_id: DatasetId) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="dataset.csv"'})
 
 
-@router.get("/{dataset_id}", response_model=CustomDataset, responses=NOT_FOUND)
+@router.get("/{dataset_id:dataset_id}", response_model=CustomDataset, responses=NOT_FOUND)
 def read_dataset(manager: ManagerDep, dataset_id: DatasetId) -> CustomDataset:
     """The summary and the points (scaled coordinates, labels as class indices or values)."""
     data = _held(manager, dataset_id)
