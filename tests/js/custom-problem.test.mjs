@@ -45,6 +45,10 @@ test('new custom data is a data change for the running session; a new network is
   assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: 'def', train_ratio: 0.7, learning_rate: 0.1 }),
     { dataset_id: 'def', train_ratio: 0.7, learning_rate: 0.1 });
   assert.equal(table.dataChanges(after, { ...after, dataset_id: 'def', hidden_layers: [3] }), null);
+  // Points an id names do not travel in the stream (its messages are capped); inline ones do.
+  const points = [[0, 0, 0], [1, 1, 1]];
+  assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: 'def', points }), { dataset_id: 'def' });
+  assert.deepEqual(table.dataChanges(after, { ...after, dataset_id: null, points }), { dataset_id: null, points });
 });
 
 test("a built-in dataset drops custom data's fields, so its link does not carry them", () => {

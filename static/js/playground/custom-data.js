@@ -12,6 +12,8 @@ import { PointEditor } from './point-editor.js';
 import { PointSet } from './point-set.js';
 import { customProblem } from './rules.js';
 
+const round6 = (v) => Math.round(v * 1e6) / 1e6;
+
 // A range's ends as an axis shows them: three significant digits.
 const short = (v) => String(Number(v.toPrecision(3)));
 
@@ -19,7 +21,8 @@ export class CustomData extends Widget {
   // options: {options: /api/options, api (createDataset, uploadCsv, dataset, datasetCsvUrl), dropZone,
   //   canvas, toData(clientX, clientY) (the output canvas drawn on), currentData() → {points, problem} of the
   //   dataset shown, onPoints(points, problem) (draw them), onEditing(editing), onData(summary, points) (train on
-  //   them: the points as the server keeps them, scaled, classes by index)}
+  //   them: the points as the server keeps them, scaled, classes by index), onDraft(points) (train on them now,
+  //   before the server has checked and kept them: points of the problem and classes it trains on already)}
   constructor(container, options) {
     super(container, options);
     const custom = this.custom = options.options.custom_data;
@@ -157,6 +160,7 @@ export class CustomData extends Widget {
     }
     if (onCustom) this._onCustom = true;
     this._dataset = state.dataset;
+    this._state = state;
     this.$keep.hidden = !onCustom;
     // A link or a saved run names data the page has not loaded yet: read it back from the server.
     if (onCustom && state.dataset_id && state.dataset_id !== this._asked) this._fetch(state);
@@ -184,12 +188,16 @@ export class CustomData extends Widget {
       this._say(text('data.too-few', { min: this.custom.min_rows, classes: this.custom.num_classes.minimum }));
       return;
     }
+    const problem = this.override ?? this.kind;
+    // A copy (a drag may go on while they are on their way), to the 6 decimals the server keeps.
+    const sent = this.points.points.map(([x1, x2, label]) => [round6(x1), round6(x2), label]);
+    // New points of the same problem and classes go to the session at once, inline (no upload round trip); the
+    // upload then names them by an id (a link, a download, a new network after the points left the state).
+    if (this._sameProblem(sent, problem)) this.options.onDraft(sent);
     if (this._sending) {
       this._again = true;
       return;
     }
-    const problem = this.override ?? this.kind;
-    const sent = this.points.points.map((p) => [...p]); // a drag may go on while they are on their way
     this._sending = this.options.api.createDataset({ points: sent, problem });
     try {
       const summary = await this._sending;
@@ -203,6 +211,14 @@ export class CustomData extends Widget {
         this.send();
       }
     }
+  }
+
+  // Whether `points` keep the problem type and class count the session trains on (its weights then stay).
+  _sameProblem(points, problem) {
+    const state = this._state;
+    if (!state || state.dataset !== this.custom.dataset || state.problem_type !== problem) return false;
+    if (problem === 'regression') return true;
+    return Math.max(...points.map((p) => p[2])) + 1 === state.class_names?.length;
   }
 
   // A CSV file or text → the server; its points replace the current ones only once the server took them.

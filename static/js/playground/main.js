@@ -77,6 +77,7 @@ class Playground {
       // on the server still has them.
       onData: (summary, points) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id,
         points: structuredClone(points), problem_type: summary.problem, class_names: summary.class_names ?? null }),
+      onDraft: (points) => this.change({ points: structuredClone(points), dataset_id: null }),
     });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });

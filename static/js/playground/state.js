@@ -177,7 +177,9 @@ export function stateTable(options) {
   // The `changes` of a `set` command that moves a running session to the data of `after` (the server keeps the
   // weights when the network stays the same): the data fields and live fields that differ; null when any other
   // session field differs too (that needs a new session).
+  // Points named by a dataset id stay out of it: the server has them, and a stream message is capped in size.
   const DATA = new Set(options.custom_data?.data_fields ?? []);
+  const POINTS = options.custom_data?.points_field;
   function dataChanges(before, after) {
     const changes = {};
     for (const f of FIELDS) {
@@ -185,6 +187,7 @@ export function stateTable(options) {
       if (DATA.has(f.key) || f.scope === 'live') changes[f.key] = clone(after[f.key]);
       else if (f.scope === 'session') return null;
     }
+    if (after.dataset_id) delete changes[POINTS];
     return changes;
   }
 
