@@ -61,21 +61,39 @@ def _start_empty(page: Page, tap: bool = False) -> None:
     expect(page.locator("#pg-data-count")).to_contain_text("0 of at most")
 
 
+def _draw(page: Page, count: int = 10, tap: bool = False) -> None:
+    """Draws `count` points of class 0 on the left, then `count` of class 1 on the right (clicks or taps)."""
+    def put(x1, x2):
+        if tap:
+            page.locator("#pg-output-canvas").scroll_into_view_if_needed()
+            page.touchscreen.tap(*_page_point(page, x1, x2))
+        else:
+            page.mouse.click(*_page_point(page, x1, x2))
+
+    for point in CLASS_0[:count]:
+        put(*point)
+    button = page.locator(".pg-data-class[data-class='1']")
+    button.tap() if tap else button.click()
+    put(*CLASS_1[0])
+    # The first point of a second class makes the data trainable: the panel shows its download link, and the
+    # page may change height (the hint of too few points goes), which can move the canvas under the pointer.
+    expect(page.locator("#pg-data-download")).to_be_visible()
+    for point in CLASS_1[1:count]:
+        put(*point)
+    expect(page.locator("#pg-data-count")).to_contain_text(f"{2 * count} of at most")
+
+
 def test_twenty_drawn_points_of_two_classes_train_to_full_accuracy(page: Page, live_server, console_errors):
     page.set_viewport_size(DESKTOP)
     _open(page, live_server)
     _start_empty(page)
-    for x1, x2 in CLASS_0:
-        page.mouse.click(*_page_point(page, x1, x2))
-    page.click(".pg-data-class[data-class='1']")
-    for x1, x2 in CLASS_1:
-        page.mouse.click(*_page_point(page, x1, x2))
-    expect(page.locator("#pg-data-count")).to_contain_text("20 of at most")
+    _draw(page)
     config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the 20 drawn points")
     # The points are where they were clicked (to within a pixel of the canvas), with the class picked for each.
     pixel = 2 * DOMAIN / SIZE
     for (x1, x2), label in [*((p, 0) for p in CLASS_0), *((p, 1) for p in CLASS_1)]:
-        assert any(abs(a - x1) <= pixel and abs(b - x2) <= pixel and c == label for a, b, c in config["points"]), (x1, x2)
+        assert any(abs(a - x1) <= pixel and abs(b - x2) <= pixel and c == label for a, b, c in config["points"]), (
+            (x1, x2), label, config["points"])
     page.click("#pg-play")
     _wait_for(lambda: page.text_content("#pg-train-accuracy") == "1.000"
               and page.get_attribute("#pg-test-accuracy", "data-value") == "1", 60, "accuracy 1.0 on the drawn data")
@@ -176,14 +194,7 @@ def test_drawing_works_by_touch_on_a_phone(browser, live_server):
     try:
         _open(page, live_server)
         _start_empty(page, tap=True)
-        page.locator("#pg-output-canvas").scroll_into_view_if_needed()
-        for x1, x2 in CLASS_0:
-            page.touchscreen.tap(*_page_point(page, x1, x2))
-        page.locator(".pg-data-class[data-class='1']").tap()
-        page.locator("#pg-output-canvas").scroll_into_view_if_needed()
-        for x1, x2 in CLASS_1:
-            page.touchscreen.tap(*_page_point(page, x1, x2))
-        expect(page.locator("#pg-data-count")).to_contain_text("20 of at most")
+        _draw(page, tap=True)
         config = _wait_for(lambda: _custom_config(page, live_server, 20), 20, "a session on the tapped points")
         assert sorted(p[2] for p in config["points"]) == [0] * 10 + [1] * 10
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -198,11 +209,7 @@ def test_shift_click_and_the_eraser_remove_the_nearest_point_and_clear_keeps_the
     page.set_viewport_size(DESKTOP)
     _open(page, live_server)
     _start_empty(page)
-    for x1, x2 in CLASS_0[:6]:
-        page.mouse.click(*_page_point(page, x1, x2))
-    page.click(".pg-data-class[data-class='1']")
-    for x1, x2 in CLASS_1[:6]:
-        page.mouse.click(*_page_point(page, x1, x2))
+    _draw(page, 6)
     _wait_for(lambda: _custom_config(page, live_server, 12), 20, "the 12 drawn points")
     # Shift-click a little beside a point of class 1: that point goes, the others stay.
     x1, x2 = CLASS_1[2]

@@ -89,6 +89,8 @@ export class DataPanel extends Widget {
     }
     this.$ratio.input.value = Math.round(state.train_ratio * 100);
     this.$ratio.value.textContent = `${this.$ratio.input.value}%`;
+    // Noise makes generated data: custom data's points are as they were drawn or uploaded.
+    this.$noise.input.closest('.pg-field').hidden = dataset?.name === o.custom_data?.dataset;
     this.$noise.input.value = state.noise;
     this.$noise.value.textContent = String(state.noise);
     // the training-set size as the server computes it (it rounds halves to even: 25 points at 0.5 train 12)

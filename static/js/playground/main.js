@@ -217,6 +217,7 @@ class Playground {
       const points = this.state.points ?? [];
       this._shown = { points, problem: problemOf(this.options, this.state) };
       if (!this.custom.editing) this.heatmap.update({ points: { train: points, test: [] }, pointProblem: this._shown.problem });
+      this.data.paintThumbnail(this.state.dataset, points, this._shown.problem);
       return;
     }
     api.preview(data).then((points) => {
