@@ -77,8 +77,8 @@ def _wire_field(name: str, f: SpecField, limits: Limits, *, optional: bool = Fal
         info.update(_number_constraints(f.minimum, f.maximum, f.exclusive_minimum, limits))
     elif f.kind == "str":
         base = Annotated[str, _registered(f.registry)] if f.registry else str
-        if f.registry:
-            info["json_schema_extra"] = {"enum": f.registry.names()}
+        if f.registry:  # an optional field may also be null (custom data's problem_type, in a built-in's config)
+            info["json_schema_extra"] = {"enum": [*f.registry.names(), *([None] if f.optional else [])]}
     elif f.kind == "points":  # [x1, x2, label] rows; the engine checks each cell and names its row and column
         base = list[list[float | str]]
         if isinstance(f.max_length, Cap) and bound(f.max_length, limits) is not None:
