@@ -24,6 +24,7 @@ from app.engine.datasets import DOMAIN
 from app.engine.problems import Problem
 from app.engine.registry import Registry
 
+MAX_ROWS = 100_000  # the ceiling of any server's TP_MAX_SAMPLES (Settings.max_samples)
 MIN_ROWS = 2  # one training and one test point; a page may start from an empty canvas and add points
 MAX_CLASSES = 10  # the page's palette has this many class colours
 MAX_NAME_LENGTH = 40  # characters of a class name

@@ -50,6 +50,7 @@ class Field:
     exclusive_minimum: bool = False  # ``minimum`` itself is refused
     min_length: int | None = None  # lists
     max_length: Bound = None
+    unique: bool = False  # a list names each item at most once
     item_minimum: Bound = None  # every number in a list
     item_maximum: Bound = None
     within: str | None = None  # carried inside another field on the wire (the schedule's parameters)
@@ -95,7 +96,7 @@ class TrainingSpec:
                                      minimum=0, maximum=SEED_MAX))
     features: tuple[str, ...] = _entry(features.DEFAULT_FEATURES, Field(
         "strs", "the network's inputs, computed from x1 and x2", registry=features.FEATURES,
-        min_length=1, max_length=len(features.FEATURES)))
+        unique=True, min_length=1, max_length=len(features.FEATURES)))
     hidden_layers: tuple[int, ...] = _entry((4, 2), Field(
         "ints", "units of each hidden layer", noun="hidden layers", item_noun="units", min_length=0,
         max_length=Cap("max_hidden_layers"),

@@ -53,6 +53,14 @@ export const CATALOGUE = {
   'code.copied': { en: 'Copied', zh: '已复制' },
   'code.copy-failed': { en: 'Could not copy: select the text and copy it', zh: '无法复制：请选中文本后手动复制' },
   'code.load-failed': { en: 'Could not load the script:', zh: '无法加载脚本：' },
+  'restart.happened': {
+    en: "The server restarted, and this page's live session went with it.",
+    zh: '服务器已重启，本页的实时会话随之结束。',
+  },
+  'restart.open-run': { en: 'Reload the saved run', zh: '重新载入保存的运行' },
+  'restart.reconnect': { en: 'Reconnect with the same settings', zh: '以相同设置重新连接' },
+  'restart.not-back': { en: 'The server is not back yet; try again in a moment.', zh: '服务器尚未恢复，请稍后再试。' },
+  'restart.failed': { en: 'Could not reconnect:', zh: '无法重新连接：' },
 };
 
 export function say(key) {
