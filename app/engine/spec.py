@@ -55,6 +55,8 @@ class Field:
     item_maximum: Bound = None
     within: str | None = None  # carried inside another field on the wire (the schedule's parameters)
     data: bool = False  # decides the data set (a dataset preview takes these fields)
+    # custom data's own (dataset "custom"): the page's data panel carries them; no control, no part of a link
+    custom: bool = False
     noun: str = ""  # what the items of a list are, for messages: "hidden layers"
     item_noun: str = ""  # what an item's number counts: "units"
 
@@ -82,15 +84,16 @@ class TrainingSpec:
     # Custom data (dataset "custom"): the points travel with the spec, to a worker process, a saved run or an
     # export alike; ``dataset_id`` only names where they came from (the server puts that dataset's points here).
     dataset_id: str | None = _entry(None, Field("str", "an uploaded dataset's id (POST /api/datasets), for "
-                                                "dataset custom", data=True, optional=True))
+                                                "dataset custom", data=True, optional=True, custom=True))
     points: tuple[tuple[float, float, float], ...] | None = _entry(None, Field(
         "points", "custom data as [x1, x2, label] rows: a class index or name, or a number for regression",
-        data=True, optional=True, noun="points", max_length=Cap("max_samples")))
+        data=True, optional=True, custom=True, noun="points", max_length=Cap("max_samples")))
     problem_type: str | None = _entry(None, Field("str", "classification or regression, for custom data (none: "
                                                   "inferred from the labels)", data=True, optional=True,
-                                                  registry=custom_data.PROBLEM_TYPES))
+                                                  custom=True, registry=custom_data.PROBLEM_TYPES))
     class_names: tuple[str, ...] | None = _entry(None, Field(
-        "strs", "the name of each class of custom data, by index", data=True, optional=True, noun="class names",
+        "strs", "the name of each class of custom data, by index", data=True, optional=True, custom=True,
+        noun="class names",
         min_length=2, max_length=custom_data.MAX_CLASSES))
     init_seed: int = _entry(1, Field("int", "seeds the initial weights; a reseed draws a new one",
                                      minimum=0, maximum=SEED_MAX))
