@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     max_hidden_layers: int = Field(10, ge=0, le=32)
     max_units_per_layer: int = Field(64, ge=1, le=1024)
     max_parameters: int = Field(50_000, ge=1)
-    max_samples: int = Field(2_000, ge=10)
+    max_samples: int = Field(2_000, ge=10, le=100_000)  # le: custom_data.MAX_ROWS, the schemas' ceiling
     max_epochs_per_call: int = Field(5_000, ge=1)
 
     # Heatmap grids.

@@ -212,6 +212,8 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "host": settings.host, "port": settings.port,
         "http": protocol, "h11_max_incomplete_event_size": settings.max_header_bytes,
+        # On SIGTERM its shutdown closes every open stream with 1012 ("service restart") before the app's own
+        # shutdown, so a page tells a restart from a dropped connection (tests/fault/test_restart_close.py).
         "ws": "websockets-sansio",
         # Refused while arriving, by frame header and while inflating, not after a 16 MB message is assembled.
         "ws_max_size": settings.ws_max_message_bytes,

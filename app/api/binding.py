@@ -2,7 +2,9 @@
 
 Route modules name the module-level models of ``app.schemas.sessions`` (built without server caps). For each
 app, ``bind`` copies a router with every such model replaced by the app's own (``session_schemas(settings)``)
-in the handlers' signatures and response models; FastAPI reads both when the router is included.
+in the handlers' signatures and response models; FastAPI reads both when the router is included. Each
+operation's description also lists the rules its request models check beyond their JSON Schema (their
+``cross_field_rules``), with this app's figures.
 """
 
 import copy
@@ -17,6 +19,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from app.schemas import sessions
+from app.schemas.common import described, rules_of
 
 
 def substitutions(settings: Any) -> dict[type, type]:
@@ -55,6 +58,22 @@ def _rebound(endpoint: Callable, models: Mapping[type, type]) -> Callable:
     return call
 
 
+def _models(annotation: Any) -> list[Any]:
+    """The classes an annotation names (inside ``Annotated`` and unions)."""
+    if isinstance(annotation, type):
+        return [annotation]
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Annotated:
+        args = args[:1]
+    return [m for a in args for m in _models(a)]
+
+
+def request_rules(endpoint: Callable) -> list[str]:
+    """The ``cross_field_rules`` of every model the endpoint takes, each rule once."""
+    parameters = inspect.signature(endpoint, eval_str=True).parameters.values()
+    return list(dict.fromkeys(r for p in parameters for m in _models(p.annotation) for r in rules_of(m)))
+
+
 def bind(router: APIRouter, models: Mapping[type, type]) -> APIRouter:
     """A copy of ``router`` whose routes take and answer ``models``' replacements."""
     out = APIRouter()
@@ -63,5 +82,6 @@ def bind(router: APIRouter, models: Mapping[type, type]) -> APIRouter:
             route = copy.copy(route)
             route.endpoint = _rebound(route.endpoint, models)
             route.response_model = _swap(route.response_model, models)
+            route.description = described(route.description, request_rules(route.endpoint))
         out.routes.append(route)
     return out

@@ -24,6 +24,7 @@ from app.engine.datasets import DOMAIN
 from app.engine.problems import Problem
 from app.engine.registry import Registry
 
+MAX_ROWS = 100_000  # the ceiling of any server's TP_MAX_SAMPLES (Settings.max_samples)
 MIN_ROWS = 2  # one training and one test point; a page may start from an empty canvas and add points
 MAX_CLASSES = 10  # the page's palette has this many class colours
 MAX_NAME_LENGTH = 40  # characters of a class name
@@ -139,6 +140,9 @@ def from_rows(rows: Any, *, problem: str | None = None, class_names: Any = None,
     if len(rows) < MIN_ROWS:
         raise DataError(f"at least {MIN_ROWS} points are needed (one to train, one to test); received {len(rows)}",
                         expected=f"at least {MIN_ROWS} rows", received=f"{len(rows)} rows")
+    fast = _fast(rows, problem, class_names, max_classes)
+    if fast is not None:
+        return fast
     xs = np.empty((len(rows), 2), np.float64)
     raw_labels: list[Any] = []
     for i, item in enumerate(rows):
@@ -154,6 +158,37 @@ def from_rows(rows: Any, *, problem: str | None = None, class_names: Any = None,
         xs[i, 1] = _number(item[1], row, 2, "x2", decimal_comma=decimal_comma)
         raw_labels.append(item[2])
     labels, kind, names = _labels(raw_labels, problem, class_names, max_classes, first_row, decimal_comma)
+    ranges = {"x1": (float(xs[:, 0].min()), float(xs[:, 0].max())),
+              "x2": (float(xs[:, 1].min()), float(xs[:, 1].max())),
+              "label": (float(labels.min()), float(labels.max()))}
+    points, scaled = _into_domain(xs)
+    return CustomData(np.round(points, DECIMALS), labels, kind, names, ranges, scaled)
+
+
+def _fast(rows: Any, problem: str | None, class_names: Any, max_classes: int) -> CustomData | None:
+    """All-numeric rows that need no message (a session's own points, read again at every change) in one
+    NumPy pass; None sends them through the row-by-row reader, which finds and names any problem."""
+    try:
+        if any(isinstance(cell, bool) for row in rows for cell in row):
+            return None
+        table = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if table.ndim != 2 or table.shape[1] != 3 or not np.isfinite(table).all():
+        return None
+    xs, values = table[:, :2], table[:, 2]
+    whole = bool(np.all(values == np.floor(values)) and values.min() >= 0)
+    names = _names(class_names, max_classes)
+    limit = len(names) if names is not None else max_classes
+    if problem == "regression" or (problem is None and names is None and not (whole and values.max() < limit)):
+        if names is not None:
+            return None
+        labels, kind, names = values.copy(), "regression", None
+    elif whole and values.max() < limit and len(np.unique(values)) >= 2:
+        labels, kind = values.astype(np.int64), "classification"
+        names = names or tuple(str(k) for k in range(int(values.max()) + 1))
+    else:
+        return None
     ranges = {"x1": (float(xs[:, 0].min()), float(xs[:, 0].max())),
               "x2": (float(xs[:, 1].min()), float(xs[:, 1].max())),
               "label": (float(labels.min()), float(labels.max()))}

@@ -34,12 +34,12 @@ _LIMIT_KEYS = ("minimum", "maximum", "min_length", "max_length", "item_minimum",
 def field_options() -> dict[str, dict[str, Any]]:
     """Each session field as the request takes it: its kind, whether it is live, the registry it names.
     A field carried inside another (the schedule's parameters) is part of that one, of kind "schedule".
-    Custom points are no control and no part of a link (2,000 rows): ``custom_data_options`` names them."""
+    Custom data's own fields are no control and no part of a link: ``custom_data_options`` lists them."""
     keys = {id(r): k for k, r in REGISTRIES.items()}
     carriers = {f.within for f in spec.FIELDS.values() if f.within}
     return {name: {"kind": "schedule" if name in carriers else f.kind, "live": f.live, "optional": f.optional,
                    "registry": keys.get(id(f.registry)), "description": f.description}
-            for name, f in spec.FIELDS.items() if not f.within and f.kind != "points"}
+            for name, f in spec.FIELDS.items() if not f.within and not f.custom}
 
 
 def limit_options(limits: Any, num_samples: int, train_ratio: float) -> dict[str, Any]:
@@ -100,7 +100,11 @@ def custom_data_options(limits: Any) -> dict[str, Any]:
     return {
         "dataset": next(e.name for e in DATASETS if e.value.custom),
         "points_field": next(name for name, f in spec.FIELDS.items() if f.kind == "points"),
-        # sent with the points of a live change or a new session; the others follow from the points
+        # its own fields (not in "fields": no control, no link), as "fields" describes the others
+        "fields": {name: {"kind": f.kind, "optional": f.optional, "description": f.description,
+                          "registry": "problems" if f.registry is custom_data.PROBLEM_TYPES else None}
+                   for name, f in spec.FIELDS.items() if f.custom},
+        # every field a live data change may send (PATCH, the stream's set): weights kept if the network stays
         "data_fields": [name for name, f in spec.FIELDS.items() if f.data],
         "min_rows": custom_data.MIN_ROWS, "max_rows": limits.max_samples,
         "num_classes": {"minimum": 2, "maximum": custom_data.MAX_CLASSES},

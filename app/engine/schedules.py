@@ -16,6 +16,9 @@ import tensorflow as tf
 from app.engine.registry import Registry
 
 
+MAX_LIST_LENGTH = 32  # items of a list parameter (piecewise boundaries and values)
+
+
 @dataclass(frozen=True)
 class Param:
     default: Any
@@ -65,6 +68,7 @@ def _cosine(lr, step, p):
 
 
 def _piecewise_check(p: Mapping[str, Any]) -> None:
+    """values holds one rate more than boundaries, and boundaries increase"""
     b, v = p["boundaries"], p["values"]
     if len(v) != len(b) + 1:
         raise ValueError(f"piecewise_constant needs one more value than boundaries; "
@@ -145,8 +149,8 @@ def _check(schedule: str, key: str, spec: Param, value: Any) -> Any:
             raise ValueError(f"{where} must be true or false; received {value!r}")
         return value
     if spec.kind in ("ints", "floats"):
-        if not isinstance(value, list | tuple) or not 1 <= len(value) <= 32:
-            raise ValueError(f"{where} must be a list of 1 to 32 numbers; received {value!r}")
+        if not isinstance(value, list | tuple) or not 1 <= len(value) <= MAX_LIST_LENGTH:
+            raise ValueError(f"{where} must be a list of 1 to {MAX_LIST_LENGTH} numbers; received {value!r}")
         return [_number(where, spec, x, spec.kind == "ints") for x in value]
     return _number(where, spec, value, spec.kind == "int")
 

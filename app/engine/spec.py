@@ -50,10 +50,13 @@ class Field:
     exclusive_minimum: bool = False  # ``minimum`` itself is refused
     min_length: int | None = None  # lists
     max_length: Bound = None
+    unique: bool = False  # a list names each item at most once
     item_minimum: Bound = None  # every number in a list
     item_maximum: Bound = None
     within: str | None = None  # carried inside another field on the wire (the schedule's parameters)
     data: bool = False  # decides the data set (a dataset preview takes these fields)
+    # custom data's own (dataset "custom"): the page's data panel carries them; no control, no part of a link
+    custom: bool = False
     noun: str = ""  # what the items of a list are, for messages: "hidden layers"
     item_noun: str = ""  # what an item's number counts: "units"
 
@@ -81,21 +84,22 @@ class TrainingSpec:
     # Custom data (dataset "custom"): the points travel with the spec, to a worker process, a saved run or an
     # export alike; ``dataset_id`` only names where they came from (the server puts that dataset's points here).
     dataset_id: str | None = _entry(None, Field("str", "an uploaded dataset's id (POST /api/datasets), for "
-                                                "dataset custom", data=True, optional=True))
+                                                "dataset custom", data=True, optional=True, custom=True))
     points: tuple[tuple[float, float, float], ...] | None = _entry(None, Field(
         "points", "custom data as [x1, x2, label] rows: a class index or name, or a number for regression",
-        data=True, optional=True, noun="points", max_length=Cap("max_samples")))
+        data=True, optional=True, custom=True, noun="points", max_length=Cap("max_samples")))
     problem_type: str | None = _entry(None, Field("str", "classification or regression, for custom data (none: "
                                                   "inferred from the labels)", data=True, optional=True,
-                                                  registry=custom_data.PROBLEM_TYPES))
+                                                  custom=True, registry=custom_data.PROBLEM_TYPES))
     class_names: tuple[str, ...] | None = _entry(None, Field(
-        "strs", "the name of each class of custom data, by index", data=True, optional=True, noun="class names",
+        "strs", "the name of each class of custom data, by index", data=True, optional=True, custom=True,
+        noun="class names",
         min_length=2, max_length=custom_data.MAX_CLASSES))
     init_seed: int = _entry(1, Field("int", "seeds the initial weights; a reseed draws a new one",
                                      minimum=0, maximum=SEED_MAX))
     features: tuple[str, ...] = _entry(features.DEFAULT_FEATURES, Field(
         "strs", "the network's inputs, computed from x1 and x2", registry=features.FEATURES,
-        min_length=1, max_length=len(features.FEATURES)))
+        unique=True, min_length=1, max_length=len(features.FEATURES)))
     hidden_layers: tuple[int, ...] = _entry((4, 2), Field(
         "ints", "units of each hidden layer", noun="hidden layers", item_noun="units", min_length=0,
         max_length=Cap("max_hidden_layers"),

@@ -41,6 +41,11 @@ class Ranges(StrictModel):
 
 
 class DatasetSummary(StrictModel):
+    model_config = {"extra": "forbid", "strict": True, "json_schema_extra": {"examples": [
+        {"id": "Zx3QmT0b9kqJ1yWl7dVb2A", "rows": 4, "problem": "classification", "num_classes": 2,
+         "class_names": ["cat", "dog"], "ranges": {"x1": [-20.0, 2.5], "x2": [-2.0, 3.0], "label": [0, 1]},
+         "scaled": True, "domain": [-6.0, 6.0], "expires_in_seconds": 900.0}]}}
+
     id: str
     rows: int
     problem: Literal["classification", "regression"]
@@ -53,11 +58,19 @@ class DatasetSummary(StrictModel):
 
 
 class CustomDataset(DatasetSummary):
+    model_config = {"extra": "forbid", "strict": True, "json_schema_extra": {"examples": [
+        {**DatasetSummary.model_config["json_schema_extra"]["examples"][0],
+         "points": [[-6.0, 1.5, 0], [6.0, -1.0, 1], [5.2, 3.0, 1], [3.066667, -2.0, 0]]}]}}
+
     points: list[list[float]] = Field(description="[x1, x2, label] as sessions train on them: scaled coordinates, "
                                       "labels as class indices or values")
 
 
 class DataProblem(StrictModel):
+    model_config = {"extra": "forbid", "strict": True, "json_schema_extra": {"examples": [
+        {"message": "x2 must be a number; received abc (row 3, column 2)", "row": 3, "column": 2,
+         "expected": "a number", "received": "abc"}]}}
+
     message: str
     row: int | None = Field(description="1-based line of the file (a header is row 1); None: the whole file")
     column: int | None = Field(description="1-based cell of the row: 1 x1, 2 x2, 3 label")

@@ -7,20 +7,24 @@ the same models without server caps; routes name them and each app binds its own
 (``app/api/binding.py``).
 """
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
 
-from app.engine import datasets
+from app.engine import custom_data, datasets
+from app.engine.losses import LOSSES
 from app.engine.registry import Registry
 from app.engine.spec import FIELDS, WEIGHT_LIMIT, Cap, TrainingSpec, bound
 from app.engine.spec import Field as SpecField
-from app.schemas.common import FiniteFloat, ScheduleChoice, StrictModel
+from app.schemas.common import UNIQUE, FiniteFloat, Integer, ScheduleChoice, StrictModel, integer, named, rules_of
 
-# Server limits that are not a field's own: the network's size and the epochs of one call.
-OTHER_CAPS = ("max_parameters", "max_epochs_per_call")
+# Server settings that are not a field's own: the network's size, the epochs of one call, the boundary's grids
+# (their limits and defaults).
+OTHER_CAPS = ("max_parameters", "max_epochs_per_call", "max_resolution", "max_boundary_cells",
+              "default_resolution", "neuron_resolution")
 CAPS = tuple(dict.fromkeys([*(b.setting for f in FIELDS.values() for b in (f.maximum, f.max_length, f.item_maximum)
                               if isinstance(b, Cap)), *OTHER_CAPS]))
 # A field that carries another inside it on the wire, and that other: {"lr_schedule": {"name": ..., "params": ...}}.
@@ -73,30 +77,34 @@ def _wire_field(name: str, f: SpecField, limits: Limits, *, optional: bool = Fal
         return (ScheduleChoice | None, Field(None, **info)) if optional else \
             (ScheduleChoice, Field(ScheduleChoice(name=value), **info))
     if f.kind in ("int", "float"):
-        base: Any = int if f.kind == "int" else FiniteFloat
-        info.update(_number_constraints(f.minimum, f.maximum, f.exclusive_minimum, limits))
+        constraints = _number_constraints(f.minimum, f.maximum, f.exclusive_minimum, limits)
+        base: Any = integer(**constraints) if f.kind == "int" else Annotated[FiniteFloat, Field(**constraints)]
     elif f.kind == "str":
-        base = Annotated[str, _registered(f.registry)] if f.registry else str
-        if f.registry:
-            info["json_schema_extra"] = {"enum": f.registry.names()}
+        base = Annotated[named(f.registry), _registered(f.registry)] if f.registry else str
     elif f.kind == "points":  # [x1, x2, label] rows; the engine checks each cell and names its row and column
-        base = list[list[float | str]]
-        if isinstance(f.max_length, Cap) and bound(f.max_length, limits) is not None:
-            info["json_schema_extra"] = {"maxItems": bound(f.max_length, limits)}
+        # without this app's cap (the live change's model): the engine's ceiling; the server's own cap still holds
+        rows = bound(f.max_length, limits) or custom_data.MAX_ROWS
+        row = Annotated[list[float | str], Field(json_schema_extra={"minItems": 3, "maxItems": 3})]
+        base = Annotated[list[row], Field(json_schema_extra={"maxItems": rows})]
         info["examples"] = [[[-2.0, 1.5, 0], [2.5, -1.0, 1], [1.0, 3.0, 1], [-3.0, -2.0, 0]]]
-    else:  # lists
+    else:  # lists: their sizes go on the list itself, so that they stay beside "array" in an optional's anyOf
         item: Any = str
         if f.kind == "ints":
-            item = Annotated[int, Field(**_number_constraints(f.item_minimum, f.item_maximum, False, limits))]
-        base = Annotated[list[item], _registered(f.registry)] if f.registry else list[item]
+            item = integer(**_number_constraints(f.item_minimum, f.item_maximum, False, limits))
+        elif f.registry:
+            item = named(f.registry)
         value = list(value) if value is not None else None
+        sizes: dict[str, Any] = {"json_schema_extra": dict(UNIQUE) if f.unique else {}}
         if f.min_length is not None:
-            info["min_length"] = f.min_length
+            sizes["min_length"] = f.min_length
         if isinstance(f.max_length, Cap):
             if bound(f.max_length, limits) is not None:
-                info["json_schema_extra"] = {"maxItems": bound(f.max_length, limits)}
+                sizes["json_schema_extra"]["maxItems"] = bound(f.max_length, limits)
         elif f.max_length is not None:
-            info["max_length"] = f.max_length
+            sizes["max_length"] = f.max_length
+        base = Annotated[list[item], Field(**sizes)]
+        if f.registry:
+            base = Annotated[base, _registered(f.registry)]
     if optional:
         return base | None, Field(None, **info)
     return (base | None if f.optional else base), Field(value, **info)
@@ -160,6 +168,57 @@ class _Config(StrictModel):
         return cls.model_construct(**to_wire(spec, list(cls.model_fields)))
 
 
+def _dataset_conditions(names: list[str]) -> list[dict[str, Any]]:
+    """What a data set decides about the other fields, read from its registry entry, as JSON Schema conditions
+    on ``dataset``: its number of classes (fixed, or a range of its own) and, where ``loss`` is a field, the
+    losses that fit its problem. The default data set's condition also holds when ``dataset`` is left out."""
+    default = TrainingSpec().dataset
+    groups: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    custom: list[dict[str, Any]] = []
+    for entry in datasets.DATASETS:
+        dataset = entry.value
+        if dataset.custom:  # its points decide the classes and the problem; they come inline or by id
+            custom.append({"if": {"properties": {"dataset": {"const": entry.name}}, "required": ["dataset"]},
+                           "then": {"anyOf": [{"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                                              for name in ("points", "dataset_id")]}})
+            continue
+        if "classes" in dataset.params:
+            _, low, high = dataset.params["classes"]
+            classes: dict[str, Any] = {"anyOf": [{"type": "integer", "minimum": low, "maximum": high},
+                                                 {"type": "null"}]}
+        else:  # a fixed count: it may be given as it is, or left out
+            fixed = dataset.num_classes({})
+            classes = {"enum": [fixed, None]} if fixed else {"type": "null"}
+        then = {"num_classes": classes}
+        if "loss" in names:
+            then["loss"] = {"enum": [*(e.name for e in LOSSES if dataset.problem in e.value.problems), None]}
+        groups.setdefault(json.dumps(then, sort_keys=True), ([], then))[0].append(entry.name)
+    conditions = []
+    for members, then in groups.values():
+        condition: dict[str, Any] = {"properties": {"dataset": {"enum": members}}}
+        if default not in members:
+            condition["required"] = ["dataset"]
+        conditions.append({"if": condition, "then": {"properties": then}})
+    return conditions + custom
+
+
+def _config_rules(names: list[str], limits: Limits) -> tuple[str, ...]:
+    """What the configuration is checked against beyond its JSON Schema."""
+    if "hidden_layers" not in names:
+        return ()
+    cap = limits.max_parameters
+    network = (f"the network has at most {cap} parameters (server limit): weights and biases from the features "
+               f"through hidden_layers to the outputs (1, or one per class)") if cap is not None else None
+    return tuple(r for r in (
+        "layer_activations, when given, holds one activation per hidden layer (as many items as hidden_layers)",
+        "batch_size is at most the number of training points: round(num_samples × train_ratio), kept between "
+        "1 and num_samples − 1 (GET /api/options?num_samples=…&train_ratio=… gives it); for dataset custom, "
+        "any (a batch above its training points trains them all)",
+        "dataset custom takes its points from dataset_id (POST /api/datasets) or points: every row is checked "
+        "(a 422 names the row and column of the first problem), class labels and problem_type must agree",
+        network, *rules_of(ScheduleChoice)) if r)
+
+
 def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, example: dict) -> type[_Config]:
     fields = {name: _wire_field(name, FIELDS[name], limits) for name in names}
     network = "hidden_layers" in names
@@ -178,7 +237,9 @@ def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, e
 
     model = create_model(model_name, __base__=_Config, __doc__=doc,
                          __validators__={"_checked": model_validator(mode="after")(checked)}, **fields)
-    model.model_config["json_schema_extra"] = {"examples": [example, *([CUSTOM_EXAMPLE] if network else [])]}
+    model.model_config["json_schema_extra"] = {"examples": [example, *([CUSTOM_EXAMPLE] if network else [])],
+                                               "allOf": _dataset_conditions(names)}
+    model.cross_field_rules = _config_rules(names, limits)
     return model
 
 
@@ -190,6 +251,47 @@ class SessionSchemas:
     SessionConfig: type[_Config]
     TrainRequest: type[BaseModel]
     SessionState: type[BaseModel]
+    BoundaryQuery: type[BaseModel]
+    OptionsQuery: type[BaseModel]
+
+
+def _server_cap(name: str, cap: int | None) -> AfterValidator:
+    def check(value: Any) -> Any:
+        if cap is not None and value is not None and value > cap:
+            raise ValueError(f"{name} may be at most {cap} (server limit); received {value}")
+        return value
+    return AfterValidator(check)
+
+
+def _boundary_query(limits: Limits) -> type[BaseModel]:
+    """``GET .../boundary``'s grids: at least 2 cells a side, at most the server's ``max_resolution``."""
+    cap, cells = limits.max_resolution, limits.max_boundary_cells
+    fields: dict[str, Any] = {}
+    for name, default, what in (("resolution", limits.default_resolution, "output unit"),
+                                ("neuron_resolution", limits.neuron_resolution, "input feature and hidden neuron")):
+        extra = {"maximum": cap} if cap is not None else {}
+        fields[name] = (Annotated[integer(ge=2, json_schema_extra=extra) | None, _server_cap(name, cap)],
+                        Field(default, description=f"Cells a side of the grid of each {what}"))
+    model = create_model("BoundaryQuery", **fields)
+    model.cross_field_rules = () if cells is None else (
+        f"all grids together hold at most {cells:,} cells (server limit): resolution² per output unit and "
+        f"neuron_resolution² per input feature and hidden neuron of the session's network",)
+    return model
+
+
+def _options_query(limits: Limits) -> type[BaseModel]:
+    """``GET /api/options``'s data size, limited as a session's own fields are."""
+    names = ["num_samples", "train_ratio"]
+
+    def checked(self: Any) -> Any:
+        _within_caps(self.__dict__, limits, names)
+        return self
+
+    fields = {name: _wire_field(name, FIELDS[name], limits, optional=True) for name in names}
+    fields["num_samples"][1].description = "Size the batch range for this many points"
+    fields["train_ratio"][1].description = "... and this training ratio"
+    return create_model("OptionsQuery", __validators__={"_checked": model_validator(mode="after")(checked)},
+                        **fields)
 
 
 def _train_request(limits: Limits) -> type[BaseModel]:
@@ -203,7 +305,7 @@ def _train_request(limits: Limits) -> type[BaseModel]:
 
     model = create_model("TrainRequest", __base__=StrictModel,
                          __validators__={"_checked": model_validator(mode="after")(checked)},
-                         epochs=(int, Field(1, ge=1, description="Epochs to run in this call (capped by settings)",
+                         epochs=(Integer, Field(1, ge=1, description="Epochs to run in this call (capped by settings)",
                                             json_schema_extra=extra)))
     model.model_config["json_schema_extra"] = {"examples": [{"epochs": 100}]}
     return model
@@ -219,7 +321,8 @@ def _schemas(limits: Limits) -> SessionSchemas:
         DatasetConfig=_config_model("DatasetPreviewRequest", DATA_FIELDS, limits, "A dataset configuration.",
                                     {"dataset": "spiral", "noise": 10, "num_samples": 200, "train_ratio": 0.5,
                                      "seed": 1}),
-        SessionConfig=config, TrainRequest=_train_request(limits), SessionState=state)
+        SessionConfig=config, TrainRequest=_train_request(limits), SessionState=state,
+        BoundaryQuery=_boundary_query(limits), OptionsQuery=_options_query(limits))
 
 
 def session_schemas(settings: Any) -> SessionSchemas:
@@ -274,6 +377,11 @@ def _patch_model() -> type[BaseModel]:
                          __doc__="Live changes: applied without resetting the weights or the epoch count.",
                          **fields)
     model.changes = changes
+    model.cross_field_rules = (
+        "batch_size is at most the session's training points (GET /api/options?num_samples=…&train_ratio=… "
+        "gives it for the session's configuration; custom data: any, a batch above its points trains them all)",
+        "new data (custom points, dataset_id, or another data field) is checked as a new configuration's; "
+        "refused, the session keeps its data", *rules_of(ScheduleChoice))
     model.model_config["json_schema_extra"] = {"examples": [
         {"learning_rate": 0.003}, {"dataset": "custom", "dataset_id": "Zx3QmT0b9kqJ1yWl7dVb2A"}]}
     return model
@@ -286,6 +394,8 @@ DatasetConfig = _UNCAPPED.DatasetConfig
 SessionConfig = _UNCAPPED.SessionConfig
 TrainRequest = _UNCAPPED.TrainRequest
 SessionState = _UNCAPPED.SessionState
+BoundaryQuery = _UNCAPPED.BoundaryQuery
+OptionsQuery = _UNCAPPED.OptionsQuery
 
 
 class ResetRequest(StrictModel):
@@ -316,13 +426,22 @@ class Weights(StrictModel):
     layers: list[Layer]
 
 
+# How many numbers an edit's index holds: a weight joins two neurons, a bias belongs to one.
+INDEX_LENGTH = {"weight": 2, "bias": 1}
+
+
 class WeightEdit(StrictModel):
     """One weight (``index: [from, to]``) or bias (``index: [neuron]``) of a layer (0 = first hidden)."""
 
-    model_config = {"extra": "forbid", "json_schema_extra": {"examples": [
-        {"layer": 0, "kind": "weight", "index": [0, 1], "value": 0.5}]}}
+    model_config = {"extra": "forbid", "json_schema_extra": {
+        "examples": [{"layer": 0, "kind": "weight", "index": [0, 1], "value": 0.5}],
+        "oneOf": [{"properties": {"kind": {"const": kind}, "index": {"minItems": n, "maxItems": n}}}
+                  for kind, n in INDEX_LENGTH.items()]}}
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "layer and every number of index lie within the session's network (GET .../weights shows its shapes)",)
 
-    layer: int = Field(ge=0)
-    kind: Literal["weight", "bias"]
-    index: list[int] = Field(min_length=1, max_length=2)
+    layer: Integer = Field(ge=0)
+    kind: Literal[tuple(INDEX_LENGTH)]  # type: ignore[valid-type]
+    index: list[integer(ge=0)] = Field(min_length=min(INDEX_LENGTH.values()),  # type: ignore[valid-type]
+                                       max_length=max(INDEX_LENGTH.values()))
     value: FiniteFloat = Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT)

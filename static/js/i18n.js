@@ -114,6 +114,14 @@ export const CATALOGUE = {
   'data.whole-file': { en: 'The file as a whole: ', zh: '整个文件：' },
   'data.refused': { en: 'The data was refused: ', zh: '数据被拒绝：' },
   'data.kept': { en: ' The data is as it was.', zh: ' 数据保持原样。' },
+  'restart.happened': {
+    en: "The server restarted, and this page's live session went with it.",
+    zh: '服务器已重启，本页的实时会话随之结束。',
+  },
+  'restart.open-run': { en: 'Reload the saved run', zh: '重新载入保存的运行' },
+  'restart.reconnect': { en: 'Reconnect with the same settings', zh: '以相同设置重新连接' },
+  'restart.not-back': { en: 'The server is not back yet; try again in a moment.', zh: '服务器尚未恢复，请稍后再试。' },
+  'restart.failed': { en: 'Could not reconnect:', zh: '无法重新连接：' },
 };
 
 export function say(key) {

@@ -17,7 +17,9 @@ CLASS_1 = [(3.5 + 0.5 * (i % 3), -4 + 0.9 * i) for i in range(10)]
 
 
 def _page_point(page: Page, x1: float, x2: float) -> tuple[float, float]:
-    """Where (x1, x2) of the input square is on the page (the canvas may be shown smaller than its pixels)."""
+    """Where (x1, x2) of the input square is on the screen (the canvas may be shown smaller than its pixels),
+    scrolled into view first: a pointer acts only inside the viewport."""
+    page.locator("#pg-output-canvas").scroll_into_view_if_needed()
     box = page.locator("#pg-output-canvas").bounding_box()
     width = page.eval_on_selector("#pg-output-canvas", "c => c.width")
     scale = box["width"] / width
@@ -65,7 +67,6 @@ def _draw(page: Page, count: int = 10, tap: bool = False) -> None:
     """Draws `count` points of class 0 on the left, then `count` of class 1 on the right (clicks or taps)."""
     def put(x1, x2):
         if tap:
-            page.locator("#pg-output-canvas").scroll_into_view_if_needed()
             page.touchscreen.tap(*_page_point(page, x1, x2))
         else:
             page.mouse.click(*_page_point(page, x1, x2))
@@ -75,9 +76,11 @@ def _draw(page: Page, count: int = 10, tap: bool = False) -> None:
     button = page.locator(".pg-data-class[data-class='1']")
     button.tap() if tap else button.click()
     put(*CLASS_1[0])
-    # The first point of a second class makes the data trainable: the panel shows its download link, and the
-    # page may change height (the hint of too few points goes), which can move the canvas under the pointer.
+    # The first point of a second class makes the data trainable: the panel shows its download link and how to
+    # keep the points, and the page may change height, which can move the canvas under the pointer.
     expect(page.locator("#pg-data-download")).to_be_visible()
+    expect(page.locator("#pg-data-keep")).to_be_visible()
+    page.wait_for_timeout(300)
     for point in CLASS_1[1:count]:
         put(*point)
     expect(page.locator("#pg-data-count")).to_contain_text(f"{2 * count} of at most")
@@ -313,8 +316,8 @@ def test_a_point_added_while_playing_is_trained_on_within_a_second(page: Page, l
 def test_a_saved_run_keeps_the_custom_points_the_link_does_not_carry(page: Page, live_server, tmp_path,
                                                                    console_errors):
     config = _upload(page, live_server, tmp_path / "points.csv", GOOD)
-    query = _wait_for(lambda: (q := page.evaluate("location.search")) and "dataset_id=" in q and q, 10, "the link")
-    assert f"dataset_id={config['dataset_id']}" in query and "points" not in query
+    query = _wait_for(lambda: (q := page.evaluate("location.search")) and "dataset=custom" in q and q, 10, "the link")
+    assert "dataset_id" not in query and "points" not in query
     expect(page.locator("#pg-data-keep")).to_be_visible()
     expect(page.locator("#pg-data-keep")).to_contain_text("save the run to keep them")
     page.fill("#pg-save-name", "my points")

@@ -75,9 +75,10 @@ def test_a_live_copy_of_the_output_sits_beside_play_on_the_first_screen(browser,
         page.click("#pg-play")  # pause: both copies hold the same frame
         page.wait_for_timeout(500)
         # It shows the output: a tenth in from the top-left corner, the copy has the big canvas's colour there.
-        big, small = page.evaluate("""() => {
+        big, small = page.evaluate("""async () => {
+            const { MARGIN: m } = await import('/static/js/playground/heatmap.js');  // the page's own module
             const big = document.getElementById('pg-output-canvas'), small = document.getElementById('pg-output-mini-canvas');
-            const m = {left: 26, top: 6}, size = big.width - 26 - 6;  // OutputHeatmap's margins
+            const size = big.width - m.left - m.right;
             const at = (c, x, y) => [...c.getContext('2d').getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)];
             return [at(big, m.left + size / 10, m.top + size / 10), at(small, small.width / 10, small.height / 10)];
         }""")

@@ -27,14 +27,14 @@ test("custom data's problem type and class names, not the dataset's entry, decid
   assert.equal(outputsOf(OPTIONS, circle), 1);
 });
 
-test('points stay out of the URL; a dataset id travels in it', () => {
+test("custom data's own fields stay out of the URL and are sent to the server", () => {
   const table = stateTable(OPTIONS);
-  const state = { ...defaultState(), dataset: CUSTOM, dataset_id: 'Zx3Qm-T0b_9k', points: [[0, 0, 0], [1, 1, 1]] };
-  const query = table.toQuery(state);
-  assert.ok(!query.includes('points'), query);
-  const back = table.parseQuery(query);
-  assert.equal(back.dataset_id, 'Zx3Qm-T0b_9k');
-  assert.equal(back.points, table.defaultState().points);
+  const own = { dataset_id: 'Zx3Qm-T0b_9k', problem_type: 'classification', class_names: ['a', 'b'], points: [[0, 0, 0], [1, 1, 1]] };
+  assert.deepEqual(Object.keys(OPTIONS.custom_data.fields).sort(), Object.keys(own).sort());
+  const state = { ...defaultState(), dataset: CUSTOM, ...own };
+  assert.equal(table.toQuery(state), `dataset=${CUSTOM}`);
+  const body = table.requestBody(state);
+  for (const [key, value] of Object.entries(own)) assert.deepEqual(body[key], value, key);
 });
 
 test('new custom data is a data change for the running session; a new network is not', () => {

@@ -21,12 +21,11 @@ test('every field round-trips through the URL', () => {
     layer_activations: ['relu', 'tanh', 'sigmoid'], loss: 'mse', optimizer: 'adam', learning_rate: 0.003,
     lr_schedule: { name: 'piecewise_constant', params: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] } },
     regularization: 'l2', regularization_rate: 0.001, batch_size: 25, show_test: true, discretize: true, pace: 10,
-    dataset_id: 'Zx3QmT0b9k-J1yWl7dVb2A', problem_type: 'classification', class_names: ['cat', 'dog'],
   };
   const query = toQuery(state);
   assert.deepEqual(parseQuery(query), state);
   assert.deepEqual(parseQuery(`?${query}`), state);
-  // Points (custom data) never travel in a link (see custom-problem.test.mjs).
+  // Custom data's own fields never travel in a link (see custom-problem.test.mjs).
   for (const f of FIELDS.filter((x) => x.url !== false)) assert.ok(query.includes(`${f.key}=`), f.key);
 });
 

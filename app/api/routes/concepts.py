@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from app.concepts_catalog import CONCEPTS, Concept, Endpoint
-from app.schemas.common import ErrorResponse
+from app.schemas.common import ErrorResponse, described, rules_of
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 
@@ -29,7 +29,8 @@ def add_endpoint(router: APIRouter, concept: Concept, endpoint: Endpoint) -> Non
         path, handler, methods=["POST"], response_model=response,
         # The name makes the operation id, kept as it was when each lab had a handler of its own.
         name=path.strip("/").replace("-", "_").replace("/", "_"),
-        summary=endpoint.summary or concept.title_en, description=endpoint.description,
+        summary=endpoint.summary or concept.title_en,
+        description=described(endpoint.description, rules_of(request)),
         responses={422: {"model": ErrorResponse, "description": endpoint.invalid}},
     )
 

@@ -40,11 +40,19 @@ def _rows(points: np.ndarray, labels: np.ndarray) -> list[list[float]]:
 
 
 @router.post("/preview", response_model=DatasetPreview, responses={422: {"description": "Invalid configuration"}})
-def preview(body: DatasetPreviewRequest) -> DatasetPreview:
-    """The train and test points of a dataset configuration, as ``[x1, x2, label]`` rows."""
+def preview(body: DatasetPreviewRequest, manager: ManagerDep) -> DatasetPreview:
+    """The train and test points of a dataset configuration, as ``[x1, x2, label]`` rows (custom data: its
+    points split as a session splits them)."""
     try:
-        split = datasets.generate(body.dataset, num_samples=body.num_samples, noise=body.noise, seed=body.seed,
-                                  train_ratio=body.train_ratio, num_classes=body.num_classes)
+        if datasets.DATASETS.get(body.dataset).custom:
+            spec = manager.datasets.resolve_spec(body.to_spec()).resolved()
+            data = spec.custom_points()
+            split = datasets.split_points(data.points, data.labels, problem=spec.problem,
+                                          num_classes=spec.num_classes or 0, seed=spec.seed,
+                                          train_ratio=spec.train_ratio)
+        else:
+            split = datasets.generate(body.dataset, num_samples=body.num_samples, noise=body.noise, seed=body.seed,
+                                      train_ratio=body.train_ratio, num_classes=body.num_classes)
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from None
     return DatasetPreview(problem=split.problem.value, num_classes=split.num_classes or None,

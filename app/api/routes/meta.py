@@ -3,13 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
 from app.api.deps import SettingsDep
 from app.engine import options as engine_options
 from app.engine.spec import TrainingSpec
-from app.schemas.sessions import SessionConfig, session_schemas
+from app.schemas.sessions import OptionsQuery, SessionConfig
 from app.sessions.player import DEFAULT_PACE, PACES
 
 router = APIRouter(tags=["meta"])
@@ -22,21 +20,13 @@ def health() -> dict[str, str]:
 
 
 @router.get("/options")
-def options(settings: SettingsDep,
-            num_samples: Annotated[int | None, Query(description="Size the batch range for this many points")] = None,
-            train_ratio: Annotated[float | None, Query(description="... and this training ratio")] = None,
-            ) -> dict[str, Any]:
+def options(settings: SettingsDep, size: Annotated[OptionsQuery, Query()]) -> dict[str, Any]:
     """Every registry (names, labels), every session field (kind, live or not), its default and its limits
     with this server's caps, and the training-set size (the batch size's maximum) for ``num_samples`` and
     ``train_ratio`` (default: the defaults'): the page builds its controls and URL state from this."""
     defaults = TrainingSpec()
-    sized = {"num_samples": defaults.num_samples if num_samples is None else num_samples,
-             "train_ratio": defaults.train_ratio if train_ratio is None else train_ratio}
-    if num_samples is not None or train_ratio is not None:  # checked as a dataset preview would be
-        try:
-            session_schemas(settings).DatasetConfig.model_validate(sized)
-        except ValidationError as e:
-            raise RequestValidationError([{**err, "loc": ("query", *err["loc"])} for err in e.errors()]) from None
+    sized = {"num_samples": defaults.num_samples if size.num_samples is None else size.num_samples,
+             "train_ratio": defaults.train_ratio if size.train_ratio is None else size.train_ratio}
     return {
         **engine_options.registry_options(),
         "defaults": SessionConfig.from_spec(defaults).model_dump(),

@@ -33,6 +33,7 @@ router = APIRouter(prefix="/runs", tags=["runs"], responses={
         "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}}})
 
 MAX_PAGE = 100
+MAX_OFFSET = 2**63 - 1  # SQL's BIGINT, the largest OFFSET SQLite and PostgreSQL take; beyond it the driver fails
 RunId = Annotated[str, Path(min_length=1, max_length=64, description="The id returned on saving")]
 OwnerToken = Annotated[str, Header(alias=OWNER_HEADER, description="This browser's owner token", **OWNER_TOKEN)]
 
@@ -107,7 +108,7 @@ async def save_run(request: Request, manager: ManagerDep, body: SaveRunRequest, 
 
 
 @router.get("", response_model=RunList)
-async def list_runs(request: Request, offset: Annotated[int, Query(ge=0)] = 0,
+async def list_runs(request: Request, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> RunList:
     """Saved runs, newest first, one page at a time."""
     total, runs = await _db(_store(request).list, offset=offset, limit=limit)

@@ -10,8 +10,8 @@ from app.api.deps import ClientDep, ManagerDep, SettingsDep
 from app.engine import export
 from app.engine.session import Diverged
 from app.schemas.sessions import (
-    Boundary, History, Layer, ResetRequest, SessionConfig, SessionPatch, SessionState, TrainRequest, WeightEdit,
-    Weights, session_schemas,
+    Boundary, BoundaryQuery, History, Layer, ResetRequest, SessionConfig, SessionPatch, SessionState, TrainRequest,
+    WeightEdit, Weights, session_schemas,
 )
 from app.sessions.limits import LimitExceeded
 from app.sessions.manager import (
@@ -129,20 +129,15 @@ async def reset_session(manager: ManagerDep, session_id: SessionId, body: ResetR
 
 @router.get("/{session_id}/boundary", response_model=Boundary, responses={**MISSING, **INVALID})
 async def read_boundary(manager: ManagerDep, settings: SettingsDep, session_id: SessionId,
-                        resolution: Annotated[int | None, Query(ge=2)] = None,
-                        neuron_resolution: Annotated[int | None, Query(ge=2)] = None) -> Response:
+                        grids: Annotated[BoundaryQuery, Query()]) -> Response:
     """The output over [-6, 6]² and every hidden neuron's activation, from one batched call.
 
     Values are rounded to 4 decimals. The output grid counts ``resolution²`` cells per output unit, the
     neuron grid ``neuron_resolution²`` per feature and hidden neuron; together at most the server's
     ``max_boundary_cells``."""
     _check(manager, session_id)
-    res = resolution or settings.default_resolution
-    nres = neuron_resolution or settings.neuron_resolution
-    for name, value in (("resolution", res), ("neuron_resolution", nres)):
-        if value > settings.max_resolution:
-            raise HTTPException(422, detail=f"{name} may be at most {settings.max_resolution} (server limit); "
-                                            f"received {value}")
+    res = grids.resolution or settings.default_resolution
+    nres = grids.neuron_resolution or settings.neuron_resolution
     body = await _call(manager, session_id, "boundary", resolution=res, neuron_resolution=nres,
                        max_cells=settings.max_boundary_cells)
     return Response(body, media_type="application/json")  # JSON already, built where the session lives

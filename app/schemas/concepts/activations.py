@@ -1,6 +1,6 @@
 """``POST /api/concepts/activations``: activation names and an x range in; values and derivatives out."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -8,7 +8,7 @@ from pydantic_core import PydanticCustomError
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.activations import MAX_MAXOUT_PIECES, ActivationsResult, Curve
 from app.engine.numeric import to_json
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import UNIQUE, FiniteFloat, Integer, StrictModel, named
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_POINTS = 1000
@@ -34,15 +34,22 @@ class ActivationsRequest(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "activations": ["relu", "tanh", "sigmoid"], "start": -5.0, "stop": 5.0, "num": 101,
         "saturation_threshold": 0.05, "maxout": {"weights": [-1.0, 0.0, 1.0], "biases": [0.0, 0.5, 0.0]},
-    }]})
+    }], "anyOf": [  # something to evaluate: an activation, or maxout
+        {"required": ["activations"], "properties": {"activations": {"minItems": 1}}},
+        {"required": ["maxout"], "properties": {"maxout": {"not": {"type": "null"}}}}]})
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "maxout.biases holds one bias per weight (as many items as maxout.weights)",
+        "without x, start is less than stop; x, when given, is strictly increasing",
+    )
 
-    activations: list[str] = Field(default_factory=list, max_length=len(ACTIVATIONS),
+    activations: list[named(ACTIVATIONS)] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=len(ACTIVATIONS), json_schema_extra=UNIQUE,
                                    description=f"Registered names: {', '.join(ACTIVATIONS.names())}")
     x: Annotated[list[XValue], Field(min_length=1, max_length=MAX_POINTS)] | None = Field(
         None, description="Explicit points, strictly increasing; when absent, tf.linspace(start, stop, num)")
     start: XValue = -5.0
     stop: XValue = 5.0
-    num: int = Field(101, ge=2, le=MAX_POINTS)
+    num: Integer = Field(101, ge=2, le=MAX_POINTS)
     saturation_threshold: FiniteFloat = Field(
         0.05, ge=0, le=1, description="|f'(x)| below this at either end of the range counts as saturated")
     maxout: MaxoutParams | None = Field(None, description="Adds maxout, max_i(w_i x + b_i), with these parameters")

@@ -1,12 +1,12 @@
 """``POST /api/concepts/backprop``: the chain rule, neuron by neuron, checked by finite differences."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.engine.activations import ACTIVATIONS
 from app.engine.losses import LOSSES
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import FiniteFloat, StrictModel, named
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_LAYERS = 4
@@ -20,7 +20,7 @@ class LayerWeights(StrictModel):
     kernel: list[Vector] = Field(min_length=1, max_length=MAX_WIDTH,
                                  description="One row per input, one column per unit: z = input · kernel + bias")
     bias: Vector
-    activation: str = Field(description="A registered activation name")
+    activation: named(ACTIVATIONS) = Field(description="A registered activation name")  # type: ignore[valid-type]
 
     @field_validator("activation")
     @classmethod
@@ -37,10 +37,16 @@ class BackpropRequest(StrictModel):
          "y_true": [0.01, 0.99], "loss": "mse", "learning_rate": 0.5, "finite_difference_step": 1e-6},
     ]})
 
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "each layer's kernel has one row per input (len(x) for the first layer, the previous layer's units "
+        "after it), every row as long as the layer's bias (its units)",
+        "y_true holds one value per unit of the last layer",
+    )
+
     x: Vector = Field(description="One input sample")
     layers: list[LayerWeights] = Field(min_length=1, max_length=MAX_LAYERS)
     y_true: Vector = Field(description="The target, one value per output unit")
-    loss: str = Field("mse", description="A registered loss name")
+    loss: named(LOSSES) = Field("mse", description="A registered loss name")  # type: ignore[valid-type]
     learning_rate: FiniteFloat = Field(0.5, gt=0, le=10)
     finite_difference_step: FiniteFloat = Field(1e-6, gt=0, le=0.1,
                                                 description="h in (L(w + h) - L(w - h)) / 2h")

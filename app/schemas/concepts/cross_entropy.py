@@ -1,6 +1,6 @@
 """``POST /api/concepts/cross-entropy``: categorical cross entropy by hand and with Keras."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,10 @@ class CrossEntropyRequest(StrictModel):
         {"y_true": [[1, 0, 0], [1, 0, 0]], "y_pred": [[0.5, 0.4, 0.1], [0.8, 0.1, 0.1]],
          "from_logits": False, "epsilon": 1e-7},
     ]})
+
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "y_pred has the shape of y_true: as many rows, every row as long, and at least 2 classes per row",
+    )
 
     y_true: list[Row] = Field(min_length=1, max_length=MAX_ROWS,
                               description="One row per sample: the true class as one-hot (or a distribution)")

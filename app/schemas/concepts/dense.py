@@ -1,13 +1,13 @@
 """``POST /api/concepts/dense``: a batch, units and an activation in; every step of the layer out."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.dense import DenseResult
 from app.engine.numeric import to_json
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import FiniteFloat, Integer, StrictModel, named
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_BATCH = 64
@@ -22,18 +22,26 @@ class DenseRequest(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "x": [[1.0, 2.0, 3.0]], "units": 2, "activation": "relu", "use_bias": True,
         "kernel": [[0.5, -1.0], [0.25, 0.0], [-0.5, 1.0]], "bias": [0.1, -0.2], "seed": 0,
-    }]})
+    }], "if": {"properties": {"use_bias": {"const": False}}, "required": ["use_bias"]},  # no bias: none given
+        "then": {"properties": {"bias": {"type": "null"}}}})
+
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "every row of x holds the same number of features",
+        "kernel, when given, has one row per feature of x, each holding one value per unit",
+        "bias, when given, holds one value per unit",
+    )
 
     x: Annotated[list[Row], Field(min_length=1, max_length=MAX_BATCH)] = Field(
         description=f"The input batch: up to {MAX_BATCH} rows of up to {MAX_FEATURES} features")
-    units: int = Field(ge=1, le=MAX_UNITS, description="Output neurons of the layer")
-    activation: str = Field("linear", description=f"Registered names: {', '.join(ACTIVATIONS.names())}")
+    units: Integer = Field(ge=1, le=MAX_UNITS, description="Output neurons of the layer")
+    activation: named(ACTIVATIONS) = Field(  # type: ignore[valid-type]
+        "linear", description=f"Registered names: {', '.join(ACTIVATIONS.names())}")
     use_bias: bool = True
     kernel: Annotated[list[Row], Field(min_length=1, max_length=MAX_FEATURES)] | None = Field(
         None, description="W, shape [input features, units]; when absent, GlorotUniform(seed=seed)")
     bias: Annotated[list[FiniteFloat], Field(min_length=1, max_length=MAX_UNITS)] | None = Field(
         None, description="b, one value per unit; when absent, zeros (Keras's default)")
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seeds the kernel's initialiser")
+    seed: Integer = Field(0, ge=0, le=2**31 - 1, description="Seeds the kernel's initialiser")
 
     @field_validator("activation")
     @classmethod

@@ -1,12 +1,12 @@
 """``POST /api/concepts/forward``: values flowing through Dense layers, layer by layer."""
 
-from typing import Annotated
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.forward import parameter_count
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import FiniteFloat, Integer, StrictModel, integer, named
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_LAYERS = 8
@@ -23,18 +23,26 @@ class ForwardRequest(StrictModel):
         {"input_size": 784, "units": [256, 128, 64, 10], "activation": ["relu", "relu", "relu", "linear"],
          "softmax": True, "seed": 0},
         {"x": [0.5, -1.0, 2.0], "units": [4, 2], "activation": ["relu", "linear"], "softmax": True, "seed": 0},
-    ]})
+    ], "anyOf": [  # an input: its values, or the size of a random one
+        {"required": ["x"], "properties": {"x": {"not": {"type": "null"}}}},
+        {"required": ["input_size"], "properties": {"input_size": {"not": {"type": "null"}}}}]})
+
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "with both x and input_size, input_size equals the length of x",
+        "activation names one function per layer (as many items as units)",
+        f"the network has at most {MAX_PARAMETERS:,} parameters (weights and biases of every layer)",
+    )
 
     x: list[FiniteFloat] | None = Field(None, min_length=1, max_length=MAX_INPUTS,
                                         description="The input values; omit for a seeded random input")
-    input_size: int | None = Field(None, ge=1, le=MAX_INPUTS,
-                                   description="Length of the random input when x is omitted")
-    units: list[Annotated[int, Field(ge=1, le=MAX_UNITS)]] = Field(min_length=1, max_length=MAX_LAYERS,
-                                                                   description="Units of each Dense layer")
-    activation: list[str] = Field(min_length=1, max_length=MAX_LAYERS,
-                                  description="Activation of each layer (a registered name)")
+    input_size: integer(ge=1, le=MAX_INPUTS) | None = Field(  # type: ignore[valid-type]
+        None, description="Length of the random input when x is omitted")
+    units: list[integer(ge=1, le=MAX_UNITS)] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=MAX_LAYERS, description="Units of each Dense layer")
+    activation: list[named(ACTIVATIONS)] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=MAX_LAYERS, description="Activation of each layer (a registered name)")
     softmax: bool = Field(False, description="Apply softmax to the last layer's output")
-    seed: int = Field(0, ge=0, le=MAX_SEED, description="Layer i draws its kernel with GlorotUniform(seed + i)")
+    seed: Integer = Field(0, ge=0, le=MAX_SEED, description="Layer i draws its kernel with GlorotUniform(seed + i)")
 
     @field_validator("activation")
     @classmethod

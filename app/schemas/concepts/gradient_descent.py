@@ -1,12 +1,12 @@
 """``POST /api/concepts/gradient-descent`` (functions) and ``.../gradient-descent/batch`` (batch sizes)."""
 
-from typing import Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.engine.concepts.gradient_descent import FUNCTIONS
 from app.engine.optimizers import OPTIMIZERS
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import UNIQUE, FiniteFloat, Integer, StrictModel, named
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_STEPS = 1000
@@ -15,26 +15,44 @@ MAX_SAMPLES = 200
 MAX_EPOCHS = 50
 MAX_SEED = 2**31 - 1
 
+MAX_DIMENSIONS = max(f.value.dimensions for f in FUNCTIONS)
+
 Number = float | None  # null where a value is not finite (a diverging run overflows)
 Verdict = Literal["converging", "oscillating", "bouncing", "diverging"]
 
 
-class GradientDescentRequest(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
+def _start_fits_function(schema: dict[str, Any]) -> None:
+    """A start holds one coordinate per dimension of the function (from ``FUNCTIONS``); the default function's
+    condition also holds when ``function`` is left out."""
+    default = GradientDescentRequest.model_fields["function"].default
+    schema["examples"] = [
         {"function": "square", "x": [5.0], "learning_rate": 0.3, "steps": 5, "optimizers": ["sgd"]},
         {"function": "rosenbrock", "x": [-1.5, 2.0], "learning_rate": 0.01, "steps": 200,
-         "optimizers": ["sgd", "momentum", "adam"]},
-    ]})
+         "optimizers": ["sgd", "momentum", "adam"]}]
+    schema["allOf"] = []
+    for dimensions in sorted({f.value.dimensions for f in FUNCTIONS}):
+        names = [f.name for f in FUNCTIONS if f.value.dimensions == dimensions]
+        condition: dict[str, Any] = {"properties": {"function": {"enum": names}}}
+        if default not in names:
+            condition["required"] = ["function"]
+        schema["allOf"].append({"if": condition, "then": {"properties": {"x": {"anyOf": [
+            {"type": "array", "minItems": dimensions, "maxItems": dimensions}, {"type": "null"}]}}}})
 
-    function: str = Field("square", description=(
+
+class GradientDescentRequest(StrictModel):
+    model_config = ConfigDict(json_schema_extra=_start_fits_function)
+
+    function: named(FUNCTIONS) = Field("square", description=(  # type: ignore[valid-type]
         f"A registered function, 1-D: {', '.join(f.name for f in FUNCTIONS if f.value.dimensions == 1)}; "
         f"2-D: {', '.join(f.name for f in FUNCTIONS if f.value.dimensions == 2)}"))
-    x: list[FiniteFloat] | None = Field(None, min_length=1, max_length=2,
-                                        description="The start, one value per dimension; omit for the function's own")
+    x: Annotated[list[Annotated[FiniteFloat, Field(ge=-MAX_START, le=MAX_START)]],
+                 Field(min_length=1, max_length=MAX_DIMENSIONS)] | None = Field(
+        None, description="The start, one value per dimension; omit for the function's own")
     learning_rate: FiniteFloat = Field(gt=0, le=10)
-    steps: int = Field(ge=1, le=MAX_STEPS)
-    optimizers: list[str] = Field(["sgd"], min_length=1, max_length=len(OPTIMIZERS),
-                                  description="Each runs from the same start")
+    steps: Integer = Field(ge=1, le=MAX_STEPS)
+    optimizers: list[named(OPTIMIZERS)] = Field(  # type: ignore[valid-type]
+        ["sgd"], min_length=1, max_length=len(OPTIMIZERS), json_schema_extra=UNIQUE,
+        description="Each runs from the same start")
 
     @field_validator("function")
     @classmethod
@@ -48,13 +66,6 @@ class GradientDescentRequest(StrictModel):
         for name in names:
             OPTIMIZERS.entry(name)
         return names
-
-    @field_validator("x")
-    @classmethod
-    def _start_capped(cls, x: list[float] | None) -> list[float] | None:
-        if x is not None and any(abs(v) > MAX_START for v in x):
-            raise ValueError(f"Each coordinate of x must be within ±{MAX_START:g}; received {x}")
-        return x
 
 
 class TrajectoryPoint(BaseModel):
@@ -105,12 +116,14 @@ class BatchDescentRequest(StrictModel):
         {"samples": 64, "noise": 0.5, "batch_size": 8, "epochs": 20, "learning_rate": 0.1, "seed": 0},
     ]})
 
-    samples: int = Field(64, ge=2, le=MAX_SAMPLES)
+    cross_field_rules: ClassVar[tuple[str, ...]] = ("batch_size is at most samples",)
+
+    samples: Integer = Field(64, ge=2, le=MAX_SAMPLES)
     noise: FiniteFloat = Field(0.5, ge=0, le=10, description="Standard deviation of the noise on y")
-    batch_size: int = Field(8, ge=1, le=MAX_SAMPLES, description="The mini-batch size")
-    epochs: int = Field(20, ge=1, le=MAX_EPOCHS)
+    batch_size: Integer = Field(8, ge=1, le=MAX_SAMPLES, description="The mini-batch size")
+    epochs: Integer = Field(20, ge=1, le=MAX_EPOCHS)
     learning_rate: FiniteFloat = Field(0.1, gt=0, le=10)
-    seed: int = Field(0, ge=0, le=MAX_SEED)
+    seed: Integer = Field(0, ge=0, le=MAX_SEED)
 
 
 class BatchRun(BaseModel):

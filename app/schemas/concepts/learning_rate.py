@@ -1,10 +1,10 @@
 """``POST /api/concepts/learning-rate``: a schedule's rate per step and J(x) = x² descended with it."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import FiniteFloat, ScheduleChoice, StrictModel
+from app.schemas.common import FiniteFloat, Integer, ScheduleChoice, StrictModel, rules_of
 from app.schemas.concepts.base import ConceptResponse
 from app.schemas.concepts.gradient_descent import MAX_START, MAX_STEPS, Number, TrajectoryPoint, Verdict
 
@@ -16,11 +16,13 @@ class LearningRateRequest(StrictModel):
          "learning_rate": 1.0, "steps": 40, "x": 5.0},
     ]})
 
+    cross_field_rules: ClassVar[tuple[str, ...]] = rules_of(ScheduleChoice)
+
     schedule: ScheduleChoice = Field(ScheduleChoice(name="exponential_decay"),
                                      description="A registered learning-rate schedule and its parameters, "
                                                  "as sessions take it")
     learning_rate: FiniteFloat = Field(1.0, gt=0, le=10, description="The initial rate")
-    steps: int = Field(40, ge=1, le=MAX_STEPS)
+    steps: Integer = Field(40, ge=1, le=MAX_STEPS)
     x: FiniteFloat = Field(5.0, ge=-MAX_START, le=MAX_START, description="Where the descent of x² starts")
 
     def arguments(self) -> dict[str, Any]:

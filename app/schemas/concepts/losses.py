@@ -1,13 +1,13 @@
 """``POST /api/concepts/losses``: loss names, a batch and an optional curve range in; loss values out."""
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.engine.concepts.losses import LossComparison
 from app.engine.losses import LOSSES
 from app.engine.numeric import scalar, to_json
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import UNIQUE, FiniteFloat, Integer, StrictModel, named
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_SAMPLES = 1000
@@ -25,7 +25,7 @@ class LossCurveRequest(StrictModel):
     target: FiniteFloat = Field(1.0, ge=0, le=1, description="The fixed y_true: a label or a probability")
     start: Prediction = Field(0.01, description="The first prediction (a logit when from_logits is true)")
     stop: Prediction = 0.99
-    num: int = Field(99, ge=2, le=MAX_CURVE_POINTS)
+    num: Integer = Field(99, ge=2, le=MAX_CURVE_POINTS)
 
     @model_validator(mode="after")
     def _range(self) -> "LossCurveRequest":
@@ -41,8 +41,19 @@ class LossesRequest(StrictModel):
         "curve": {"target": 1.0, "start": 0.01, "stop": 0.99, "num": 99},
     }]})
 
-    losses: list[str] = Field(min_length=1, max_length=len(LOSSES),
-                              description=f"Registered names: {', '.join(LOSSES.names())}")
+    # What each loss needs of y_pred, from its registry entry.
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "y_pred has the shape of y_true",
+        f"{', '.join(e.name for e in LOSSES if e.value.probabilities)} take y_pred in [0, 1] unless from_logits "
+        f"is true",
+        "rows of y_pred hold at least as many classes as each loss needs: " + ", ".join(
+            f"{e.name} {e.value.min_classes}" for e in LOSSES if e.value.min_classes > 1),
+        "curve.start is less than curve.stop",
+    )
+
+    losses: list[named(LOSSES)] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=len(LOSSES), json_schema_extra=UNIQUE,
+        description=f"Registered names: {', '.join(LOSSES.names())}")
     y_true: Batch = Field(description="A list (one output per sample) or a list of rows (batch, outputs)")
     y_pred: Batch = Field(description="Same shape as y_true: probabilities, or logits with from_logits")
     from_logits: bool = Field(False, description="y_pred are logits: passed to the losses that take it (the cross "

@@ -1,6 +1,6 @@
 """``POST /api/concepts/metrics``: labels and predictions in; classification or regression metrics out."""
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,11 @@ class MetricsRequest(StrictModel):
         "problem": "binary", "y_true": [0, 0, 1, 1, 1, 0, 1, 0],
         "y_pred": [0.1, 0.4, 0.35, 0.8, 0.65, 0.55, 0.9, 0.2], "threshold": 0.5,
     }]})
+
+    cross_field_rules: ClassVar[tuple[str, ...]] = (
+        "y_pred holds as many values as y_true",
+        "binary: y_true holds labels 0 or 1 and y_pred values in [0, 1]",
+    )
 
     problem: Literal["binary", "regression"] = Field(
         "binary", description="binary: 0/1 labels and probabilities; regression: real values")

@@ -1,12 +1,12 @@
 """``POST /api/concepts/softmax``: logits and a temperature in, probabilities and the stable steps out."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.concepts.softmax import SoftmaxResult
 from app.engine.numeric import to_json
-from app.schemas.common import FiniteFloat, StrictModel
+from app.schemas.common import FiniteFloat, Integer, StrictModel
 from app.schemas.concepts.base import ConceptResponse
 
 MAX_CLASSES = 64
@@ -17,12 +17,28 @@ Matrix = Annotated[list[Row], Field(min_length=1, max_length=MAX_ROWS)]
 JsonArray = list[float | None] | list[list[float | None]]
 
 
+
+
+def axes(ndim: int) -> dict[str, int]:
+    """The axes tf.nn.softmax takes of a tensor of ``ndim`` dimensions: -ndim to ndim - 1."""
+    return {"minimum": -ndim, "maximum": ndim - 1}
+
+
+MATRIX_AXES = axes(2)  # logits are a vector or a matrix
+
+
 class SoftmaxRequest(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"logits": [2.0, 1.0, 0.1], "axis": -1, "temperature": 1.0}]})
+    model_config = ConfigDict(json_schema_extra={
+        "examples": [{"logits": [2.0, 1.0, 0.1], "axis": -1, "temperature": 1.0}],
+        "if": {"properties": {"logits": {"items": {"type": "number"}}}},  # a vector
+        "then": {"properties": {"axis": axes(1)}}})
+
+    cross_field_rules: ClassVar[tuple[str, ...]] = ("the rows of a matrix of logits are all as long",)
 
     logits: Row | Matrix = Field(description=f"A vector, or a matrix of up to {MAX_ROWS} rows; "
                                              f"at most {MAX_CLASSES} values per row.")
-    axis: int = Field(-1, ge=-2, le=1, description="The axis that sums to 1, as in tf.nn.softmax (-1: the last).")
+    axis: Integer = Field(-1, ge=MATRIX_AXES["minimum"], le=MATRIX_AXES["maximum"],
+                          description="The axis that sums to 1, as in tf.nn.softmax (-1: the last).")
     temperature: FiniteFloat = Field(1.0, ge=0.01, le=100,
                                      description="Divides the logits first: > 1 flattens, < 1 sharpens.")
 

@@ -57,20 +57,26 @@ export function labelColor(problem, label) {
   return diverging(label);
 }
 
+// Room around the plot for the axis labels (px of the canvas). The legend and the view options line up with
+// the plot through --pg-plot-left.
+export const MARGIN = Object.freeze({ left: 26, top: 6, right: 6, bottom: 22 });
+
 export class OutputHeatmap extends Widget {
   constructor(container, options = {}) {
     super(container, options);
     this.size = options.size ?? 300;
     this.domain = options.domain; // {minimum, maximum}: the square the server draws the output over
-    this.margin = { left: 26, top: 6, right: 6, bottom: 22 };
+    this.margin = MARGIN;
     const m = this.margin;
+    container.style.setProperty('--pg-plot-left', `${m.left}px`);
     this.$canvas = el('canvas', {
       id: 'pg-output-canvas', width: this.size + m.left + m.right, height: this.size + m.top + m.bottom,
       role: 'img', 'aria-label': 'Network output over the input square, with the data points',
     }, container);
     this.$image = document.createElement('canvas');
-    // options.mirror: a container for a small live copy (on a phone, beside play; hidden by CSS elsewhere).
-    this.$mirror = options.mirror ? el('canvas', { id: 'pg-output-mini-canvas', width: 84, height: 84 }, options.mirror) : null;
+    // options.mirror: a container for a small live copy (on a phone, beside play; hidden by CSS elsewhere). The
+    // stylesheet sizes it; the copy is drawn at that size, and not at all while hidden.
+    this.$mirror = options.mirror ? el('canvas', { id: 'pg-output-mini-canvas' }, options.mirror) : null;
     this.$legend = el('div', { class: 'pg-legend' }, container);
     const toggles = el('div', { class: 'pg-view-options' }, container);
     const checkbox = (id, key, en, zh) => {
@@ -142,12 +148,18 @@ export class OutputHeatmap extends Widget {
     }
     this._drawAxes();
     this._drawLegend();
-    if (this.$mirror) {
-      const { left, top } = this.margin;
-      const mirror = this.$mirror.getContext('2d');
-      mirror.clearRect(0, 0, this.$mirror.width, this.$mirror.height);
-      mirror.drawImage(this.$canvas, left, top, this.size, this.size, 0, 0, this.$mirror.width, this.$mirror.height);
-    }
+    this._drawMirror();
+  }
+
+  _drawMirror() {
+    const shown = this.$mirror?.clientWidth;
+    if (!shown) return;
+    const side = Math.round(shown * devicePixelRatio);
+    if (this.$mirror.width !== side) this.$mirror.width = this.$mirror.height = side;
+    const { left, top } = this.margin;
+    const mirror = this.$mirror.getContext('2d');
+    mirror.clearRect(0, 0, side, side);
+    mirror.drawImage(this.$canvas, left, top, this.size, this.size, 0, 0, side, side);
   }
 
   _drawPoints(ctx, rows, stroke) {

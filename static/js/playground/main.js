@@ -12,6 +12,7 @@ import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import { openRun } from './open-run.js';
 import { scaledAxes } from './point-set.js';
+import { RestartNotice } from './restart-notice.js';
 import { isCustom, normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
 import { SaveRun } from './save-run.js';
 import { LiveSession } from './session.js';
@@ -35,6 +36,7 @@ class Playground {
       onSession: (session, extra) => this.onSession(session, extra),
       onFrame: (header, bytes) => this.onFrame(header, bytes),
       onError: (detail) => this.transport.showMessage(detail, null, 'error'),
+      onRestart: () => this._restarted(),
     });
     this.live.setPace(this.state.pace);
     this.transport = new Transport($('pg-transport'), {
@@ -81,7 +83,9 @@ class Playground {
     });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
-    this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id });
+    this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id, onSaved: (run) => { this._runLink = run.link; } });
+    this.restart = new RestartNotice($('pg-status-line'), { onReconnect: () => this.live.reconnect() });
+    this._runLink = null; // the run this page saved or opened last: what a restart offers to reload
     window.addEventListener('popstate', () => this.change(table.parseQuery(location.search), { push: false, whole: true }));
     window.addEventListener('pagehide', () => this.live.close());
     const runId = $('playground').dataset.run; // /runs/{id}: open that saved run instead
@@ -89,6 +93,7 @@ class Playground {
       const failed = (e) => this.transport.showMessage(t(RUN_TEXT.openFailed) + e.message, null, 'error');
       const opened = await openRun(runId, options).catch(failed);
       if (opened) {
+        this._runLink = `/runs/${encodeURIComponent(runId)}`;
         this.state = normalise(options, opened.state);
         this._render();
         this.live.adopt(opened.session, this.state, opened.history);
@@ -178,6 +183,12 @@ class Playground {
     this.live.replace(previous).catch(() => {});
   }
 
+  // The server closed the stream to restart: the session is gone; offer the saved run or a new session.
+  _restarted() {
+    this.transport.setPlaying(false).stopped().showMessage('');
+    this.restart.update({ runLink: this._runLink });
+  }
+
   setPlaying(playing) {
     this.transport.setPlaying(playing);
     this.live.setPlaying(playing);
@@ -187,7 +198,14 @@ class Playground {
     cancelAnimationFrame(this._frameRequest); // a frame of the old session must not be drawn
     this._frameRequest = 0;
     this.transport.showMessage('');
+    this.restart.reset();
     $('playground').dataset.session = session.id; // lets tests and curious users find the session
+    // A reload resumes the tab's session on custom data: its points come back from its config (a link has none).
+    const own = Object.keys(this.options.custom_data?.fields ?? {});
+    if (isCustom(this.options, this.state) && !this.state.points && session.config?.points) {
+      this.state = { ...this.state, ...Object.fromEntries(own.map((key) => [key, session.config[key] ?? null])) };
+      this._render();
+    }
     this._featureMaps = {};
     this.loss.reset();
     this.network.reset();

@@ -7,7 +7,7 @@ import { runsApi } from '../runs/api.js';
 import { Widget, bilingual, el, localised } from './dom.js';
 
 export class SaveRun extends Widget {
-  // options: { sessionId: () => the live session's id }
+  // options: { sessionId: () => the live session's id, onSaved(run) (the saved run's summary) }
   constructor(container, options) {
     super(container, options);
     const form = el('form', { class: 'pg-save', id: 'pg-save-form' }, container);
@@ -31,6 +31,7 @@ export class SaveRun extends Widget {
     try {
       const run = await runsApi.save(id, this.$name.value.trim(), this.$note.value.trim());
       rememberRun(run.id);
+      this.options.onSaved?.(run);
       this.$result.replaceChildren();
       bilingual(this.$result, RUN_TEXT.saved.en, RUN_TEXT.saved.zh);
       el('a', { href: run.link, id: 'pg-save-link', text: `${location.origin}${run.link}` }, this.$result);

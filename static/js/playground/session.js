@@ -1,14 +1,18 @@
 // The page's one live session: create (or resume after a reload), stream, replace when the setup changes,
-// reconnect when the socket drops, start again if the server reaped it.
+// reconnect when the socket drops, start again if the server reaped it, and say so when the server restarts.
 
 import { CLOSE_NOT_FOUND, Stream, api } from './api.js';
 import { builtFrom } from './rules.js';
 import { tableOf } from './state.js';
 
 const SESSION_KEY = 'tp.playground.session'; // this tab's session: a reload within the TTL resumes it
+// RFC 6455's "service restart": the server is stopping, and its sessions with it. Reconnecting would only find
+// the session gone (or no server yet), so the page says what happened and lets the learner choose.
+const CLOSE_SERVICE_RESTART = 1012;
 
 export class LiveSession {
-  // callbacks: options (/api/options), onSession(session, {resumed, history}), onFrame(header, bytes), onError(detail)
+  // callbacks: options (/api/options), onSession(session, {resumed, history}), onFrame(header, bytes), onError(detail),
+  // onRestart() (the server closed the stream to restart)
   constructor(callbacks) {
     this._cb = callbacks;
     this.id = null;
@@ -84,11 +88,23 @@ export class LiveSession {
       onClose: (code) => {
         if (id !== this.id) return;
         if (code === CLOSE_NOT_FOUND) this.replace(this._state).catch((e) => this._cb.onError(e.message));
+        else if (code === CLOSE_SERVICE_RESTART) this._restarted();
         else setTimeout(() => { if (id === this.id) this._connect(); }, 1000);
       },
     });
     if (this.playing) this.stream.play(this.pace);
   }
+
+  _restarted() {
+    this.stream = null;
+    this.id = null; // gone with the server: nothing to delete, nothing to resume
+    this.playing = false;
+    sessionStorage.removeItem(SESSION_KEY);
+    this._cb.onRestart?.();
+  }
+
+  // After a restart: a new session with the settings the page has now.
+  reconnect() { return this.replace(this._state); }
 
   setPlaying(playing) {
     this.playing = playing;

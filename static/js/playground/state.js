@@ -6,8 +6,9 @@
 //   scope "view":    display only; never reaches the server (declared here: the server does not know them)
 //   scope "pace":    the stream's epochs per second (play and set commands), never the session's
 // The fields that decide the data (/api/options: custom_data.data_fields) may also change with `set` (see
-// dataChanges). Custom data's points are no control and stay out of the URL: a link cannot carry thousands of
-// them (a saved run does); they are in the state and the request body, so a new network keeps them.
+// dataChanges). Custom data's own fields (custom_data.fields) are no control and stay out of the URL: a link
+// cannot carry thousands of points (a saved run does); they are in the state and the request body, so a new
+// network keeps them.
 
 const str = {
   parse: (s) => (/^[a-z0-9_-]{1,40}$/i.test(s) ? s : undefined), // names, and ids such as a dataset's
@@ -118,7 +119,8 @@ export function stateTable(options) {
       if (!codec) throw new Error(`The page does not know the field kind '${f.kind}' (field ${key})`);
       return { key, codec: f.optional ? optional(codec) : codec, default: options.defaults[key], scope };
     }),
-    ...(options.custom_data ? [{ key: options.custom_data.points_field, url: false, default: null, scope: 'session' }] : []),
+    // Custom data's own fields (its points, their id, problem type and class names): state, not link.
+    ...Object.keys(options.custom_data?.fields ?? {}).map((key) => ({ key, url: false, default: options.defaults[key] ?? null, scope: 'session' })),
     ...VIEW_FIELDS,
     ...(options.pace ? [{ key: 'pace', codec: pace, default: options.pace.default, scope: 'pace' }] : []),
   ];

@@ -158,6 +158,13 @@ export class Transport extends Widget {
     return this;
   }
 
+  // The stream has ended (the server restarted): the epoch reached stays, the rate and "compiling" no longer hold.
+  stopped() {
+    this.$rate.textContent = '';
+    this.$compiling.hidden = true;
+    return this;
+  }
+
   reset() {
     this.$epoch.textContent = '000,000';
     this.$rate.textContent = '';

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from app.engine.datasets import generate
+from app.api.routes.datasets import _rows
 from tests.apps import in_process_app
 
 
@@ -136,3 +137,15 @@ def test_the_upload_is_documented_for_json_and_csv_with_examples(client):
     content = operation["requestBody"]["content"]
     assert set(content) == {"application/json", "text/csv"} and content["application/json"]["schema"]["examples"]
     assert {"201", "413", "415", "422", "429", "503"} <= set(operation["responses"])
+
+
+def test_a_preview_of_custom_points_splits_them_as_a_session_does(client):
+    from app.engine.session import TrainingSession
+    from app.engine.spec import TrainingSpec
+
+    points = [[-3, 1, "a"], [2, 2, "b"], [1, -4, "b"], [-2, -2, "a"], [4, 0, "b"], [-5, 3, "a"]]
+    body = client.post("/api/datasets/preview", json={"dataset": "custom", "points": points, "seed": 4}).json()
+    session = TrainingSession(TrainingSpec(dataset="custom", points=tuple(map(tuple, points)), seed=4))
+    assert body["train"] == _rows(session.split.train_points, session.split.train_labels)
+    assert body["num_classes"] == 2 and body["problem"] == "binary"
+    assert client.post("/api/datasets/preview", json={"dataset": "custom"}).status_code == 422

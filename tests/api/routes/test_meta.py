@@ -70,7 +70,7 @@ def test_options_give_every_fields_default_and_limits(client):
 
     body = client.get("/api/options").json()
     wire = [name for name, f in FIELDS.items() if not f.within]
-    controls = [name for name in wire if FIELDS[name].kind != "points"]  # custom points: no control, no link
+    controls = [name for name in wire if not FIELDS[name].custom]  # custom data's own: no control, no link
     assert list(body["fields"]) == controls and set(body["defaults"]) == set(wire)
     assert body["defaults"]["learning_rate"] == TrainingSpec().learning_rate
     assert {k: body["fields"][k]["live"] for k in ("learning_rate", "lr_schedule", "batch_size", "dataset")} == \
@@ -111,3 +111,4 @@ def test_options_carry_what_a_page_needs_for_custom_data(client, app):
     assert [p["name"] for p in custom["problems"]] == ["classification", "regression"]
     entry = next(d for d in client.get("/api/options").json()["datasets"] if d["name"] == custom["dataset"])
     assert entry["custom"] is True and entry["problem"] is None
+    assert set(custom["fields"]) == {"dataset_id", "points", "problem_type", "class_names"}

@@ -130,3 +130,14 @@ def test_a_saved_custom_run_reopens_and_continues_on_its_points_after_the_upload
     assert again["config"]["points"] == state["config"]["points"]
     assert (again["epoch"], again["train_loss"], again["test_loss"]) == \
         (original["epoch"], original["train_loss"], original["test_loss"])
+
+
+def test_a_run_of_as_many_points_as_the_server_allows_fits_a_saved_run(client):
+    settings = client.app.state.settings
+    rng = np.random.default_rng(1)
+    rows = "".join(f"{x:.4f},{y:.4f},{'ab'[int(x > 0)]}\n" for x, y in rng.uniform(-6, 6, (settings.max_samples, 2)))
+    dataset = upload(client, rows.encode())
+    state = create(client, dataset="custom", dataset_id=dataset["id"], batch_size=50)
+    run = client.post("/api/runs", json={"session_id": state["id"]}, headers={"X-Owner-Token": "dan-" + "d" * 32})
+    assert run.status_code == 201, run.text
+    assert len(client.get(f"/api/runs/{run.json()['id']}").json()["config"]["points"]) == settings.max_samples
