@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     max_hidden_layers: int = Field(10, ge=0, le=32)
     max_units_per_layer: int = Field(64, ge=1, le=1024)
     max_parameters: int = Field(50_000, ge=1)
-    max_samples: int = Field(2_000, ge=10)
+    max_samples: int = Field(2_000, ge=10, le=100_000)  # le: custom_data.MAX_ROWS, the schemas' ceiling
     max_epochs_per_call: int = Field(5_000, ge=1)
 
     # Heatmap grids.
@@ -41,6 +41,16 @@ class Settings(BaseSettings):
     max_sessions_per_client_per_minute: int = Field(30, ge=1)
     max_tracked_clients: int = Field(10_000, ge=1)  # the rate limiter forgets the least recently seen beyond it
     max_train_seconds_per_minute: float = Field(30.0, gt=0)
+
+    # Uploaded datasets (POST /api/datasets): held in the web process like sessions. A CSV or JSON body above
+    # max_upload_bytes is refused while it streams (413); 2,000 rows of "x1,x2,label" take ~50 KB.
+    max_upload_bytes: int = Field(512_000, ge=1024)
+    max_datasets: int = Field(500, ge=1)
+    # Held at once by one client; its least recently used one makes room for the next (a drawing page
+    # uploads stroke after stroke), so this bounds memory, not a page.
+    max_datasets_per_client: int = Field(50, ge=1)
+    max_uploads_per_client_per_minute: int = Field(120, ge=1)
+    dataset_ttl_seconds: float = Field(900.0, gt=0)
 
     # Requests.
     max_body_bytes: int = Field(1_000_000, ge=1024)

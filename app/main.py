@@ -16,6 +16,7 @@ from app.api.main import build_api_router
 from app.api.routes import pages
 from app.config import Settings, get_settings
 from app.sessions.backend import InProcessBackend, SessionBackend
+from app.sessions.datasets import DatasetStore
 from app.sessions.manager import SessionManager
 from app.sessions.processes import ProcessBackend
 from app.store.runs import RunStore
@@ -80,7 +81,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_lifetime_seconds=settings.session_max_lifetime_seconds,
         creations_per_minute=settings.max_sessions_per_client_per_minute,
         max_tracked_clients=settings.max_tracked_clients,
-        train_seconds_per_minute=settings.max_train_seconds_per_minute)
+        train_seconds_per_minute=settings.max_train_seconds_per_minute,
+        datasets=DatasetStore(max_datasets=settings.max_datasets, max_per_client=settings.max_datasets_per_client,
+                              ttl_seconds=settings.dataset_ttl_seconds, max_rows=settings.max_samples,
+                              uploads_per_minute=settings.max_uploads_per_client_per_minute,
+                              max_tracked_clients=settings.max_tracked_clients))
     app.state.runs = RunStore.from_url(settings.resolved_database_url, max_runs=settings.max_runs,
                                        max_runs_per_owner=settings.max_runs_per_owner,
                                        max_run_bytes=settings.max_run_bytes)

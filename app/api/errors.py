@@ -128,7 +128,10 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 def _documented_methods(app: FastAPI, path: str) -> list[str]:
     found: set[str] = set()
-    for template, operations in app.openapi().get("paths", {}).items():
+    paths = app.openapi().get("paths", {})
+    if path in paths:  # a fixed path (/api/datasets/preview) is served by its own route, not by /{id} beside it
+        return sorted(m.upper() for m in paths[path] if m in ("get", "put", "post", "delete", "patch"))
+    for template, operations in paths.items():
         pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
         if re.match(pattern, path):
             found |= {m.upper() for m in operations if m in ("get", "put", "post", "delete", "patch")}

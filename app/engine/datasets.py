@@ -24,10 +24,13 @@ Generator = Callable[..., tuple[np.ndarray, np.ndarray]]
 
 @dataclass(frozen=True)
 class Dataset:
-    generate: Generator  # (rng, n, noise, **params) -> (points [n, 2], labels [n])
-    problem: Problem
+    generate: Generator | None  # (rng, n, noise, **params) -> (points [n, 2], labels [n]); None: custom
+    problem: Problem | None  # None: the points decide (custom data)
     # Extra integer parameters, e.g. the number of classes: name -> (default, minimum, maximum).
     params: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    # The points come with the session's spec (``app.engine.custom_data``) and change while it trains, so its
+    # size is no compile key: it trains in graph mode, whose one trace serves every size (``TrainingSpec.architecture``).
+    custom: bool = False
 
     def num_classes(self, params: dict[str, int]) -> int:
         if self.problem is Problem.BINARY:
@@ -151,6 +154,8 @@ DATASETS.register("plane", Dataset(_plane, Problem.REGRESSION), label="Plane (re
                   label_zh="平面（回归）")
 DATASETS.register("multi_gauss", Dataset(_multi_gauss, Problem.REGRESSION), label="Multi-Gaussian (regression)",
                   label_zh="多高斯（回归）")
+# The class limit is custom_data.MAX_CLASSES (the page's palette); the points come with the spec.
+DATASETS.register("custom", Dataset(None, None, custom=True), label="Your own data", label_zh="自己的数据")
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,8 @@ class Split:
 
 def resolve_params(name: str, num_classes: int | None) -> dict[str, int]:
     dataset = DATASETS.get(name)
+    if dataset.custom:  # the points say how many classes there are
+        return {}
     if "classes" not in dataset.params:
         if num_classes is not None and num_classes != dataset.num_classes({}):
             raise ValueError(f"Dataset {name!r} has a fixed number of classes; num_classes must be left out")
@@ -188,6 +195,8 @@ def generate(name: str, *, num_samples: int, noise: float, seed: int, train_rati
              num_classes: int | None = None) -> Split:
     """Generate ``num_samples`` points, shuffle them and split off ``train_ratio`` for training."""
     dataset = DATASETS.get(name)
+    if dataset.custom:
+        raise ValueError(f"Dataset {name!r} is not generated: its points come with the configuration")
     if not NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]:
         raise ValueError(f"noise must be between {NOISE_RANGE[0]:g} and {NOISE_RANGE[1]:g}; received {noise}")
     if not TRAIN_RATIO_RANGE[0] <= train_ratio <= TRAIN_RATIO_RANGE[1]:
@@ -205,3 +214,14 @@ def generate(name: str, *, num_samples: int, noise: float, seed: int, train_rati
     labels = labels.astype(np.float32 if dataset.problem is Problem.REGRESSION else np.int64)
     return Split(points[:n_train], labels[:n_train], points[n_train:], labels[n_train:],
                  dataset.problem, dataset.num_classes(params))
+
+
+def split_points(points: np.ndarray, labels: np.ndarray, *, problem: Problem, num_classes: int, seed: int,
+                 train_ratio: float) -> Split:
+    """Given points (custom data) shuffled by ``seed`` and split as ``generate`` splits generated ones."""
+    n = len(labels)
+    order = np.random.default_rng(seed).permutation(n)
+    points, labels = np.asarray(points, np.float32)[order], np.asarray(labels)[order]
+    labels = labels.astype(np.float32 if problem is Problem.REGRESSION else np.int64)
+    n_train = training_size(n, train_ratio)
+    return Split(points[:n_train], labels[:n_train], points[n_train:], labels[n_train:], problem, num_classes)

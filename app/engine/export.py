@@ -2,6 +2,7 @@
 
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 import keras
@@ -56,6 +57,15 @@ def _epochs_comment(session_epochs: int, epochs: int) -> str:
     return f"{ran}; change EPOCHS to train longer or shorter"
 
 
+def _data_note(s: TrainingSpec) -> str:
+    """For custom data, where the points came from and what the class numbers stand for."""
+    if not s.custom:
+        return ""
+    names = (f" Classes: {', '.join(f'{i} = {json.dumps(n, ensure_ascii=False)}' for i, n in enumerate(s.class_names))}."
+             if s.class_names else "")
+    return f"# Your own data ({s.problem_type}), scaled into the square as the playground trained on it.{names}\n"
+
+
 def script(session: TrainingSession, epochs: int | None = None) -> str:
     """A self-contained Python script: the same data, features, model, initial weights and training.
 
@@ -108,7 +118,7 @@ import numpy as np
 import keras
 
 # The playground's data: {len(split.train_labels)} training and {len(split.test_labels)} test points in [-6, 6]^2.
-train_points = np.array({_array_literal(split.train_points)}, dtype="float32")
+{_data_note(s)}train_points = np.array({_array_literal(split.train_points)}, dtype="float32")
 train_labels = np.array({_array_literal(split.train_labels)})
 test_points = np.array({_array_literal(split.test_points)}, dtype="float32")
 test_labels = np.array({_array_literal(split.test_labels)})
@@ -182,8 +192,26 @@ def keras_model(session: TrainingSession) -> keras.Model:
     return model
 
 
+DATA_ENTRY = "assets/playground_data.csv"  # inside the .keras archive, beside what Keras itself writes
+
+
+def data_csv(session: TrainingSession) -> str:
+    """The session's points as it trains on them: ``x1,x2,label,split`` (labels: class index or value)."""
+    split = session.split
+    lines = ["x1,x2,label,split"]
+    for name, points, labels in (("train", split.train_points, split.train_labels),
+                                 ("test", split.test_points, split.test_labels)):
+        lines += [f"{x1!r},{x2!r},{label!r},{name}" for (x1, x2), label in
+                  zip(points.astype(float).tolist(), labels.tolist())]
+    return "\n".join(lines) + "\n"
+
+
 def keras_file(session: TrainingSession) -> bytes:
+    """The model as ``.keras``, with the points it was trained on inside (``DATA_ENTRY``): a drawn dataset
+    exists nowhere else. ``keras.models.load_model`` reads the archive as usual and passes over the entry."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"
         keras_model(session).save(path)
+        with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(DATA_ENTRY, data_csv(session))
         return path.read_bytes()

@@ -133,6 +133,9 @@ class Frame:
     seconds: float = 0.0  # training time of the call that made it (a diverged run costs time too)
     diverged: bool = False  # that call's training diverged: the weights are the last finite ones
     compiling: bool = False  # some epochs shown were trained by a stand-in, to be replayed exactly
+    # The points it trained on: a page changing its data knows which frame is the first on the new points.
+    n_train: int = 0
+    n_test: int = 0
 
     @property
     def status(self) -> str:
@@ -157,6 +160,8 @@ class Frame:
             "maps": self.maps,
             "bytes": len(self.data),
             "compiling": self.compiling,
+            "n_train": self.n_train,
+            "n_test": self.n_test,
             **extra,
         }
 
@@ -179,7 +184,8 @@ def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution:
         learning_rate=spec.learning_rate,
         weights=[{"weights": _round(w), "biases": _round(b)} for w, b in zip(params[0::2], params[1::2])],
         resolution=resolution, neuron_resolution=neuron_resolution, maps=encoded.maps, data=encoded.data,
-        seconds=seconds, diverged=diverged, compiling=session.provisional)
+        seconds=seconds, diverged=diverged, compiling=session.provisional,
+        n_train=len(session.split.train_labels), n_test=len(session.split.test_labels))
 
 
 def decode_maps(header: dict[str, Any], data: bytes) -> list[np.ndarray]:

@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from app.engine import spec
+from app.engine import custom_data, spec
 from app.engine.activations import ACTIVATIONS
 from app.engine.datasets import DATASETS, DOMAIN, training_size
 from app.engine.features import FEATURES
@@ -33,12 +33,13 @@ _LIMIT_KEYS = ("minimum", "maximum", "min_length", "max_length", "item_minimum",
 
 def field_options() -> dict[str, dict[str, Any]]:
     """Each session field as the request takes it: its kind, whether it is live, the registry it names.
-    A field carried inside another (the schedule's parameters) is part of that one, of kind "schedule"."""
+    A field carried inside another (the schedule's parameters) is part of that one, of kind "schedule".
+    Custom data's own fields are no control and no part of a link: ``custom_data_options`` lists them."""
     keys = {id(r): k for k, r in REGISTRIES.items()}
     carriers = {f.within for f in spec.FIELDS.values() if f.within}
     return {name: {"kind": "schedule" if name in carriers else f.kind, "live": f.live, "optional": f.optional,
                    "registry": keys.get(id(f.registry)), "description": f.description}
-            for name, f in spec.FIELDS.items() if not f.within}
+            for name, f in spec.FIELDS.items() if not f.within and not f.custom}
 
 
 def limit_options(limits: Any, num_samples: int, train_ratio: float) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def training_set(num_samples: int, train_ratio: float) -> dict[str, Any]:
 def registry_options() -> dict[str, Any]:
     return {
         "datasets": [
-            {**_named(e), "problem": e.value.problem.value,
+            {**_named(e), "problem": e.value.problem.value if e.value.problem else None, "custom": e.value.custom,
              "num_classes": ({"default": e.value.params["classes"][0], "minimum": e.value.params["classes"][1],
                               "maximum": e.value.params["classes"][2]} if "classes" in e.value.params else None)}
             for e in DATASETS
@@ -91,4 +92,26 @@ def registry_options() -> dict[str, Any]:
                        for k, p in e.value.params.items()}}
             for e in SCHEDULES
         ],
+    }
+
+
+def custom_data_options(limits: Any) -> dict[str, Any]:
+    """What a page needs to take a learner's own data: the dataset that carries it, its row and class limits,
+    the upload cap (``limits``: the settings) and the problem types it may choose between."""
+    return {
+        "dataset": next(e.name for e in DATASETS if e.value.custom),
+        "points_field": next(name for name, f in spec.FIELDS.items() if f.kind == "points"),
+        # its own fields (not in "fields": no control, no link), as "fields" describes the others
+        "fields": {name: {"kind": f.kind, "optional": f.optional, "description": f.description,
+                          "registry": "problems" if f.registry is custom_data.PROBLEM_TYPES else None}
+                   for name, f in spec.FIELDS.items() if f.custom},
+        # every field a live data change may send (PATCH, the stream's set): weights kept if the network stays
+        "data_fields": [name for name, f in spec.FIELDS.items() if f.data],
+        "min_rows": custom_data.MIN_ROWS, "max_rows": limits.max_samples,
+        "num_classes": {"minimum": 2, "maximum": custom_data.MAX_CLASSES},
+        "max_class_name_length": custom_data.MAX_NAME_LENGTH,
+        "upload_bytes": limits.max_upload_bytes, "domain": [-DOMAIN, DOMAIN],
+        "problems": _simple(custom_data.PROBLEM_TYPES),
+        "media_types": ["application/json", "text/csv"],
+        "ttl_seconds": limits.dataset_ttl_seconds,
     }

@@ -18,7 +18,7 @@ from app.engine.network import initial_parameters
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import Problem
 from app.engine.regularizers import REGULARIZERS
-from app.engine.spec import LIVE_FIELDS, TrainingSpec
+from app.engine.spec import DATA_FIELDS, LIVE_FIELDS, TrainingSpec
 from app.engine.trainer import PREDICTORS, TRAINERS, Architecture, Shape, Trainer, TrainingInputs, evaluate
 
 
@@ -153,8 +153,13 @@ class TrainingSession:
 
     def _load_data(self) -> None:
         s = self.spec
-        self.split = datasets.generate(s.dataset, num_samples=s.num_samples, noise=s.noise, seed=s.seed,
-                                       train_ratio=s.train_ratio, num_classes=s.num_classes)
+        if s.custom:
+            data = s.custom_points()
+            self.split = datasets.split_points(data.points, data.labels, problem=s.problem,
+                                               num_classes=s.num_classes or 0, seed=s.seed, train_ratio=s.train_ratio)
+        else:
+            self.split = datasets.generate(s.dataset, num_samples=s.num_samples, noise=s.noise, seed=s.seed,
+                                           train_ratio=s.train_ratio, num_classes=s.num_classes)
         self._x_train = tf.constant(features.transform(self.split.train_points, s.features))
         self._x_test = tf.constant(features.transform(self.split.test_points, s.features))
         self._y_train = tf.constant(self._targets(self.split.train_labels))
@@ -311,17 +316,36 @@ class TrainingSession:
     # -- changes ------------------------------------------------------------------------------
 
     def update(self, **changes: Any) -> None:
-        """Change live knobs (learning rate, regularization, batch size, schedule) without a reset."""
-        unknown = set(changes) - set(LIVE_FIELDS)
+        """Change live knobs (learning rate, regularization, batch size, schedule) without a reset, or the data
+        (``DATA_FIELDS``): the next epochs train on the new points, with the weights kept when the network
+        stays the same (the problem and class count), else a fresh network at epoch 0. A refused change
+        leaves the session as it was."""
+        unknown = set(changes) - set(LIVE_FIELDS) - set(DATA_FIELDS)
         if unknown:
             raise ValueError(f"Cannot change {', '.join(sorted(unknown))} while training. "
-                             f"Expected some of: {', '.join(LIVE_FIELDS)}")
+                             f"Expected some of: {', '.join((*LIVE_FIELDS, *DATA_FIELDS))}")
         with self._lock:
             if "lr_schedule" in changes and "lr_schedule_params" not in changes:
                 changes["lr_schedule_params"] = {}
-            self.spec = replace(self.spec, **changes).resolved()
+            if "points" in changes:  # new points say what they are, or it is inferred again
+                changes = {"dataset_id": None, "problem_type": None, "class_names": None, **changes}
+            spec = replace(self.spec, **changes).resolved()
+            if any(getattr(spec, name) != getattr(self.spec, name) for name in DATA_FIELDS):
+                self._change_data(spec)
+            else:
+                self.spec = spec
             if self.status is Status.DIVERGED:
                 self.status, self.message = Status.IDLE, None
+
+    def _change_data(self, spec: TrainingSpec) -> None:
+        self.settle()  # the epochs played so far replay on the points they trained on
+        same_network = spec.layer_sizes == self.spec.layer_sizes and spec.kind() == self.spec.kind()
+        self.spec = spec
+        self._load_data()
+        if same_network:
+            self._evaluate()  # the losses on the new points, at the same epoch
+        else:
+            self._init_weights()
 
     def reset(self, *, reseed: bool = False) -> None:
         """Back to epoch 0 with the same initial weights, or new ones when ``reseed``."""

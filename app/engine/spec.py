@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from app.engine import datasets, features, schedules
+from app.engine import custom_data, datasets, features, schedules
 from app.engine.activations import ACTIVATIONS
 from app.engine.losses import DEFAULT_LOSS, LOSSES, check_fits
 from app.engine.optimizers import OPTIMIZERS
@@ -37,7 +37,8 @@ Bound = float | int | Cap | None
 
 @dataclass(frozen=True)
 class Field:
-    """One row of the table. ``kind`` is the value's shape: "str", "int", "float", "ints", "strs", "params"."""
+    """One row of the table. ``kind`` is the value's shape: "str", "int", "float", "ints", "strs", "params",
+    "points" (``[x1, x2, label]`` rows)."""
 
     kind: str
     description: str
@@ -54,6 +55,8 @@ class Field:
     item_maximum: Bound = None
     within: str | None = None  # carried inside another field on the wire (the schedule's parameters)
     data: bool = False  # decides the data set (a dataset preview takes these fields)
+    # custom data's own (dataset "custom"): the page's data panel carries them; no control, no part of a link
+    custom: bool = False
     noun: str = ""  # what the items of a list are, for messages: "hidden layers"
     item_noun: str = ""  # what an item's number counts: "units"
 
@@ -78,6 +81,20 @@ class TrainingSpec:
     num_classes: int | None = _entry(None, Field("int", "classes of a multi-class data set (its own range)",
                                                  data=True, optional=True, minimum=2, maximum=16))
     seed: int = _entry(1, Field("int", "seeds the data", data=True, minimum=0, maximum=SEED_MAX))
+    # Custom data (dataset "custom"): the points travel with the spec, to a worker process, a saved run or an
+    # export alike; ``dataset_id`` only names where they came from (the server puts that dataset's points here).
+    dataset_id: str | None = _entry(None, Field("str", "an uploaded dataset's id (POST /api/datasets), for "
+                                                "dataset custom", data=True, optional=True, custom=True))
+    points: tuple[tuple[float, float, float], ...] | None = _entry(None, Field(
+        "points", "custom data as [x1, x2, label] rows: a class index or name, or a number for regression",
+        data=True, optional=True, custom=True, noun="points", max_length=Cap("max_samples")))
+    problem_type: str | None = _entry(None, Field("str", "classification or regression, for custom data (none: "
+                                                  "inferred from the labels)", data=True, optional=True,
+                                                  custom=True, registry=custom_data.PROBLEM_TYPES))
+    class_names: tuple[str, ...] | None = _entry(None, Field(
+        "strs", "the name of each class of custom data, by index", data=True, optional=True, custom=True,
+        noun="class names",
+        min_length=2, max_length=custom_data.MAX_CLASSES))
     init_seed: int = _entry(1, Field("int", "seeds the initial weights; a reseed draws a new one",
                                      minimum=0, maximum=SEED_MAX))
     features: tuple[str, ...] = _entry(features.DEFAULT_FEATURES, Field(
@@ -110,9 +127,11 @@ class TrainingSpec:
         """Checks every name and number against the table and the registries; fills the loss, classes and
         schedule defaults. Raises ``ValueError`` saying what was expected and what was received.
         """
+        self = self._with_data()
+        custom = self.custom
         for name, field in FIELDS.items():
             _check(name, field, getattr(self, name))
-        problem = datasets.DATASETS.get(self.dataset).problem
+        problem = self.problem
         params = datasets.resolve_params(self.dataset, self.num_classes)
         features.check(self.features)
         if self.layer_activations is not None and len(self.layer_activations) != len(self.hidden_layers):
@@ -122,11 +141,33 @@ class TrainingSpec:
         check_fits(loss, problem)
         schedule_params = schedules.resolve_params(self.lr_schedule, self.lr_schedule_params)
         n_train = self.n_train
-        if not 1 <= self.batch_size <= n_train:
+        # Custom data grows and shrinks as it is drawn: a batch above its training points trains them all.
+        if not 1 <= self.batch_size <= (n_train if not custom else self.batch_size):
             raise ValueError(f"batch_size must be between 1 and the number of training points ({n_train}); "
                              f"received {self.batch_size}")
-        return replace(self, loss=loss, num_classes=params.get("classes", self._fixed_classes(problem)),
-                       lr_schedule_params=schedule_params)
+        classes = self.num_classes if custom else params.get("classes", self._fixed_classes(problem))
+        return replace(self, loss=loss, num_classes=classes, lr_schedule_params=schedule_params)
+
+    def _with_data(self) -> "TrainingSpec":
+        """Custom data checked and in canonical form (scaled points, class indices, its class count and size);
+        any other dataset without custom fields."""
+        if not self.custom:
+            if (self.dataset_id, self.points, self.problem_type, self.class_names) == (None,) * 4:
+                return self
+            return replace(self, dataset_id=None, points=None, problem_type=None, class_names=None)
+        if self.points is None:
+            raise ValueError("dataset custom needs its points: give dataset_id (from POST /api/datasets) or points")
+        data = self.custom_points()
+        return replace(self, points=data.rows, problem_type=data.kind, class_names=data.class_names,
+                       num_classes=data.num_classes)
+
+    def custom_points(self) -> custom_data.CustomData:
+        """The spec's points, checked (``custom_data.DataError`` says which row and column is wrong)."""
+        return custom_data.from_spec(self.points, self.problem_type, self.class_names)
+
+    @property
+    def custom(self) -> bool:
+        return datasets.DATASETS.get(self.dataset).custom
 
     @staticmethod
     def _fixed_classes(problem: Problem) -> int | None:
@@ -134,12 +175,22 @@ class TrainingSpec:
 
     @property
     def problem(self) -> Problem:
-        return datasets.DATASETS.get(self.dataset).problem
+        if not self.custom:
+            return datasets.DATASETS.get(self.dataset).problem
+        if self.problem_type == "regression":
+            return Problem.REGRESSION
+        classes = len(self.class_names) if self.class_names else self.num_classes or 2
+        return Problem.BINARY if classes == 2 else Problem.MULTICLASS
+
+    @property
+    def size(self) -> int:
+        """Points in all: custom data's rows, else ``num_samples`` (kept for a switch back to a built-in set)."""
+        return len(self.points) if self.custom and self.points is not None else self.num_samples
 
     @property
     def n_train(self) -> int:
-        """Training points (the rest of ``num_samples`` test): the batch size's upper limit."""
-        return datasets.training_size(self.num_samples, self.train_ratio)
+        """Training points (the rest of ``size`` test): the batch size's upper limit."""
+        return datasets.training_size(self.size, self.train_ratio)
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -168,12 +219,17 @@ class TrainingSpec:
             kind=self.kind(), layer_sizes=self.layer_sizes,
             schedule_shapes=tuple((k, len(v)) for k, v in sorted(self.lr_schedule_params.items())
                                   if isinstance(v, list | tuple)),
-            batch_size=self.batch_size, n_train=self.n_train, n_test=self.num_samples - self.n_train,
-            jit_compile=jit_compile)
+            batch_size=min(self.batch_size, self.n_train), n_train=self.n_train,
+            n_test=self.size - self.n_train,
+            # Custom data changes size with every point drawn: under XLA each size would compile anew (~1 s,
+            # 5-11 MB kept), in graph mode one trace per kind of network serves them all.
+            jit_compile=jit_compile and not self.custom)
 
 
 FIELDS: dict[str, Field] = {f.name: f.metadata["spec"] for f in dataclasses.fields(TrainingSpec)}
 LIVE_FIELDS: tuple[str, ...] = tuple(name for name, f in FIELDS.items() if f.live)
+# What decides the points: changing them during a session keeps the weights when the network stays the same.
+DATA_FIELDS: tuple[str, ...] = tuple(name for name, f in FIELDS.items() if f.data)
 
 
 def bound(value: Bound, limits: Any = None) -> float | int | None:
@@ -189,12 +245,17 @@ def _check(name: str, field: Field, value: Any) -> None:
         if not field.optional:
             raise ValueError(f"{name} is required; received None")
         return
+    if field.kind == "points":  # checked row by row by custom_data (in ``_with_data``)
+        high = bound(field.max_length)
+        if high is not None and len(value) > high:
+            raise ValueError(f"{name} takes at most {high} rows; received {len(value)}")
+        return
     if field.registry is not None:
         for item in value if field.kind == "strs" else (value,):
             field.registry.entry(item)  # ValueError lists the expected names
     if field.kind in ("int", "float"):
         _in_range(name, value, field.minimum, field.maximum, field.exclusive_minimum)
-    if field.kind in ("ints", "strs"):
+    if field.kind in ("ints", "strs", "points"):
         low, high = field.min_length, bound(field.max_length)
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
             raise ValueError(f"{name} takes {low or 0} to {high} items; received {len(value)}")

@@ -208,6 +208,10 @@ class ShapeFree:
         self._ready: set[tuple] = set()
         self._lock = threading.Lock()
 
+    def traced(self) -> bool:
+        """Traced and run for some arguments: every call of the same structure reuses that trace."""
+        return bool(self._ready)
+
     def ready(self, *args) -> bool:
         """Traced for arguments like ``args`` and run once (the first run also optimises the graph)."""
         return _layout(args) in self._ready
@@ -280,8 +284,9 @@ class Trainer:
 
     @property
     def compiled(self) -> bool:
-        """The exact version has run once, so calling it costs no compile."""
-        return self._compiled.is_set()
+        """The exact version has run once, so calling it costs no compile. Without XLA the exact version is
+        the graph-mode one, shared by every size of this kind of network: ready once any of them has run."""
+        return self._compiled.is_set() or (self._xla is None and self._shape_free.traced())
 
     def __call__(self, inputs: TrainingInputs):
         result = self._xla(inputs, self._batch_size) if self._xla else self.graph(inputs)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
 
-from app.engine import datasets
+from app.engine import custom_data, datasets
 from app.engine.losses import LOSSES
 from app.engine.registry import Registry
 from app.engine.spec import FIELDS, WEIGHT_LIMIT, Cap, TrainingSpec, bound
@@ -81,6 +81,12 @@ def _wire_field(name: str, f: SpecField, limits: Limits, *, optional: bool = Fal
         base: Any = integer(**constraints) if f.kind == "int" else Annotated[FiniteFloat, Field(**constraints)]
     elif f.kind == "str":
         base = Annotated[named(f.registry), _registered(f.registry)] if f.registry else str
+    elif f.kind == "points":  # [x1, x2, label] rows; the engine checks each cell and names its row and column
+        # without this app's cap (the live change's model): the engine's ceiling; the server's own cap still holds
+        rows = bound(f.max_length, limits) or custom_data.MAX_ROWS
+        row = Annotated[list[float | str], Field(json_schema_extra={"minItems": 3, "maxItems": 3})]
+        base = Annotated[list[row], Field(json_schema_extra={"maxItems": rows})]
+        info["examples"] = [[[-2.0, 1.5, 0], [2.5, -1.0, 1], [1.0, 3.0, 1], [-3.0, -2.0, 0]]]
     else:  # lists: their sizes go on the list itself, so that they stay beside "array" in an optional's anyOf
         item: Any = str
         if f.kind == "ints":
@@ -128,6 +134,8 @@ def to_engine(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name in CARRIED:
             out[name], out[CARRIED[name]] = value.name, dict(value.params)
+        elif FIELDS[name].kind == "points" and value is not None:
+            out[name] = tuple(tuple(row) for row in value)
         else:
             out[name] = tuple(value) if isinstance(value, list) else value
     return out
@@ -139,6 +147,8 @@ def to_wire(spec: TrainingSpec, names: list[str]) -> dict[str, Any]:
         value = getattr(spec, name)
         if name in CARRIED:
             value = ScheduleChoice.model_construct(name=value, params=dict(getattr(spec, CARRIED[name])))
+        elif FIELDS[name].kind == "points" and value is not None:
+            value = [list(row) for row in value]
         out[name] = list(value) if isinstance(value, tuple) else value
     return out
 
@@ -164,8 +174,14 @@ def _dataset_conditions(names: list[str]) -> list[dict[str, Any]]:
     losses that fit its problem. The default data set's condition also holds when ``dataset`` is left out."""
     default = TrainingSpec().dataset
     groups: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    custom: list[dict[str, Any]] = []
     for entry in datasets.DATASETS:
         dataset = entry.value
+        if dataset.custom:  # its points decide the classes and the problem; they come inline or by id
+            custom.append({"if": {"properties": {"dataset": {"const": entry.name}}, "required": ["dataset"]},
+                           "then": {"anyOf": [{"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                                              for name in ("points", "dataset_id")]}})
+            continue
         if "classes" in dataset.params:
             _, low, high = dataset.params["classes"]
             classes: dict[str, Any] = {"anyOf": [{"type": "integer", "minimum": low, "maximum": high},
@@ -183,7 +199,7 @@ def _dataset_conditions(names: list[str]) -> list[dict[str, Any]]:
         if default not in members:
             condition["required"] = ["dataset"]
         conditions.append({"if": condition, "then": {"properties": then}})
-    return conditions
+    return conditions + custom
 
 
 def _config_rules(names: list[str], limits: Limits) -> tuple[str, ...]:
@@ -196,7 +212,10 @@ def _config_rules(names: list[str], limits: Limits) -> tuple[str, ...]:
     return tuple(r for r in (
         "layer_activations, when given, holds one activation per hidden layer (as many items as hidden_layers)",
         "batch_size is at most the number of training points: round(num_samples × train_ratio), kept between "
-        "1 and num_samples − 1 (GET /api/options?num_samples=…&train_ratio=… gives it)",
+        "1 and num_samples − 1 (GET /api/options?num_samples=…&train_ratio=… gives it); for dataset custom, "
+        "any (a batch above its training points trains them all)",
+        "dataset custom takes its points from dataset_id (POST /api/datasets) or points: every row is checked "
+        "(a 422 names the row and column of the first problem), class labels and problem_type must agree",
         network, *rules_of(ScheduleChoice)) if r)
 
 
@@ -207,7 +226,9 @@ def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, e
     def checked(self: Any) -> Any:
         _within_caps(self.__dict__, limits, names)
         datasets.resolve_params(self.dataset, self.num_classes)
-        if network:
+        # An uploaded dataset's points are put in by the server after this (app.sessions.datasets), then checked.
+        by_id = datasets.DATASETS.get(self.dataset).custom and self.points is None and self.dataset_id
+        if network and not by_id:
             spec = self.to_spec().resolved()  # the loss fits the problem, the batch the data, the schedule...
             cap = limits.max_parameters
             if cap is not None and spec.num_parameters > cap:
@@ -216,7 +237,8 @@ def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, e
 
     model = create_model(model_name, __base__=_Config, __doc__=doc,
                          __validators__={"_checked": model_validator(mode="after")(checked)}, **fields)
-    model.model_config["json_schema_extra"] = {"examples": [example], "allOf": _dataset_conditions(names)}
+    model.model_config["json_schema_extra"] = {"examples": [example, *([CUSTOM_EXAMPLE] if network else [])],
+                                               "allOf": _dataset_conditions(names)}
     model.cross_field_rules = _config_rules(names, limits)
     return model
 
@@ -315,6 +337,9 @@ SESSION_EXAMPLE = {
     "lr_schedule": {"name": "constant", "params": {}}, "regularization": "none", "regularization_rate": 0,
     "batch_size": 10,
 }
+# Custom data: by the id POST /api/datasets answered, or inline (``"points": [[x1, x2, label], ...]``).
+CUSTOM_EXAMPLE = {"dataset": "custom", "dataset_id": "Zx3QmT0b9kqJ1yWl7dVb2A", "hidden_layers": [8, 8],
+                  "train_ratio": 0.7}
 
 
 class Metrics(StrictModel):
@@ -338,9 +363,10 @@ class _SessionStateBase(StrictModel):
 
 
 def _patch_model() -> type[BaseModel]:
-    """Live changes from the table's live fields, every one optional; none depends on the server's caps."""
+    """Live changes from the table's live and data fields, every one optional; none depends on the server's
+    caps (a data change is checked by the engine, which keeps the old data when it refuses the new)."""
     fields: dict[str, Any] = {}
-    for name in (n for n in WIRE_FIELDS if FIELDS[n].live):
+    for name in (n for n in WIRE_FIELDS if FIELDS[n].live or FIELDS[n].data):
         fields[name] = _wire_field(name, FIELDS[name], Limits.of(None), optional=True)
 
     def changes(self: Any) -> dict[str, Any]:
@@ -353,8 +379,11 @@ def _patch_model() -> type[BaseModel]:
     model.changes = changes
     model.cross_field_rules = (
         "batch_size is at most the session's training points (GET /api/options?num_samples=…&train_ratio=… "
-        "gives it for the session's configuration)", *rules_of(ScheduleChoice))
-    model.model_config["json_schema_extra"] = {"examples": [{"learning_rate": 0.003}]}
+        "gives it for the session's configuration; custom data: any, a batch above its points trains them all)",
+        "new data (custom points, dataset_id, or another data field) is checked as a new configuration's; "
+        "refused, the session keeps its data", *rules_of(ScheduleChoice))
+    model.model_config["json_schema_extra"] = {"examples": [
+        {"learning_rate": 0.003}, {"dataset": "custom", "dataset_id": "Zx3QmT0b9kqJ1yWl7dVb2A"}]}
     return model
 
 

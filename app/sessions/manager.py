@@ -11,6 +11,7 @@ from typing import Any
 
 from app.engine.spec import TrainingSpec
 from app.sessions.backend import NotHosted, SessionBackend, SessionLost
+from app.sessions.datasets import DatasetStore
 from app.sessions.limits import ComputeBudget, CreationRateLimiter, LimitExceeded
 
 __all__ = ["SessionManager", "SessionNotFound", "SessionLost", "TooManySessions", "TooManyRequests",
@@ -58,8 +59,11 @@ class SessionManager:
     def __init__(self, backend: SessionBackend, *, max_sessions: int, ttl_seconds: float,
                  max_lifetime_seconds: float = float("inf"), creations_per_minute: int | None = None,
                  max_tracked_clients: int = 10_000, train_seconds_per_minute: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 datasets: DatasetStore | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
+        # Uploaded datasets: a config or live change naming one gets its points here, before it leaves
+        self.datasets = datasets if datasets is not None else DatasetStore(
+            max_datasets=1000, max_per_client=100, ttl_seconds=ttl_seconds, clock=clock)
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
         self.max_lifetime_seconds = max_lifetime_seconds
@@ -76,8 +80,9 @@ class SessionManager:
 
     async def create(self, spec: TrainingSpec, *, client: str = "") -> tuple[str, dict[str, Any]]:
         """A new session for ``client`` (its address) and its ``describe``; raises ``TooManySessions``,
-        ``TooManyRequests`` or ``ValueError`` (a spec the engine refuses)."""
+        ``TooManyRequests`` or ``ValueError`` (a spec the engine refuses, an unknown ``dataset_id``)."""
         self.reap()
+        spec = self.datasets.resolve_spec(spec)
         if len(self._entries) + self._creating >= self.max_sessions:
             raise TooManySessions(f"The server holds its maximum of {self.max_sessions} sessions; try again later",
                                   self._seconds_until_one_expires(self._clock()), code="too_many_sessions",
@@ -121,8 +126,11 @@ class SessionManager:
         return self._live(session_id) is not None
 
     async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
-        """Run operation ``op`` (``app.sessions.operations``) on the session where it lives."""
+        """Run operation ``op`` (``app.sessions.operations``) on the session where it lives. A live change
+        (``update``) naming an uploaded dataset carries its points from here (``DatasetStore.resolve``)."""
         self.entry(session_id)
+        if op == "update":
+            kwargs["changes"] = self.datasets.resolve(kwargs["changes"])
         try:
             return await self.backend.call(session_id, op, **kwargs)
         except NotHosted:  # deleted while the call was on its way
@@ -170,6 +178,7 @@ class SessionManager:
     def reap(self) -> list[str]:
         """Remove sessions idle longer than the TTL with no tab connected, or older than the lifetime cap."""
         now = self._clock()
+        self.datasets.reap()
         stale = [sid for sid, e in self._entries.items() if self._expired(e, now)]
         for sid in stale:
             del self._entries[sid]

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
 from app.engine.frames import Frame
+from app.engine.spec import DATA_FIELDS
 from app.sessions.commands import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Refused, Reset, Set, Step
 from app.sessions.manager import SessionManager
 
@@ -250,6 +251,8 @@ class Playback:
             case Set(changes, pace):
                 if changes:
                     await self.player.manager.call(self.session_id, "update", changes=changes)
+                    if changes.keys() & set(DATA_FIELDS):  # new points: show them trained on at once, then grow
+                        self.epochs = 1
                 self._set_pace(pace)
             case Reset(reseed):
                 await self.player.manager.call(self.session_id, "reset", reseed=reseed)

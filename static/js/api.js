@@ -28,7 +28,9 @@ function describeItem(d) {
 }
 
 // FastAPI's 422 detail is a list of {loc, msg, type, ctx}; our own errors are a string.
+// An object detail says itself in `message` (with where, such as a file's row and column, beside it).
 export function describeDetail(detail) {
+  if (detail && typeof detail === 'object' && !Array.isArray(detail) && typeof detail.message === 'string') return detail.message;
   if (Array.isArray(detail)) return detail.map(describeItem).join('; ');
   return String(detail ?? 'Request failed');
 }
@@ -41,12 +43,13 @@ export function describeError({ detail, code = null, params = {} } = {}) {
 }
 
 // The response, once it is known to be a success (for callers that read its headers too); a failure throws
-// an ApiError with the server's detail.
-export async function send(method, url, body) {
+// an ApiError with the server's detail. A body is sent as JSON, or as it is (a file, CSV text) when its
+// `mediaType` is given.
+export async function send(method, url, body, mediaType = null) {
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'Content-Type': mediaType ?? 'application/json' },
+    body: body === undefined || mediaType ? body : JSON.stringify(body),
   });
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
@@ -61,8 +64,8 @@ export async function send(method, url, body) {
   return response;
 }
 
-export async function request(method, url, body) {
-  const response = await send(method, url, body);
+export async function request(method, url, body, mediaType = null) {
+  const response = await send(method, url, body, mediaType);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';
   return type.includes('json') ? response.json() : response.text();

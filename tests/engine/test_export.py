@@ -64,3 +64,51 @@ def test_export_refuses_epochs_out_of_range(epochs):
     session = TrainingSession(TrainingSpec(dataset="circle", num_samples=60, hidden_layers=(2,)))
     with pytest.raises(ValueError, match=f"epochs must be between 1 and {export.MAX_EPOCHS}; received {epochs}"):
         export.script(session, epochs)
+
+
+CSV = b"x1,x2,label\r\n-20,1.5,cat\r\n2.5,-1,dog\r\n1,3,dog\r\n-3,-2,cat\r\n4,4,dog\r\n-12,0,cat\r\n"
+
+
+def _rows(points, labels) -> list[tuple[float, float, float]]:
+    return sorted(zip(*np.asarray(points, np.float32).T.tolist(), np.asarray(labels, np.float64).tolist()))
+
+
+def test_custom_points_go_from_csv_through_a_session_into_the_script_unchanged(capsys):
+    from app.engine.custom_data import parse_csv
+
+    data = parse_csv(CSV)
+    session = TrainingSession(TrainingSpec(dataset="custom", points=data.rows, problem_type=data.kind,
+                                           class_names=data.class_names, hidden_layers=(3,), batch_size=3),
+                              jit_compile=False)
+    text = export.script(session, 1)
+    namespace = {"__name__": "__main__"}
+    exec(compile(text, "tensor_playground.py", "exec"), namespace)
+    exported = _rows(np.concatenate([namespace["train_points"], namespace["test_points"]]),
+                     np.concatenate([namespace["train_labels"], namespace["test_labels"]]))
+    assert exported == _rows(data.points, data.labels)
+    assert 'Classes: 0 = "cat", 1 = "dog"' in text
+
+
+def test_the_keras_file_carries_the_points_and_still_loads(tmp_path):
+    import csv
+    import io
+    import zipfile
+
+    import keras
+
+    from app.engine.custom_data import parse_csv
+
+    data = parse_csv(CSV)
+    session = TrainingSession(TrainingSpec(dataset="custom", points=data.rows, problem_type=data.kind,
+                                           class_names=data.class_names, hidden_layers=(3,)), jit_compile=False)
+    blob = export.keras_file(session)
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read(export.DATA_ENTRY).decode())))
+    assert _rows([(float(r["x1"]), float(r["x2"])) for r in rows], [float(r["label"]) for r in rows]) == \
+        _rows(data.points, data.labels)
+    assert sum(r["split"] == "train" for r in rows) == len(session.split.train_labels)
+    path = tmp_path / "model.keras"
+    path.write_bytes(blob)
+    model = keras.models.load_model(path)
+    x = session.split.test_points
+    np.testing.assert_allclose(model.predict(x, verbose=0)[:, 0], session.predict(x)[0][:, 0], rtol=1e-5, atol=1e-6)

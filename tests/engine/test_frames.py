@@ -136,3 +136,14 @@ def test_a_frame_crosses_a_process_boundary_in_one_pickle_and_says_what_its_call
     assert back.epoch == session.epoch and back.status == session.status.value
     header = json.loads(back.wire(playing=False)[0])
     assert header["compiling"] is False and header["playing"] is False and "seconds" not in header
+
+
+def test_a_frame_says_how_many_points_it_trained_on():
+    from app.engine.frames import build_frame
+    from app.engine.session import TrainingSession
+    from app.engine.spec import TrainingSpec
+
+    session = TrainingSession(TrainingSpec(dataset="xor", num_samples=50, train_ratio=0.6, hidden_layers=(2,)))
+    header = build_frame(session, resolution=4, neuron_resolution=2).header()
+    assert (header["n_train"], header["n_test"]) == (len(session.split.train_labels), len(session.split.test_labels))
+    assert header["n_train"] + header["n_test"] == 50

@@ -88,6 +88,20 @@ def test_operations_give_the_same_answers_as_in_process(runner, pool, local):
     assert runner(pool.call("same", "describe"))["spec"] == runner(local.call("same", "describe"))["spec"]
 
 
+def test_custom_points_travel_to_a_worker_with_the_spec_and_train_as_in_process(runner, pool, local):
+    rng = np.random.default_rng(2)
+    points = tuple((float(x), float(y), float(x > 0)) for x, y in np.round(rng.uniform(-5, 5, (30, 2)), 3))
+    spec = TrainingSpec(dataset="custom", points=points, hidden_layers=(3,), batch_size=4)
+    moved = tuple((x, y, float(y > 0)) for x, y, _ in points[:25])
+    for backend in (pool, local):
+        runner(backend.add("drawn", spec))
+        runner(backend.call("drawn", "train", epochs=5))
+        runner(backend.call("drawn", "update", changes={"points": moved}))  # a live change, by value
+        runner(backend.call("drawn", "train", epochs=5))
+    assert history(runner, pool, "drawn") == history(runner, local, "drawn")
+    assert runner(pool.call("drawn", "describe"))["spec"].points == moved
+
+
 def test_the_in_process_backend_answers_reads_with_settled_numbers_after_provisional_play(runner):
     # With XLA on, a stand-in's numbers differ from the compiled ones in the last bits. A kind of network no
     # other test builds: its first frame trains on a stand-in.

@@ -41,6 +41,7 @@ def options(settings: SettingsDep, size: Annotated[OptionsQuery, Query()]) -> di
             **engine_options.limit_options(settings, **sized),
         },
         "training_set": engine_options.training_set(**sized),
+        "custom_data": engine_options.custom_data_options(settings),
         # The stream's pace (epochs per second; null: as fast as the server allows): the page's speed control.
         "pace": {"choices": list(PACES), "default": DEFAULT_PACE},
     }

@@ -7,6 +7,12 @@ export const api = {
   options: (state) => request('GET', state === undefined ? '/api/options'
     : `/api/options?${new URLSearchParams({ num_samples: state.num_samples, train_ratio: state.train_ratio })}`),
   preview: (config) => request('POST', '/api/datasets/preview', config),
+  // Custom data: JSON points ({points, problem}) or a CSV file or text, sent unread (the server checks it).
+  createDataset: (body) => request('POST', '/api/datasets', body),
+  uploadCsv: (csv, problem = null) => request('POST', `/api/datasets${problem ? `?${new URLSearchParams({ problem })}` : ''}`,
+    csv, 'text/csv'),
+  dataset: (id) => request('GET', `/api/datasets/${encodeURIComponent(id)}`),
+  datasetCsvUrl: (id) => `/api/datasets/${encodeURIComponent(id)}.csv`,
   createSession: (config) => request('POST', '/api/sessions', config),
   session: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}`),
   history: (id) => request('GET', `/api/sessions/${encodeURIComponent(id)}/history`),

@@ -18,7 +18,8 @@ function slider(parent, { id, en, zh, min, max, step }) {
 }
 
 export class DataPanel extends Widget {
-  // options: {options: /api/options, preview(config) → Promise, onChange(changes)}
+  // options: {options: /api/options, preview(config) → Promise, onChange(changes), onCustom() (the custom
+  //   dataset's thumbnail: its points are drawn by the learner, not generated)}
   constructor(container, options) {
     super(container, options);
     const o = options.options;
@@ -30,7 +31,8 @@ export class DataPanel extends Widget {
       const button = el('button', { type: 'button', class: 'pg-dataset', 'data-dataset': d.name }, this.$datasets);
       const canvas = el('canvas', { width: THUMB, height: THUMB }, button);
       localised(el('span', { class: 'pg-dataset-label' }, button), labels(d));
-      button.addEventListener('click', () => options.onChange({ dataset: d.name }));
+      const custom = d.name === o.custom_data?.dataset;
+      button.addEventListener('click', () => (custom ? options.onCustom() : options.onChange({ dataset: d.name })));
       this._thumbs[d.name] = { button, canvas, problem: d.problem, label: labels(d) };
     }
     this._nameDatasets();
@@ -87,6 +89,8 @@ export class DataPanel extends Widget {
     }
     this.$ratio.input.value = Math.round(state.train_ratio * 100);
     this.$ratio.value.textContent = `${this.$ratio.input.value}%`;
+    // Noise makes generated data: custom data's points are as they were drawn or uploaded.
+    this.$noise.input.closest('.pg-field').hidden = dataset?.name === o.custom_data?.dataset;
     this.$noise.input.value = state.noise;
     this.$noise.value.textContent = String(state.noise);
     // the training-set size as the server computes it (it rounds halves to even: 25 points at 0.5 train 12)
@@ -105,7 +109,8 @@ export class DataPanel extends Widget {
 
   async _drawThumbnails(state) {
     const key = this._thumbKey;
-    await Promise.all(this.options.options.datasets.map(async (d) => {
+    const custom = this.options.options.custom_data?.dataset;
+    await Promise.all(this.options.options.datasets.filter((d) => d.name !== custom).map(async (d) => {
       let preview;
       try {
         preview = await this.options.preview({ dataset: d.name, noise: state.noise, num_samples: 200, seed: state.seed });
@@ -113,13 +118,20 @@ export class DataPanel extends Widget {
         return; // a thumbnail is decoration: leave it blank
       }
       if (key !== this._thumbKey) return;
-      const ctx = this._thumbs[d.name].canvas.getContext('2d');
-      const { minimum: lo, maximum: hi } = this.options.options.limits.domain;
-      ctx.clearRect(0, 0, THUMB, THUMB);
-      for (const [x1, x2, label] of [...preview.train, ...preview.test]) {
-        ctx.fillStyle = css(labelColor(preview.problem, label));
-        ctx.fillRect(((x1 - lo) / (hi - lo)) * THUMB - 1, ((hi - x2) / (hi - lo)) * THUMB - 1, 2.2, 2.2);
-      }
+      this.paintThumbnail(d.name, [...preview.train, ...preview.test], preview.problem);
     }));
+  }
+
+  // One thumbnail's points (the custom dataset's are the learner's own, painted as they change).
+  paintThumbnail(name, points, problem) {
+    const thumb = this._thumbs[name];
+    if (!thumb) return;
+    const ctx = thumb.canvas.getContext('2d');
+    const { minimum: lo, maximum: hi } = this.options.options.limits.domain;
+    ctx.clearRect(0, 0, THUMB, THUMB);
+    for (const [x1, x2, label] of points) {
+      ctx.fillStyle = css(labelColor(problem, label));
+      ctx.fillRect(((x1 - lo) / (hi - lo)) * THUMB - 1, ((hi - x2) / (hi - lo)) * THUMB - 1, 2.2, 2.2);
+    }
   }
 }

@@ -36,6 +36,16 @@ export function said(parent, key, params = {}) {
   return bilingual(parent, text.en, text.zh);
 }
 
+// A catalogue entry in both languages ({en, zh}), its placeholders filled from `values`.
+export function catalogueText(key, values = {}) {
+  return both(key, values);
+}
+
+// The same as bilingual spans inside `parent`.
+export function catalogued(parent, key, values = {}) {
+  return said(parent, key, values);
+}
+
 // A labelled form control inside a .pg-field wrapper; returns the control. The label is a catalogue key.
 export function field(parent, { id, key, tag = 'select', attrs = {} }) {
   const wrap = el('div', { class: 'pg-field' }, parent);

@@ -96,11 +96,13 @@ export class OutputHeatmap extends Widget {
     this._drawAxes();
   }
 
-  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?}; any subset.
+  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?, pointProblem?, axes?}; any
+  // subset. pointProblem: the problem the points' colours follow when it is not the output's (points being
+  // drawn); axes: {x1, x2} the original [min, max] of an axis scaled into the square (null: as it is).
   update(data = {}) {
     if (data.output) this._output = data.output;
     if (data.points !== undefined) this._points = data.points;
-    for (const key of ['problem', 'discretize', 'showTest']) if (data[key] !== undefined) this._view[key] = data[key];
+    for (const key of ['problem', 'discretize', 'showTest', 'pointProblem', 'axes']) if (data[key] !== undefined) this._view[key] = data[key];
     this.$showTest.checked = this._view.showTest;
     this.$discretize.checked = this._view.discretize;
     this._draw();
@@ -111,6 +113,16 @@ export class OutputHeatmap extends Widget {
     this._output = null;
     this._draw();
     return this;
+  }
+
+  // A position on the page → the input square's coordinates (the canvas may be shown smaller than its pixels).
+  toData(clientX, clientY) {
+    const box = this.$canvas.getBoundingClientRect();
+    const px = (clientX - box.left) * (this.$canvas.width / box.width);
+    const py = (clientY - box.top) * (this.$canvas.height / box.height);
+    const { minimum: lo, maximum: hi } = this.domain;
+    const s = (hi - lo) / this.size;
+    return [lo + (px - this.margin.left) * s, hi - (py - this.margin.top) * s];
   }
 
   _toPixel(x1, x2) {
@@ -159,7 +171,7 @@ export class OutputHeatmap extends Widget {
       const [px, py] = this._toPixel(x1, x2);
       ctx.beginPath();
       ctx.arc(px, py, 3, 0, 2 * Math.PI);
-      ctx.fillStyle = css(labelColor(this._view.problem, label));
+      ctx.fillStyle = css(labelColor(this._view.pointProblem ?? this._view.problem, label));
       ctx.fill();
       ctx.stroke();
     }
@@ -173,15 +185,19 @@ export class OutputHeatmap extends Widget {
     ctx.strokeRect(left + 0.5, top + 0.5, this.size - 1, this.size - 1);
     ctx.fillStyle = '#555';
     ctx.font = '10px system-ui, sans-serif';
-    for (let v = this.domain.minimum; v <= this.domain.maximum; v += 2) {
+    const { minimum: lo, maximum: hi } = this.domain;
+    // A scaled axis is labelled with the original values its ticks stand for (linearly: lo → min, hi → max).
+    const label = (range, v) => (range ? String(Number((range[0] + ((v - lo) / (hi - lo)) * (range[1] - range[0])).toPrecision(3))) : String(v));
+    const axes = this._view.axes ?? {};
+    for (let v = lo; v <= hi; v += 2) {
       const [px] = this._toPixel(v, 0);
       const [, py] = this._toPixel(0, v);
       ctx.textAlign = 'center';
       ctx.textBaseline = 'top';
-      ctx.fillText(String(v), px, top + this.size + 4);
+      ctx.fillText(label(axes.x1, v), px, top + this.size + 4);
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
-      ctx.fillText(String(v), left - 4, py);
+      ctx.fillText(label(axes.x2, v), left - 4, py);
     }
   }
 

@@ -4,14 +4,16 @@ import { api, splitMaps } from './api.js';
 import { say } from '../i18n.js';
 import { CodeExport } from './code-export.js';
 import { Controls } from './controls.js';
+import { CustomData } from './custom-data.js';
 import { DataPanel } from './data-panel.js';
 import { OutputHeatmap } from './heatmap.js';
 import { LossChart } from './loss-chart.js';
 import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import { openRun } from './open-run.js';
+import { scaledAxes } from './point-set.js';
 import { RestartNotice } from './restart-notice.js';
-import { normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
+import { isCustom, normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
 import { SaveRun } from './save-run.js';
 import { LiveSession } from './session.js';
 import { tableOf } from './state.js';
@@ -48,7 +50,7 @@ class Playground {
       onReseed: () => { this.loss.reset(); this._reseeding = true; this.live.reset(true); },
     });
     this.controls = new Controls($('pg-controls'), { options, onChange });
-    this.data = new DataPanel($('pg-data-body'), { options, preview: api.preview, onChange });
+    this.data = new DataPanel($('pg-data-body'), { options, preview: api.preview, onChange, onCustom: () => this.custom.openCustom() });
     this.network = new NetworkView($('pg-network-body'), {
       features: options.features, limits: options.limits, defaults: options.defaults,
       onToggleFeature: (name) => {
@@ -60,6 +62,25 @@ class Playground {
     });
     this.loss = new LossChart($('pg-loss-chart'));
     this.heatmap = new OutputHeatmap($('pg-heatmap'), { domain: options.limits.domain, mirror: $('pg-output-mini'), onViewChange: onChange });
+    this._shown = { points: [], problem: 'binary' }; // the points of the dataset shown, to start editing from
+    this.custom = new CustomData($('pg-data-custom'), {
+      options,
+      api,
+      dropZone: $('pg-data'),
+      canvas: this.heatmap.$canvas,
+      toData: (x, y) => this.heatmap.toData(x, y),
+      currentData: () => this._shown,
+      onPoints: (points, problem) => {
+        this.heatmap.update({ points: { train: points, test: [] }, pointProblem: problem });
+        this.data.paintThumbnail(options.custom_data.dataset, points, problem);
+      },
+      onEditing: (editing) => { if (!editing) this._showPoints(); },
+      // The points travel in the state too (never in the link): a new network made after the dataset expired
+      // on the server still has them.
+      onData: (summary, points) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id,
+        points: structuredClone(points), problem_type: summary.problem, class_names: summary.class_names ?? null }),
+      onDraft: (points) => this.change({ points: structuredClone(points), dataset_id: null }),
+    });
     this.metrics = new MetricsPanel($('pg-metrics'));
     this.code = new CodeExport($('pg-export'), { loadScript: api.script, scriptUrl: api.scriptUrl, modelUrl: api.modelUrl });
     this.saveRun = new SaveRun($('pg-save'), { sessionId: () => this.live.id, onSaved: (run) => { this._runLink = run.link; } });
@@ -82,7 +103,19 @@ class Playground {
     }
     history.replaceState(null, '', this._url());
     this._render();
-    await this.live.open(this.state).catch((e) => this._refused(e, null));
+    await this.live.open(this.state).catch((e) => (this.state.dataset === options.custom_data?.dataset
+      ? this._expired() : this._refused(e, null)));
+  }
+
+  // A link named custom data the server no longer holds: say so (saved runs keep it) and show the default.
+  _expired() {
+    const d = this.table.defaultState();
+    this.state = normalise(this.options, this.state, { dataset: d.dataset });
+    history.replaceState(null, '', this._url());
+    this._render();
+    this.live.replace(this.state) // a new session clears the status line: say it once there is one
+      .then(() => this.transport.showMessage(say('data.expired'), null, 'error'))
+      .catch((e) => this._refused(e, null));
   }
 
   // `options` with the batch limits for `state`'s data size (the server computes the training-set size).
@@ -101,6 +134,7 @@ class Playground {
     this.controls.update({ state: this.state, problem });
     this.transport.setPace(this.state.pace);
     this.data.update({ state: this.state, options: this.options });
+    this.custom.update({ state: this.state });
     this.heatmap.update({ problem, discretize: this.state.discretize, showTest: this.state.show_test });
     this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state) });
   }
@@ -122,7 +156,15 @@ class Playground {
     if (push && (scopes.session || scopes.live || scopes.view || scopes.pace)) history.pushState(null, '', this._url());
     if (scopes.pace) this.live.setPace(next.pace);
     this._render();
-    if (scopes.session) {
+    // New custom data (points, their split) reaches the running session with `set`: it keeps training, on them.
+    // Another problem type needs another loss, output and network: a new session.
+    const data = scopes.session && isCustom(this.options, next) && this.live.id
+      && problemOf(this.options, before) === problemOf(this.options, next) ? this.table.dataChanges(before, next) : null;
+    if (data) {
+      this.transport.showMessage('');
+      this.live.set(data, next);
+      this._showPoints();
+    } else if (scopes.session) {
       delete $('playground').dataset.session;
       this.live.replace(next).catch((e) => this._refused(e, before));
     } else if (scopes.live) {
@@ -158,6 +200,12 @@ class Playground {
     this.transport.showMessage('');
     this.restart.reset();
     $('playground').dataset.session = session.id; // lets tests and curious users find the session
+    // A reload resumes the tab's session on custom data: its points come back from its config (a link has none).
+    const own = Object.keys(this.options.custom_data?.fields ?? {});
+    if (isCustom(this.options, this.state) && !this.state.points && session.config?.points) {
+      this.state = { ...this.state, ...Object.fromEntries(own.map((key) => [key, session.config[key] ?? null])) };
+      this._render();
+    }
     this._featureMaps = {};
     this.loss.reset();
     this.network.reset();
@@ -167,12 +215,34 @@ class Playground {
         epoch, train_loss: history.train_loss[i], test_loss: history.test_loss[i],
       }));
     }
-    const s = this.state;
-    const id = session.id;
-    api.preview({ dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
-      num_classes: s.num_classes, seed: s.seed })
-      .then((points) => { if (this.live.id === id) this.heatmap.update({ points }); })
-      .catch(() => {});
+    this._showPoints();
+  }
+
+  // The fields the data is made from (the body of a dataset preview).
+  _dataOf(s) {
+    return { dataset: s.dataset, noise: s.noise, num_samples: s.num_samples, train_ratio: s.train_ratio,
+      num_classes: s.num_classes, seed: s.seed };
+  }
+
+  // The training and test points of the current data on the output (while editing, the points being drawn).
+  // Custom data is not generated: its points are the state's own (the server splits them as it trains).
+  _showPoints() {
+    const data = this._dataOf(this.state);
+    const id = this.live.id;
+    const custom = isCustom(this.options, this.state);
+    this.heatmap.update({ axes: custom ? scaledAxes(this.custom.summary, this.options.limits.domain) : { x1: null, x2: null } });
+    if (custom) {
+      const points = this.state.points ?? [];
+      this._shown = { points, problem: problemOf(this.options, this.state) };
+      if (!this.custom.editing) this.heatmap.update({ points: { train: points, test: [] }, pointProblem: this._shown.problem });
+      this.data.paintThumbnail(this.state.dataset, points, this._shown.problem);
+      return;
+    }
+    api.preview(data).then((points) => {
+      if (this.live.id !== id || JSON.stringify(data) !== JSON.stringify(this._dataOf(this.state))) return;
+      this._shown = { points: [...points.train, ...points.test], problem: points.problem };
+      if (!this.custom.editing) this.heatmap.update({ points, pointProblem: null });
+    }).catch(() => {});
   }
 
   // Frames may come faster than the screen refreshes (a slow phone): draw only the latest, once per refresh.
@@ -198,7 +268,7 @@ class Playground {
     this.loss.update(header);
     this.metrics.update(header);
     this.heatmap.update({ output: maps.output, problem: header.problem });
-    this.network.update({ state: this.state, outputs: outputsOf(this.options, this.state), header, maps });
+    this.network.update({ state: this.state, outputs: maps.output.length || outputsOf(this.options, this.state), header, maps });
   }
 }
 

@@ -3,14 +3,29 @@
 import { tableOf } from './state.js';
 
 const has = (list, name) => list.some((x) => x.name === name);
+// The session fields only custom data has, besides its points (/api/options: custom_data.points_field).
+const CUSTOM_FIELDS = ['dataset_id', 'problem_type', 'class_names'];
 
+// Custom data's problem is its points' (the state's problem_type and class names), not the dataset entry's.
 export function problemOf(options, state) {
+  if (isCustom(options, state)) return customProblem({ problem: state.problem_type, num_classes: state.class_names?.length ?? 2 });
   return options.datasets.find((d) => d.name === state.dataset)?.problem ?? 'binary';
+}
+
+export function isCustom(options, state) {
+  return state.dataset === options.custom_data?.dataset;
+}
+
+// A session's problem for custom data: "classification" is binary with two classes, multi-class with more.
+export function customProblem({ problem, num_classes: classes }) {
+  if (problem === 'regression') return 'regression';
+  return classes > 2 ? 'multiclass' : 'binary';
 }
 
 // Output units of the network: one per class for multi-class data, else one.
 export function outputsOf(options, state) {
   if (problemOf(options, state) !== 'multiclass') return 1;
+  if (isCustom(options, state)) return state.class_names.length;
   return state.num_classes ?? options.datasets.find((d) => d.name === state.dataset).num_classes.default;
 }
 
@@ -38,6 +53,10 @@ export function normalise(options, state, changes = {}) {
   const problem = problemOf(options, out);
   if (out.loss !== null && !options.losses.some((l) => l.name === out.loss && l.problems.includes(problem))) out.loss = null;
   if (!options.datasets.find((x) => x.name === out.dataset).num_classes) out.num_classes = null;
+  // Custom data's own fields mean nothing to a built-in dataset (the server drops them): nor in its link.
+  if (options.custom_data && !isCustom(options, out)) {
+    for (const key of [...CUSTOM_FIELDS, options.custom_data.points_field]) if (key in out) out[key] = null;
+  }
   const batch = options.limits.batch_size;
   if (sizedFor(options, out) && out.batch_size > batch.maximum) out.batch_size = batch.maximum;
   if (out.batch_size < batch.minimum) out.batch_size = batch.minimum;

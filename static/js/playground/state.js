@@ -5,9 +5,13 @@
 //   scope "live":    sent to the running session with the stream's `set` command (no reset)
 //   scope "view":    display only; never reaches the server (declared here: the server does not know them)
 //   scope "pace":    the stream's epochs per second (play and set commands), never the session's
+// The fields that decide the data (/api/options: custom_data.data_fields) may also change with `set` (see
+// dataChanges). Custom data's own fields (custom_data.fields) are no control and stay out of the URL: a link
+// cannot carry thousands of points (a saved run does); they are in the state and the request body, so a new
+// network keeps them.
 
 const str = {
-  parse: (s) => (/^[a-z0-9_]{1,40}$/i.test(s) ? s : undefined),
+  parse: (s) => (/^[a-z0-9_-]{1,40}$/i.test(s) ? s : undefined), // names, and ids such as a dataset's
   format: (v) => v,
 };
 const num = {
@@ -115,6 +119,8 @@ export function stateTable(options) {
       if (!codec) throw new Error(`The page does not know the field kind '${f.kind}' (field ${key})`);
       return { key, codec: f.optional ? optional(codec) : codec, default: options.defaults[key], scope };
     }),
+    // Custom data's own fields (its points, their id, problem type and class names): state, not link.
+    ...Object.keys(options.custom_data?.fields ?? {}).map((key) => ({ key, url: false, default: options.defaults[key] ?? null, scope: 'session' })),
     ...VIEW_FIELDS,
     ...(options.pace ? [{ key: 'pace', codec: pace, default: options.pace.default, scope: 'pace' }] : []),
   ];
@@ -127,6 +133,7 @@ export function stateTable(options) {
     const query = new URLSearchParams(search);
     const state = defaultState();
     for (const f of FIELDS) {
+      if (f.url === false) continue;
       if (f.schedule) {
         state[f.key] = f.schedule.parse(query, f.default);
       } else if (query.has(f.key)) {
@@ -141,7 +148,7 @@ export function stateTable(options) {
   function toQuery(state) {
     const query = new URLSearchParams();
     for (const f of FIELDS) {
-      if (same(state[f.key], f.default)) continue;
+      if (f.url === false || same(state[f.key], f.default)) continue;
       if (f.schedule) f.schedule.format(state[f.key], query);
       else query.set(f.key, f.codec.format(state[f.key]));
     }
@@ -169,6 +176,23 @@ export function stateTable(options) {
     return changes;
   }
 
+  // The `changes` of a `set` command that moves a running session to the data of `after` (the server keeps the
+  // weights when the network stays the same): the data fields and live fields that differ; null when any other
+  // session field differs too (that needs a new session).
+  // Points named by a dataset id stay out of it: the server has them, and a stream message is capped in size.
+  const DATA = new Set(options.custom_data?.data_fields ?? []);
+  const POINTS = options.custom_data?.points_field;
+  function dataChanges(before, after) {
+    const changes = {};
+    for (const f of FIELDS) {
+      if (same(before[f.key], after[f.key])) continue;
+      if (DATA.has(f.key) || f.scope === 'live') changes[f.key] = clone(after[f.key]);
+      else if (f.scope === 'session') return null;
+    }
+    if (after.dataset_id) delete changes[POINTS];
+    return changes;
+  }
+
   // Which scopes changed between two states: {session, live, view, pace} booleans.
   function changedScopes(before, after) {
     const out = { session: false, live: false, view: false, pace: false };
@@ -176,7 +200,7 @@ export function stateTable(options) {
     return out;
   }
 
-  return { FIELDS, BY_KEY, defaultState, parseQuery, toQuery, requestBody, liveChanges, liveFields, changedScopes };
+  return { FIELDS, BY_KEY, defaultState, parseQuery, toQuery, requestBody, liveChanges, liveFields, dataChanges, changedScopes };
 }
 
 // One table per /api/options answer, so callers may ask for it freely.

@@ -70,7 +70,8 @@ def test_options_give_every_fields_default_and_limits(client):
 
     body = client.get("/api/options").json()
     wire = [name for name, f in FIELDS.items() if not f.within]
-    assert list(body["fields"]) == wire and set(body["defaults"]) == set(wire)
+    controls = [name for name in wire if not FIELDS[name].custom]  # custom data's own: no control, no link
+    assert list(body["fields"]) == controls and set(body["defaults"]) == set(wire)
     assert body["defaults"]["learning_rate"] == TrainingSpec().learning_rate
     assert {k: body["fields"][k]["live"] for k in ("learning_rate", "lr_schedule", "batch_size", "dataset")} == \
         {"learning_rate": True, "lr_schedule": True, "batch_size": True, "dataset": False}
@@ -98,3 +99,16 @@ def test_options_give_the_training_set_size_the_session_trains_on(client, num_sa
 def test_options_for_a_data_size_outside_the_limits_are_422(client):
     r = client.get("/api/options?num_samples=5&train_ratio=0.5")
     assert r.status_code == 422 and "num_samples" in r.text
+
+
+def test_options_carry_what_a_page_needs_for_custom_data(client, app):
+    from app.engine.custom_data import MAX_CLASSES
+
+    settings = app.state.settings
+    custom = client.get("/api/options").json()["custom_data"]
+    assert custom["max_rows"] == settings.max_samples and custom["upload_bytes"] == settings.max_upload_bytes
+    assert custom["num_classes"] == {"minimum": 2, "maximum": MAX_CLASSES}
+    assert [p["name"] for p in custom["problems"]] == ["classification", "regression"]
+    entry = next(d for d in client.get("/api/options").json()["datasets"] if d["name"] == custom["dataset"])
+    assert entry["custom"] is True and entry["problem"] is None
+    assert set(custom["fields"]) == {"dataset_id", "points", "problem_type", "class_names"}
