@@ -84,7 +84,7 @@ def _wire_field(name: str, f: SpecField, limits: Limits, *, optional: bool = Fal
     elif f.kind == "points":  # [x1, x2, label] rows; the engine checks each cell and names its row and column
         # without this app's cap (the live change's model): the engine's ceiling; the server's own cap still holds
         rows = bound(f.max_length, limits) or custom_data.MAX_ROWS
-        row = Annotated[list[float | str], Field(json_schema_extra={"minItems": 3, "maxItems": 3})]
+        row = Annotated[list[float | str], Field(min_length=3, max_length=3)]
         base = Annotated[list[row], Field(json_schema_extra={"maxItems": rows})]
         info["examples"] = [[[-2.0, 1.5, 0], [2.5, -1.0, 1], [1.0, 3.0, 1], [-3.0, -2.0, 0]]]
     else:  # lists: their sizes go on the list itself, so that they stay beside "array" in an optional's anyOf
@@ -214,9 +214,12 @@ def _config_rules(names: list[str], limits: Limits) -> tuple[str, ...]:
         "batch_size is at most the number of training points: round(num_samples × train_ratio), kept between "
         "1 and num_samples − 1 (GET /api/options?num_samples=…&train_ratio=… gives it); for dataset custom, "
         "any (a batch above its training points trains them all)",
-        "dataset custom takes its points from dataset_id (POST /api/datasets) or points: every row is checked "
-        "(a 422 names the row and column of the first problem), class labels and problem_type must agree",
-        network, *rules_of(ScheduleChoice)) if r)
+        CUSTOM_RULE, network, *rules_of(ScheduleChoice)) if r)
+
+
+CUSTOM_RULE = ("dataset custom takes its points from dataset_id (POST /api/datasets) or points: every row is "
+               "checked (a 422 names the row and column of the first problem), class labels and problem_type must "
+               "agree, at least 2 rows and 2 classes")
 
 
 def _config_model(model_name: str, names: list[str], limits: Limits, doc: str, example: dict) -> type[_Config]:

@@ -42,6 +42,8 @@ INCOMPLETE = {
     "POST /api/concepts/losses": SHAPES + "; probabilities unless from_logits; curve start < stop",
     "POST /api/concepts/metrics": SHAPES + "; binary labels",
     "POST /api/concepts/softmax": "a matrix's rows must all be as long",
+    "POST /api/datasets": "CSV text and JSON rows are checked cell by cell (row and column of the first problem)",
+    "POST /api/datasets/preview": "custom points are checked row by row; labels agree with problem_type",
 }
 EXAMPLES = settings(max_examples=25, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -12,9 +12,11 @@ from app.api.errors import AppError
 from app.api.deps import ClientDep, ManagerDep, SettingsDep
 from app.engine import custom_data, datasets
 from app.engine.custom_data import CustomData, DataError
+from app.schemas.common import described
 from app.schemas.datasets import (
     CustomDataset, DataProblemResponse, DatasetPreview, DatasetPreviewRequest, DatasetSummary, DatasetUpload, summary,
 )
+from app.schemas.sessions import CUSTOM_RULE
 from app.sessions.datasets import DatasetNotFound, TooManyDatasets, TooManyUploads
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
@@ -40,7 +42,8 @@ def _rows(points: np.ndarray, labels: np.ndarray) -> list[list[float]]:
     return np.round(np.column_stack([points, labels]).astype(np.float64), 5).tolist()
 
 
-@router.post("/preview", response_model=DatasetPreview, responses={422: {"description": "Invalid configuration"}})
+@router.post("/preview", response_model=DatasetPreview, responses={422: {"description": "Invalid configuration"}},
+             description=described("The train and test points of a dataset configuration.", [CUSTOM_RULE]))
 def preview(body: DatasetPreviewRequest, manager: ManagerDep) -> DatasetPreview:
     """The train and test points of a dataset configuration, as ``[x1, x2, label]`` rows (custom data: its
     points split as a session splits them)."""
@@ -104,10 +107,19 @@ def _from_json(body: bytes, max_rows: int) -> CustomData:
     503: {"description": "The server holds its maximum of datasets", "headers": RETRY_AFTER}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": DatasetUpload.model_json_schema()},
-        "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}})
+        "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}}},
+    description=described(
+        "Your own data, as JSON points or a CSV file: checked, scaled into [-6, 6]² if it leaves it, and held "
+        "(like a session, with its TTL) under the id a session config names.",
+        ["CSV: x1,x2,label rows (a header, a BOM, ';' or tab separators, CRLF allowed); each cell is checked and "
+         "the first problem answered 422 with its row and column",
+         "at least 2 rows, at most TP_MAX_SAMPLES; classification: at least 2 classes, at most 10; labels agree "
+         "with problem"]))
 async def upload_dataset(request: Request, manager: ManagerDep, settings: SettingsDep, client: ClientDep,
-                         problem: Annotated[str | None, Query(description="classification or regression (CSV "
-                                                              "bodies; default: inferred)")] = None
+                         problem: Annotated[str | None, Query(
+                             description="CSV bodies: classification or regression (default: inferred); checked "
+                             "with the data, so a bad one is answered as the data's first problem",
+                             json_schema_extra={"enum": custom_data.PROBLEM_TYPES.names()})] = None
                          ) -> DatasetSummary:
     """Your own data, as JSON points or a CSV file: checked, scaled into [-6, 6]² if it leaves it, and held
     (like a session, with its TTL) under the id a session config names."""
