@@ -72,12 +72,12 @@ class DatasetStore:
         if len(mine) < self.max_per_client and len(self._held) >= self.max_datasets:
             first_due = min(h.last_used for h in self._held.values()) + self.ttl_seconds - now
             raise TooManyDatasets(f"The server holds its maximum of {self.max_datasets} datasets; try again later",
-                                  first_due)
+                                  first_due, code="too_many_datasets", params={"max_datasets": self.max_datasets})
         if self._uploads is not None:
             try:
                 self._uploads.acquire(client, now)
             except LimitExceeded as e:
-                raise TooManyUploads(str(e), e.retry_after) from None
+                raise TooManyUploads(str(e), e.retry_after, code="too_many_uploads", params=e.params) from None
         if len(mine) >= self.max_per_client:
             del self._held[mine[0]]
         dataset_id = secrets.token_urlsafe(16)  # 128 random bits

@@ -142,9 +142,9 @@ async def upload_dataset(request: Request, manager: ManagerDep, settings: Settin
     try:
         dataset_id = store.add(data, client=client)
     except TooManyUploads as e:
-        raise HTTPException(429, detail=str(e), headers={"Retry-After": str(e.retry_after)}) from None
+        raise AppError(429, str(e), e.code, e.params, headers={"Retry-After": str(e.retry_after)}) from None
     except TooManyDatasets as e:
-        raise HTTPException(503, detail=str(e), headers={"Retry-After": str(e.retry_after)}) from None
+        raise AppError(503, str(e), e.code, e.params, headers={"Retry-After": str(e.retry_after)}) from None
     return summary(dataset_id, data, store.expires_in(dataset_id))
 
 
@@ -152,7 +152,7 @@ def _held(manager: ManagerDep, dataset_id: str) -> CustomData:
     try:
         return manager.datasets.get(dataset_id)
     except DatasetNotFound:
-        raise HTTPException(404, detail="Dataset not found (unknown or expired)") from None
+        raise AppError(404, "Dataset not found (unknown or expired)", "dataset_not_found") from None
 
 
 @router.get("/{dataset_id:dataset_id}.csv", response_class=Response, responses={
