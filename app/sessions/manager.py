@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.config import Settings
 from app.engine.spec import TrainingSpec
 from app.sessions.backend import NotHosted, SessionBackend, SessionLost
 from app.sessions.datasets import DatasetStore
@@ -18,6 +19,11 @@ __all__ = ["SessionManager", "SessionNotFound", "SessionLost", "TooManySessions"
            "BudgetExhausted"]
 
 LOST_REMEMBERED = 10_000  # ids of lost sessions kept to answer "lost" rather than "not found"
+
+
+def _default(name: str) -> int:
+    """A limit's default as Settings declares it, for a manager built without an app (tests, the REPL)."""
+    return Settings.model_fields[name].default
 
 
 class SessionNotFound(LookupError):
@@ -63,7 +69,8 @@ class SessionManager:
         self.backend = backend
         # Uploaded datasets: a config or live change naming one gets its points here, before it leaves
         self.datasets = datasets if datasets is not None else DatasetStore(
-            max_datasets=1000, max_per_client=100, ttl_seconds=ttl_seconds, clock=clock)
+            max_datasets=_default("max_datasets"), max_per_client=_default("max_datasets_per_client"),
+            ttl_seconds=ttl_seconds, clock=clock)
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
         self.max_lifetime_seconds = max_lifetime_seconds
