@@ -330,7 +330,9 @@ class TrainingSession:
             if "points" in changes:  # new points say what they are, or it is inferred again
                 changes = {"dataset_id": None, "problem_type": None, "class_names": None, **changes}
             spec = replace(self.spec, **changes).resolved()
-            if any(getattr(spec, name) != getattr(self.spec, name) for name in DATA_FIELDS):
+            # An upload's id stands for its points: naming the upload of points already trained on (a page sends
+            # drawn points at once, then the id of their upload) only renames the data; the split stays.
+            if any(getattr(spec, name) != getattr(self.spec, name) for name in DATA_FIELDS if name != "dataset_id"):
                 self._change_data(spec)
             else:
                 self.spec = spec
