@@ -96,13 +96,14 @@ export class OutputHeatmap extends Widget {
     this._drawAxes();
   }
 
-  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?, pointProblem?, axes?}; any
-  // subset. pointProblem: the problem the points' colours follow when it is not the output's (points being
-  // drawn); axes: {x1, x2} the original [min, max] of an axis scaled into the square (null: as it is).
+  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?, pointProblem?, axes?,
+  // everyPoint?}; any subset. pointProblem: the problem the points' colours follow when it is not the output's
+  // (points being drawn); axes: {x1, x2} the original [min, max] of an axis scaled into the square (null: as it
+  // is); everyPoint: test points are drawn whatever showTest says (while points are being drawn).
   update(data = {}) {
     if (data.output) this._output = data.output;
     if (data.points !== undefined) this._points = data.points;
-    for (const key of ['problem', 'discretize', 'showTest', 'pointProblem', 'axes']) if (data[key] !== undefined) this._view[key] = data[key];
+    for (const key of ['problem', 'discretize', 'showTest', 'pointProblem', 'axes', 'everyPoint']) if (data[key] !== undefined) this._view[key] = data[key];
     this.$showTest.checked = this._view.showTest;
     this.$discretize.checked = this._view.discretize;
     this._draw();
@@ -134,7 +135,7 @@ export class OutputHeatmap extends Widget {
   _draw() {
     const ctx = this.$canvas.getContext('2d');
     const { left, top } = this.margin;
-    const { problem, discretize, showTest } = this._view;
+    const { problem, discretize, showTest, everyPoint } = this._view;
     ctx.clearRect(0, 0, this.$canvas.width, this.$canvas.height);
     if (this._output?.length) {
       paintOutput(this.$image, this._output, problem, discretize);
@@ -146,7 +147,7 @@ export class OutputHeatmap extends Widget {
     }
     if (this._points) {
       this._drawPoints(ctx, this._points.train, '#fff');
-      if (showTest) this._drawPoints(ctx, this._points.test, '#000');
+      if (showTest || everyPoint) this._drawPoints(ctx, this._points.test, '#000');
     }
     this._drawAxes();
     this._drawLegend();
