@@ -344,8 +344,13 @@ class TrainingSession:
         same_network = spec.layer_sizes == self.spec.layer_sizes and spec.kind() == self.spec.kind()
         self.spec = spec
         self._load_data()
-        if same_network:
-            self._evaluate()  # the losses on the new points, at the same epoch
+        if same_network:  # the losses on the new points, at the same epoch
+            trainer = TRAINERS.get(self.architecture)
+            if trainer.compiled:  # in the compiled function, zero epochs: ~0.5 ms, where op by op takes ~4 ms
+                *_, train_m, test_m = trainer(self._inputs(0, self._live_tensors()))
+                self._record(train_m, test_m)
+            else:
+                self._evaluate()
         else:
             self._init_weights()
 
