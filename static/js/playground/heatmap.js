@@ -78,6 +78,15 @@ export class OutputHeatmap extends Widget {
     // options.mirror: a container for a small live copy (on a phone, beside play; hidden by CSS elsewhere). The
     // stylesheet sizes it; the copy is drawn at that size, and not at all while hidden.
     this.$mirror = options.mirror ? el('canvas', { id: 'pg-output-mini-canvas' }, options.mirror) : null;
+    // Its size as laid out, kept up to date by the browser: reading clientWidth at every frame would lay the
+    // page out again each time (the numbers beside the output change with every frame).
+    this._mirrorWidth = 0;
+    if (this.$mirror) {
+      new ResizeObserver(([entry]) => {
+        this._mirrorWidth = entry.contentRect.width;
+        this._drawMirror();
+      }).observe(this.$mirror);
+    }
     this.$legend = el('div', { class: 'pg-legend' }, container);
     const toggles = el('div', { class: 'pg-view-options' }, container);
     const checkbox = (id, key, text) => {
@@ -155,7 +164,7 @@ export class OutputHeatmap extends Widget {
   }
 
   _drawMirror() {
-    const shown = this.$mirror?.clientWidth;
+    const shown = this._mirrorWidth;
     if (!shown) return;
     const side = Math.round(shown * devicePixelRatio);
     if (this.$mirror.width !== side) this.$mirror.width = this.$mirror.height = side;
