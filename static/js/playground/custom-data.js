@@ -205,8 +205,7 @@ export class CustomData extends Widget {
     // before anything else is done with them; the upload then names them by an id (a link, a download, a new
     // network after the points left the state).
     if (this._sameProblem(this.points.points, this.override ?? this.kind)) {
-      this.options.onDraft(this._copy());
-      this._drawn();
+      this.options.onDraft(this._copy()); // the output and the count show them already (onChange)
       this._pause = setTimeout(() => this._upload(), UPLOAD_PAUSE_MS);
       return;
     }

@@ -267,12 +267,11 @@ class Playground {
   // when the learner pauses); the points go too, for an id the server no longer holds.
   _askSplit() {
     const fields = ['dataset', 'dataset_id', 'points', 'problem_type', 'class_names', 'train_ratio', 'seed'];
-    const body = Object.fromEntries(fields.filter((f) => this.state[f] != null).map((f) => [f, this.state[f]]));
+    const current = () => Object.fromEntries(fields.filter((f) => this.state[f] != null).map((f) => [f, this.state[f]]));
+    const body = current();
     if (!body.dataset_id) return;
-    const asked = JSON.stringify(body);
     api.preview(body).then((split) => {
-      const now = Object.fromEntries(fields.filter((f) => this.state[f] != null).map((f) => [f, this.state[f]]));
-      if (JSON.stringify(now) !== asked) return; // the data or its split changed meanwhile
+      if (JSON.stringify(current()) !== JSON.stringify(body)) return; // the data or its split changed meanwhile
       this._testRows = split.test;
       this._drawSplit();
     }).catch(() => {});
