@@ -101,9 +101,10 @@ class RayBackend(SessionBackend):
         with self._join_lock:
             if self._directory is None:
                 connect(self._address)
+                # On the head node: losing the head loses the cluster anyway, while any other node may go
                 self._directory = SessionDirectory.options(
-                    name=DIRECTORY, namespace=self._namespace, lifetime="detached", get_if_exists=True
-                ).remote(**self._directory_args)
+                    name=DIRECTORY, namespace=self._namespace, lifetime="detached", get_if_exists=True,
+                    resources={"node:__internal_head__": 0.001}).remote(**self._directory_args)
 
     def _handle(self, name: str) -> Any:
         handle = self._handles.get(name)
