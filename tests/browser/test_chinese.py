@@ -19,6 +19,7 @@ ALLOWED = {
     **dict.fromkeys(["TensorFlow", "Keras", "XLA", "NumPy", "GradientTape", "GlorotUniform", "Glorot"],
                     "names of libraries, their parts and the initializer they are named after"),
     "English": "the language switch names the language it switches to, in that language",
+    "CSV": "the file format's name, as Chinese texts write it (粘贴 CSV)",
     "API": "the term Chinese developers use for it (the link reads API 文档)",
     **dict.fromkeys(["Adam", "RMSprop", "Adagrad", "Nesterov", "SGD", "Huber", "Maxout", "Softmax", "Sigmoid",
                      "Tanh", "ReLU", "Leaky", "ELU", "SELU", "GELU", "SiLU", "Swish", "Mish", "Softplus",
