@@ -17,19 +17,32 @@ a local Ray started here on 127.0.0.1 with no dashboard.
 
 import asyncio
 import logging
+import os
 import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
-import ray
-from ray.exceptions import RayActorError
 
-from app.engine.spec import TrainingSpec
-from app.sessions.backend import NotHosted, SessionBackend, SessionLost
-from app.sessions.limits import LimitExceeded
-from app.sessions.placement import compile_key, kind_key
-from app.sessions.ray_directory import LOST as DIRECTORY_LOST, SessionDirectory
+def on_this_machine(address: str | None) -> bool:
+    """Whether ``address`` (RAY_ADDRESS) names a Ray on this machine, or none (the app starts one here)."""
+    host = (address or "127.0.0.1").split("://")[-1].rsplit(":", 1)[0]
+    return host in ("127.0.0.1", "localhost", "[::1]")
+
+
+# Ray binds every server it starts (GCS, raylet, workers, agents) to all interfaces unless its single-machine
+# mode is on, which it reads when imported: a Ray on this machine listens on 127.0.0.1 only.
+if on_this_machine(os.environ.get("RAY_ADDRESS") or os.environ.get("TP_RAY_ADDRESS")):
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+
+import ray  # noqa: E402
+from ray.exceptions import RayActorError  # noqa: E402
+
+from app.engine.spec import TrainingSpec  # noqa: E402
+from app.sessions.backend import NotHosted, SessionBackend, SessionLost  # noqa: E402
+from app.sessions.limits import LimitExceeded  # noqa: E402
+from app.sessions.placement import compile_key, kind_key  # noqa: E402
+from app.sessions.ray_directory import LOST as DIRECTORY_LOST, SessionDirectory  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger(__name__)
@@ -38,6 +51,7 @@ LOST = ("The Ray host actor that hosted this session stopped unexpectedly; its t
         "Create a new session.")
 DIRECTORY = "tp-directory"
 PING_SECONDS = 1.0  # how often each host is asked whether it lives
+MAX_READY_ROUNDS = 3  # replacements of hosts that died while starting before ready() gives up
 _init_lock = threading.Lock()
 
 
@@ -93,9 +107,22 @@ class RayBackend(SessionBackend):
         """Join the cluster, find (or create) the directory, and wait until every host answers."""
         if self._directory is None:
             await asyncio.to_thread(self._join)
-        names = await self._directory.hosts.remote()
-        await asyncio.gather(*(self._handle(name).ping.remote() for name in names))
-        self._watch(names)
+        for _ in range(MAX_READY_ROUNDS):  # a host may die while starting (its node went): its replacement then
+            names = await self._directory.hosts.remote()
+            answers = await asyncio.gather(*(self._ping(name) for name in names))
+            if all(answers):
+                self._watch(names)
+                return
+        raise RuntimeError(f"Ray host actors kept dying while starting, {MAX_READY_ROUNDS} times; see Ray's logs")
+
+    async def _ping(self, name: str) -> bool:
+        """Whether host ``name`` answers (waiting while it starts); a dead one is reported and replaced."""
+        try:
+            await self._handle(name).ping.remote()
+            return True
+        except (RayActorError, SessionLost):
+            self._died(name)
+            return False
 
     def _join(self) -> None:
         with self._join_lock:

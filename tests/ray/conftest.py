@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-# Every node listens on 127.0.0.1 only; Ray would otherwise rewrite a loopback address to the machine's own
-# (where nothing listens) when a driver connects. Read when Ray is imported.
+# Every node listens on 127.0.0.1 only (Ray's single-machine mode, read when Ray is imported; as
+# app.sessions.ray_backend sets it for a Ray on this machine): else Ray binds all interfaces, and rewrites a
+# loopback address to the machine's own when a driver connects.
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 ray = pytest.importorskip("ray", reason="the Ray backend's tests need the ray extra: pip install '.[ray]'")
 from ray.cluster_utils import Cluster  # noqa: E402

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.ray.conftest import LOOPBACK
+from tests.ray.conftest import LOOPBACK, ray
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -73,4 +73,7 @@ def test_losing_a_node_costs_only_the_sessions_of_its_host(ray_apps, ray_cluster
                 break
             time.sleep(1)
         assert len({backend.host_of(sid) for sid in ids}) == 2
+    deadline = time.monotonic() + 60  # the cluster knows the node is gone: nothing more is placed on it
+    while any(n["NodeID"] == victim and n["Alive"] for n in ray.nodes()) and time.monotonic() < deadline:
+        time.sleep(0.5)
     ray_cluster.add_node(**LOOPBACK)  # the next tests get three nodes again

@@ -3,12 +3,14 @@ other, with the numbers and the frames a single in-process server gives; new ses
 and the nodes; the cluster-wide session limit holds when both apps create at once."""
 
 import asyncio
+import time
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.apps import in_process_app
+from tests.ray.conftest import RayApps
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -73,6 +75,29 @@ def test_a_session_deleted_on_one_app_is_gone_on_the_other(two_apps):
     assert cb.get("/api/sessions/no-such-session").status_code == 404
 
 
+def test_a_session_one_app_let_expire_lives_on_while_the_other_uses_it(two_apps):
+    ca, cb = two_apps
+    sid = create(ca)
+    assert cb.get(f"/api/sessions/{sid}").status_code == 200
+
+    def expire(client) -> None:
+        manager = client.app.state.sessions
+        manager._entries[sid].last_used -= manager.ttl_seconds + 1
+        assert manager.reap() == [sid]
+
+    expire(ca)  # idle on this server: it lets go, the other still holds it
+    assert cb.post(f"/api/sessions/{sid}/train", json={"epochs": 1}).json()["epoch"] == 1
+    assert ca.get(f"/api/sessions/{sid}").json()["epoch"] == 1  # and this one may take it on again
+    expire(ca)
+    backend = ca.app.state.sessions.backend
+    held = ca.portal.call(backend.stats)["sessions"]
+    expire(cb)  # the last holder lets go (a message on its way): the session is removed from the cluster
+    deadline = time.monotonic() + 10
+    while ca.portal.call(backend.stats)["sessions"] == held and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ca.get(f"/api/sessions/{sid}").status_code == 404
+
+
 def test_new_sessions_spread_over_the_hosts_and_their_nodes(two_apps):
     ca, cb = two_apps
     ids = [create(client, hidden_layers=[width]) for client, width in zip([ca, cb, ca, cb], range(11, 15))]
@@ -84,24 +109,35 @@ def test_new_sessions_spread_over_the_hosts_and_their_nodes(two_apps):
     assert len(hosts) == 2 and len(nodes) == 2, (hosts, nodes)  # two hosts, on two of the cluster's nodes
 
 
-def test_max_sessions_holds_across_both_apps_creating_at_once(ray_cluster):
-    from tests.ray.conftest import RayApps
+def create_at_once(ray_cluster, count: int, **settings) -> list[httpx.Response]:
+    """``count`` creations at once, alternately through two apps of a namespace of their own (one host)."""
+    apps = RayApps(ray_cluster, ray_hosts=1, **settings)
+    a, b = apps.app(), apps.app()
 
-    apps = RayApps(ray_cluster, max_sessions=5, ray_hosts=1)
+    async def create_many() -> list[httpx.Response]:
+        async with a.router.lifespan_context(a), b.router.lifespan_context(b):
+            clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://testserver")
+                       for app in (a, b)]
+            answers = await asyncio.gather(*(clients[i % 2].post("/api/sessions", json=SMALL) for i in range(count)))
+            for c in clients:
+                await c.aclose()
+            return answers
+
     try:
-        a, b = apps.app(), apps.app()
-
-        async def create_many() -> list[int]:
-            transports = [httpx.ASGITransport(app) for app in (a, b)]
-            async with a.router.lifespan_context(a), b.router.lifespan_context(b):
-                clients = [httpx.AsyncClient(transport=t, base_url="http://testserver") for t in transports]
-                requests = [clients[i % 2].post("/api/sessions", json=SMALL) for i in range(12)]
-                answers = await asyncio.gather(*requests)
-                for c in clients:
-                    await c.aclose()
-                return [r.status_code for r in answers]
-
-        codes = asyncio.run(create_many())
-        assert sorted(codes) == [201] * 5 + [503] * 7, codes
+        return asyncio.run(create_many())
     finally:
         apps.close()
+
+
+def test_max_sessions_holds_across_both_apps_creating_at_once(ray_cluster):
+    answers = create_at_once(ray_cluster, 12, max_sessions=5)
+    assert sorted(r.status_code for r in answers) == [201] * 5 + [503] * 7
+    refused = next(r for r in answers if r.status_code == 503)
+    assert refused.json()["code"] == "too_many_sessions" and int(refused.headers["Retry-After"]) >= 1
+
+
+def test_a_clients_creation_rate_holds_across_both_apps(ray_cluster):
+    answers = create_at_once(ray_cluster, 6, max_sessions_per_client_per_minute=4)
+    assert sorted(r.status_code for r in answers) == [201] * 4 + [429] * 2
+    refused = next(r for r in answers if r.status_code == 429)
+    assert refused.json()["code"] == "too_many_new_sessions" and refused.json()["params"]["per_minute"] == 4
