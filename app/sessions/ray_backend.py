@@ -211,7 +211,8 @@ class RayBackend(SessionBackend):
     # -- sessions ------------------------------------------------------------------------------
 
     async def add(self, session_id: str, spec: TrainingSpec, *, client: str = "") -> dict[str, Any]:
-        await self.ready()
+        if not self._watchers:  # not ready yet (the app's start-up waits for ready() itself)
+            await self.ready()
         key, kind = repr(compile_key(spec)), repr(kind_key(spec))
         for attempt in range(3):  # a host dying just now is no reason to refuse the session
             answer = await self._directory.place.remote(session_id, key, kind, client, self.holder)

@@ -140,6 +140,11 @@ class SessionDirectory:
         record.holders.add(holder)
         return record.host
 
+    def holders(self, session_id: str) -> int:
+        """How many web servers hold the session (0: not here)."""
+        record = self._sessions.get(session_id)
+        return 0 if record is None else len(record.holders)
+
     def release(self, session_id: str, holder: str) -> None:
         """``holder`` no longer uses the session (it expired there); the last holder's release removes it."""
         record = self._sessions.get(session_id)
@@ -149,8 +154,8 @@ class SessionDirectory:
                 self.forget(session_id)
 
     def forget(self, session_id: str) -> None:
-        """Remove the session now, on its host too (deleted, or its build failed)."""
-        self._lost.pop(session_id, None)
+        """Remove the session now, on its host too (deleted, or its build failed). A lost one stays lost: every
+        server that asks hears so."""
         record = self._sessions.pop(session_id, None)
         if record is None:
             return

@@ -54,6 +54,11 @@ def test_losing_a_node_costs_only_the_sessions_of_its_host(ray_apps, ray_cluster
             with pytest.raises(WebSocketDisconnect) as closed:
                 ws.receive_json()
         assert closed.value.code == 1011
+        with TestClient(ray_apps.app()) as other:  # a server that never saw them hears the same from the cluster
+            for sid in doomed:
+                r = other.get(f"/api/sessions/{sid}")
+                assert r.status_code == 410 and r.json()["code"] == "session_lost", r.text
+            assert other.get(f"/api/sessions/{spared[0]}").status_code == 200
 
         for sid in spared:
             r = client.post(f"/api/sessions/{sid}/train", json={"epochs": 1})
