@@ -8,7 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.ray.conftest import LOOPBACK, ray
+from tests.ray.conftest import LOOPBACK, NEEDS_RAY
+
+ray = pytest.importorskip("ray", reason=NEEDS_RAY)
 
 pytestmark = pytest.mark.timeout(240)
 

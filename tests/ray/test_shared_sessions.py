@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.apps import in_process_app
-from app.sessions.ray_backend import DIRECTORY
-from tests.ray.conftest import RayApps, ray
+from tests.ray.conftest import NEEDS_RAY, RayApps
+
+ray = pytest.importorskip("ray", reason=NEEDS_RAY)
+from app.sessions.ray_backend import DIRECTORY  # noqa: E402
 
 pytestmark = pytest.mark.timeout(240)
 
