@@ -44,11 +44,11 @@ export function describeError({ detail, code = null, params = {} } = {}) {
 
 // The response, once it is known to be a success (for callers that read its headers too); a failure throws
 // an ApiError with the server's detail. A body is sent as JSON, or as it is (a file, CSV text) when its
-// `mediaType` is given.
-export async function send(method, url, body, mediaType = null) {
+// `mediaType` is given; `headers` go with it (the saved runs' owner token).
+export async function send(method, url, body, { mediaType = null, headers = {} } = {}) {
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': mediaType ?? 'application/json' },
+    headers: body === undefined ? headers : { ...headers, 'Content-Type': mediaType ?? 'application/json' },
     body: body === undefined || mediaType ? body : JSON.stringify(body),
   });
   if (!response.ok) {
@@ -64,8 +64,8 @@ export async function send(method, url, body, mediaType = null) {
   return response;
 }
 
-export async function request(method, url, body, mediaType = null) {
-  const response = await send(method, url, body, mediaType);
+export async function request(method, url, body, options = {}) {
+  const response = await send(method, url, body, options);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';
   return type.includes('json') ? response.json() : response.text();

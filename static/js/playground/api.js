@@ -10,7 +10,7 @@ export const api = {
   // Custom data: JSON points ({points, problem}) or a CSV file or text, sent unread (the server checks it).
   createDataset: (body) => request('POST', '/api/datasets', body),
   uploadCsv: (csv, problem = null) => request('POST', `/api/datasets${problem ? `?${new URLSearchParams({ problem })}` : ''}`,
-    csv, 'text/csv'),
+    csv, { mediaType: 'text/csv' }),
   dataset: (id) => request('GET', `/api/datasets/${encodeURIComponent(id)}`),
   datasetCsvUrl: (id) => `/api/datasets/${encodeURIComponent(id)}.csv`,
   createSession: (config) => request('POST', '/api/sessions', config),
