@@ -9,13 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from app.engine.concepts import activations, backprop, cross_entropy, dense, forward, gradient_descent
 from app.engine.concepts import learning_rate, losses, metrics, softmax
 from app.schemas.concepts.activations import ActivationsRequest, ActivationsResponse
 from app.schemas.concepts.backprop import BackpropRequest, BackpropResponse
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 from app.schemas.concepts.cross_entropy import CrossEntropyRequest, CrossEntropyResponse
 from app.schemas.concepts.dense import DenseRequest, DenseResponse
 from app.schemas.concepts.forward import ForwardRequest, ForwardResponse
@@ -39,7 +37,7 @@ class Endpoint:
     arguments, and returns the engine's result that ``response.from_result`` turns into the answer. A
     ``ValueError`` it raises is answered 422 with its message."""
 
-    request: type[BaseModel]
+    request: type[ConceptRequest]
     response: type[ConceptResponse]
     compute: Callable[..., Any]
     description: str  # the OpenAPI description: what the lab computes

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -80,14 +80,23 @@ class Settings(BaseSettings):
 
     # Where sessions train: "processes" (a pool of worker processes, each hosting many sessions; the web
     # process only forwards, and a crashed worker costs only its own sessions) or "inprocess" (a thread pool
-    # in the web process: a third of the memory, for tests and small machines).
-    backend: Literal["inprocess", "processes"] = "processes"
+    # in the web process: a third of the memory, for tests and small machines) or "ray" (host actors of a Ray
+    # cluster that every web server connected to it shares; needs the "ray" extra).
+    backend: Literal["inprocess", "processes", "ray"] = "processes"
     workers: int | None = Field(None, ge=1, le=256)  # worker processes; None: one per core
     worker_threads: int = Field(1, ge=1, le=64)  # calls a worker runs at a time
     # A worker hands its sessions to a fresh one after building this many (TensorFlow keeps ~0.7 MB of
     # each), or once its resident memory passes this many MB.
     worker_recycle_sessions: int = Field(1000, ge=1)
     worker_recycle_rss_mb: int = Field(2048, ge=64)
+    # The Ray backend: the cluster (RAY_ADDRESS, as Ray's own tools read it; unset: a local Ray on 127.0.0.1),
+    # its host actors (each hosting many sessions, `worker_threads` calls at a time) and their CPUs (as many
+    # TensorFlow threads), and the namespace its directory and hosts are named in. The first web server to
+    # reach a cluster sets its hosts and cluster-wide limits.
+    ray_address: str | None = Field(None, validation_alias=AliasChoices("RAY_ADDRESS", "TP_RAY_ADDRESS"))
+    ray_hosts: int = Field(2, ge=1, le=1024)
+    ray_cpus_per_host: float = Field(1.0, gt=0, le=256)
+    ray_namespace: str = Field("tensor-playground", min_length=1, max_length=64)
 
     # How often the web process's threads may take the interpreter lock from each other (sys.setswitchinterval).
     switch_interval_seconds: float = Field(0.0005, gt=0, le=0.1)

@@ -59,6 +59,15 @@ def build_backend(settings: Settings) -> SessionBackend:
                               jit_compile=settings.jit_compile,
                               recycle_after_sessions=settings.worker_recycle_sessions,
                               recycle_rss_bytes=settings.worker_recycle_rss_mb * 2**20)
+    if settings.backend == "ray":
+        from app.sessions.ray_backend import RayBackend  # the "ray" extra: imported only when asked for
+
+        return RayBackend(address=settings.ray_address, namespace=settings.ray_namespace, hosts=settings.ray_hosts,
+                          cpus_per_host=settings.ray_cpus_per_host, threads=settings.worker_threads,
+                          jit_compile=settings.jit_compile, max_sessions=settings.max_sessions,
+                          creations_per_minute=settings.max_sessions_per_client_per_minute,
+                          max_tracked_clients=settings.max_tracked_clients,
+                          max_lifetime_seconds=settings.session_max_lifetime_seconds)
     return InProcessBackend(workers=cores, jit_compile=settings.jit_compile)
 
 

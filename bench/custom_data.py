@@ -4,6 +4,13 @@ engine pays for a new training-set size in graph mode (what custom data trains i
 
 Run: .venv/bin/python bench/custom_data.py [--adds 40] [--points 100] [--backend inprocess|processes]
 It starts the app on a free loopback port (or uses --url http://127.0.0.1:PORT) and only talks to it.
+
+``--browser`` measures it as a learner meets it instead: Chromium (Playwright) plays the spiral at full pace,
+a click adds a point, and the page's own clock says when the `set` left, when the frame trained on the point
+arrived and when it was drawn. Several ``--url label=http://...`` (e.g. servers of two versions of the code)
+are measured in turns within one run, ``--rounds`` of ``--adds`` points each, so they meet the same load:
+  python bench/custom_data.py --browser --rounds 4 --adds 8 --url before=http://127.0.0.1:8001 \
+      --url after=http://127.0.0.1:8002
 Figures are printed, not asserted.
 """
 
@@ -124,12 +131,60 @@ def engine_sizes(n: int = 200, sizes: int = 5) -> None:
         print(f"  steady state, {label}: {1 / per_epoch:,.0f} epochs/s ({session.spec.n_train} training points)")
 
 
+def browser_adds(urls: dict[str, str], rounds: int, adds: int) -> None:
+    """Clicks on the output of playing pages, one page per url in turns (the others paused meanwhile)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser.add_point_timing import SCRIPT, latencies, received
+    from tests.browser.conftest import CHROMIUM
+    from tests.browser.test_custom_data import _page_point
+    from tests.browser.test_playground import DESKTOP, _epoch, _open, _wait_for
+
+    spots = iter([(-5.5 + 0.5 * (i % 23), 5.5 - 0.5 * (i // 23)) for i in range(23 * 6)])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        pages, expected = {}, {}
+        for label, url in urls.items():
+            page = pages[label] = browser.new_page(viewport=DESKTOP)
+            page.add_init_script(SCRIPT)
+            _open(page, url + "/?dataset=spiral&pace=max")
+            page.click("#pg-data-edit")
+            expect(page.locator("#pg-data-count")).to_contain_text("500 of at most")
+            # The first point moves the session from the spiral to custom data: later ones meet a seen network.
+            page.mouse.click(*_page_point(page, *next(spots)))
+            _wait_for(lambda: received(page, 501, 0), 30, "the first point")
+            expected[label] = [501]
+        for _ in range(rounds):
+            for label, page in pages.items():
+                page.click("#pg-play")
+                epoch = _epoch(page)
+                _wait_for(lambda: _epoch(page) > epoch + 20, 30, "play")
+                page.wait_for_timeout(1000)
+                for _ in range(adds):
+                    rows = expected[label][-1] + 1
+                    now = page.evaluate("performance.now()")
+                    page.mouse.click(*_page_point(page, *next(spots)))
+                    _wait_for(lambda: received(page, rows, now), 20, f"point {rows} trained on")
+                    expected[label].append(rows)
+                    page.wait_for_timeout(250)  # a learner clicks, not a loop
+                page.click("#pg-play")
+        print(f"add a point in the page → first frame trained on it (spiral 500 points, network 4,2, playing at full "
+              f"pace; {rounds} rounds of {adds} points each, the pages in turns):")
+        for label, page in pages.items():
+            timing = page.evaluate("window.__timing")
+            print("  " + latencies(timing, expected[label], skip=1).line(label))
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--adds", type=int, default=40)
     parser.add_argument("--points", type=int, default=100)
     parser.add_argument("--backend", choices=["inprocess", "processes"], default=None)
-    parser.add_argument("--url", default=None)
+    parser.add_argument("--url", action="append", default=None,
+                        help="a server to measure (label=url with --browser, which takes several)")
+    parser.add_argument("--browser", action="store_true", help="measure in Chromium (see above)")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-engine", action="store_true", help="skip the in-process engine figures")
     args = parser.parse_args()
     print(f"command: python bench/custom_data.py {' '.join(sys.argv[1:])}".rstrip())
@@ -137,8 +192,16 @@ def main() -> None:
         await add_points(base, args.adds, args.points)
         await add_points(base, args.adds, args.points, inline=True)
 
+    if args.browser:
+        urls = dict(u.split("=", 1) if "=" in u else (u, u) for u in args.url or ())
+        if urls:
+            browser_adds(urls, args.rounds, args.adds)
+        else:
+            with devserver.serve({"TP_MAX_UPLOADS_PER_CLIENT_PER_MINUTE": "100000"}) as base:
+                browser_adds({"this tree": base}, args.rounds, args.adds)
+        return
     if args.url:
-        asyncio.run(both(args.url))
+        asyncio.run(both(args.url[0]))
     else:
         env = {"TP_MAX_UPLOADS_PER_CLIENT_PER_MINUTE": "100000", **({"TP_BACKEND": args.backend} if args.backend else {})}
         with devserver.serve(env) as base:

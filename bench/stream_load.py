@@ -2,9 +2,10 @@
 frames/s and epochs/s on screen for C2 and for 1, 10 and 50 playing default sessions, /api/health latency
 under that load, and time to solve the spiral.
 
-Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50] [--backend inprocess|processes]
+Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50] [--backend processes,ray]
 It starts the app on a free loopback port with ``TP_BACKEND`` set from ``--backend`` (or uses --url
-http://127.0.0.1:PORT) and only talks to it.
+http://127.0.0.1:PORT) and only talks to it; several backends, comma-separated, run one after the other
+(``ray``: the app starts a local Ray of its own, on 127.0.0.1, with its default hosts).
 Figures are printed, not asserted.
 """
 
@@ -178,11 +179,20 @@ async def main() -> None:
     parser.add_argument("--counts", default="1,10,50")
     parser.add_argument("--solve-limit", type=float, default=30.0)
     parser.add_argument("--idle", type=float, default=3.0, help="seconds to wait before each first-frame test")
-    parser.add_argument("--backend", choices=["inprocess", "processes"],
-                        help="TP_BACKEND for the server it starts (default: the environment's, else processes)")
+    parser.add_argument("--backend", default="",
+                        help="TP_BACKEND for the server it starts: inprocess, processes or ray, or several "
+                             "comma-separated, run in turn (default: the environment's, else processes)")
     args = parser.parse_args()
     print(f"# {' '.join([Path(sys.executable).name, *sys.argv])}  (cores: {os.cpu_count()})")
-    with server(args.url, args.backend) as base:
+    for backend in args.backend.split(",") if args.backend else [None]:
+        if backend not in (None, "inprocess", "processes", "ray"):
+            parser.error(f"--backend: unknown backend {backend!r}; expected inprocess, processes or ray")
+        print(f"## backend: {backend or os.environ.get('TP_BACKEND', 'processes')}")
+        await measure(args, backend)
+
+
+async def measure(args: argparse.Namespace, backend: str | None) -> None:
+    with server(args.url, backend) as base:
         # Networks this server has not seen, each on an otherwise idle server (earlier background compiles
         # done): five of a new kind (activation and depth: nothing traced yet), then five new widths of
         # those kinds, then the first five again.

@@ -3,7 +3,8 @@
 Every access to a session is a named operation of ``app.sessions.operations`` that returns plain data, so a
 backend may keep sessions in this process or in others. ``InProcessBackend`` keeps them here and runs
 operations on a small thread pool (TensorFlow releases the GIL during a call), so the event loop stays free
-while a network trains; ``app.sessions.processes.ProcessBackend`` keeps them in worker processes.
+while a network trains; ``app.sessions.processes.ProcessBackend`` keeps them in worker processes, and
+``app.sessions.ray_backend.RayBackend`` in actors of a Ray cluster that several web servers share.
 """
 
 import asyncio
@@ -27,11 +28,17 @@ class SessionLost(RuntimeError):
 
 class SessionBackend(ABC):
     @abstractmethod
-    async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
-        """Build and host a session under ``session_id``; returns ``operations.describe`` of it.
+    async def add(self, session_id: str, spec: TrainingSpec, *, client: str = "") -> dict[str, Any]:
+        """Build and host a session under ``session_id`` for ``client``; returns ``operations.describe`` of it.
 
-        Raises ``ValueError`` for a spec the engine refuses.
+        Raises ``ValueError`` for a spec the engine refuses; a backend shared by several web servers raises
+        ``LimitExceeded`` for limits it holds across them (``too_many_sessions``, ``too_many_new_sessions``).
         """
+
+    async def adopt(self, session_id: str) -> bool:
+        """Whether the backend hosts ``session_id`` though this web server did not create it (a backend
+        shared by several servers); raises ``SessionLost`` for one whose host died. Never, in this process."""
+        return False
 
     @abstractmethod
     async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
@@ -40,6 +47,11 @@ class SessionBackend(ABC):
     @abstractmethod
     def remove(self, session_id: str) -> None:
         """Free a session (unknown or lost ids are ignored)."""
+
+    def release(self, session_id: str) -> None:
+        """This web server no longer uses the session (it expired here): a backend shared with other servers
+        keeps it while they use it; any other frees it."""
+        self.remove(session_id)
 
     def lost(self, session_id: str) -> bool:
         """Whether the session's host died (its calls raise ``SessionLost``); never, in this process."""
@@ -67,7 +79,7 @@ class InProcessBackend(SessionBackend):
         self._jit = jit_compile
         self._sessions: dict[str, TrainingSession] = {}
 
-    async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
+    async def add(self, session_id: str, spec: TrainingSpec, *, client: str = "") -> dict[str, Any]:
         # Building a session generates data and may compile: keep it off the event loop.
         session = await asyncio.get_running_loop().run_in_executor(self._pool, self.create, spec)
         self._sessions[session_id] = session

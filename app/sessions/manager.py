@@ -102,7 +102,10 @@ class SessionManager:
         session_id = secrets.token_urlsafe(16)  # 128 random bits
         self._creating += 1
         try:
-            described = await self.backend.add(session_id, spec)
+            described = await self.backend.add(session_id, spec, client=client)
+        except LimitExceeded as e:  # a limit the backend holds across web servers
+            kind = TooManySessions if e.code == "too_many_sessions" else TooManyRequests
+            raise kind(str(e), e.retry_after, code=e.code, params=e.params) from None
         finally:
             self._creating -= 1
         now = self._clock()
@@ -120,6 +123,21 @@ class SessionManager:
         entry.last_used = self._clock()
         return entry
 
+    async def find(self, session_id: str) -> Entry:
+        """``entry``, for a session another web server created too (a backend they share): this server
+        takes it on. Raises ``SessionNotFound`` or ``SessionLost``."""
+        if session_id not in self._entries and session_id not in self._lost:
+            try:
+                hosted = await self.backend.adopt(session_id)
+            except SessionLost:
+                self._remember_lost(session_id)
+                raise
+            if hosted and session_id not in self._entries:
+                now = self._clock()
+                self._entries[session_id] = Entry(ComputeBudget(self.train_seconds_per_minute or float("inf")),
+                                                  created=now, last_used=now)
+        return self.entry(session_id)
+
     def delete(self, session_id: str) -> None:
         """Free a session; deleting a lost one forgets it. Raises ``SessionNotFound`` for an unknown id."""
         if self._entries.pop(session_id, None) is not None:
@@ -135,7 +153,7 @@ class SessionManager:
     async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
         """Run operation ``op`` (``app.sessions.operations``) on the session where it lives. A live change
         (``update``) naming an uploaded dataset carries its points from here (``DatasetStore.resolve``)."""
-        self.entry(session_id)
+        await self.find(session_id)
         if op == "update":
             kwargs["changes"] = self.datasets.resolve(kwargs["changes"])
         try:
@@ -156,6 +174,7 @@ class SessionManager:
         ``BudgetExhausted`` before training when nothing is left, and ``Diverged`` when the session had
         already diverged (nothing trained).
         """
+        await self.find(session_id)
         self.check_budget(session_id)
         result = await self.call(session_id, "train", epochs=epochs)
         self.charge(session_id, result["seconds"])
@@ -189,7 +208,7 @@ class SessionManager:
         stale = [sid for sid, e in self._entries.items() if self._expired(e, now)]
         for sid in stale:
             del self._entries[sid]
-            self.backend.remove(sid)
+            self.backend.release(sid)
         for sid in [sid for sid in self._entries if self.backend.lost(sid)]:
             self._mark_lost(sid)
         return stale
@@ -211,7 +230,7 @@ class SessionManager:
         entry = self._entries.get(session_id)
         if entry is not None and self._expired(entry, self._clock()):
             del self._entries[session_id]
-            self.backend.remove(session_id)
+            self.backend.release(session_id)
             return None
         if entry is not None and self.backend.lost(session_id):
             self._mark_lost(session_id)
@@ -222,13 +241,17 @@ class SessionManager:
         """Forget a lost session but remember its id, so it answers "lost" rather than "not found"."""
         if self._entries.pop(session_id, None) is not None:
             self.backend.remove(session_id)
-            self._lost[session_id] = None
-            while len(self._lost) > LOST_REMEMBERED:
-                self._lost.popitem(last=False)
+            self._remember_lost(session_id)
+
+    def _remember_lost(self, session_id: str) -> None:
+        self._lost[session_id] = None
+        while len(self._lost) > LOST_REMEMBERED:
+            self._lost.popitem(last=False)
 
     def clear(self) -> None:
-        """Drop every session (at shutdown); the backend stays usable."""
+        """Let go of every session (at shutdown); the backend stays usable, and one shared with other web
+        servers keeps the sessions they use."""
         for session_id in self._entries:
-            self.backend.remove(session_id)
+            self.backend.release(session_id)
         self._entries.clear()
 

@@ -1,7 +1,7 @@
 """``ProcessBackend``: sessions live in a pool of worker processes, so training never holds the web process.
 
 Each worker (``app.sessions.worker``) hosts many sessions and runs operations on them; the web process only
-forwards named operations and their plain-data answers. A new session goes to the worker with the fewest.
+forwards named operations and their plain-data answers. A new session goes where ``app.sessions.placement`` says.
 
 - A worker that dies (a crash, ``kill -9``) takes only its own sessions with it: they raise ``SessionLost``
   from then on, every other session carries on, and a fresh worker takes the dead one's place.
@@ -28,6 +28,7 @@ from typing import Any, Callable
 from app.engine.spec import TrainingSpec
 from app.engine.trainer import Architecture, Kind
 from app.sessions.backend import NotHosted, SessionBackend, SessionLost
+from app.sessions.placement import choose, compile_key, kind_key
 from app.sessions.worker import process_rss
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,11 +38,6 @@ LOST = ("The worker process that hosted this session stopped unexpectedly; its t
         "Create a new session.")
 MAX_FAILED_STARTS = 3  # workers dying before their first answer: a broken install, not bad luck
 POLL_SECONDS = 0.002  # how often a call waits on a session being moved (rare, and only for milliseconds)
-# A new session joins a worker that compiled its network unless that one hosts more than RATIO × the least
-# loaded + SLACK sessions; else one that traced its kind of network unless that one hosts more than the
-# least loaded + KIND_SLACK.
-AFFINITY_RATIO, AFFINITY_SLACK = 1.25, 2
-KIND_SLACK = 1
 
 
 class WorkerProcess:
@@ -143,24 +139,6 @@ class WorkerProcess:
             self.process.kill()
             self.process.wait()
         self._reader.join(timeout)
-
-
-def compile_key(spec: TrainingSpec) -> Architecture | None:
-    """The compiled functions a session needs (the trainer's own ``Architecture``); None for a spec the engine
-    will refuse. Every worker compiles alike, so the XLA flag is left at its default here."""
-    try:
-        return spec.resolved().architecture()
-    except (ValueError, LookupError):
-        return None
-
-
-def kind_key(spec: TrainingSpec) -> Kind | None:
-    """The graph-mode stand-ins a session plays on before it is compiled (the trainer's own ``Kind``): a
-    worker that traced them shows a new width's first frame at once instead of op by op."""
-    try:
-        return spec.resolved().kind()
-    except (ValueError, LookupError):
-        return None
 
 
 def _remember(worker: "WorkerProcess", spec: TrainingSpec) -> None:
@@ -267,28 +245,17 @@ class ProcessBackend(SessionBackend):
         return worker.pid if worker is not None else None
 
     def _choose(self, spec: TrainingSpec) -> WorkerProcess:
-        """The least-loaded worker; but one that already compiled this network if it is not much busier, since
-        a compile costs a second where a call costs milliseconds; else one that traced its kind if it is
-        hardly busier (a new width plays at once there, op by op elsewhere)."""
+        """A live worker by the placement rule (``app.sessions.placement.choose``)."""
         with self._lock:
             candidates = [w for w in self._workers if w.alive and not w.retiring] or self._workers
             if not candidates:
                 raise RuntimeError("the worker pool is closed")
-            least = min(candidates, key=lambda w: len(w.sessions))
-            key, kind = compile_key(spec), kind_key(spec)
-            preferences = [([w for w in candidates if key in w.compiled],
-                            len(least.sessions) * AFFINITY_RATIO + AFFINITY_SLACK),
-                           ([w for w in candidates if kind in w.traced], len(least.sessions) + KIND_SLACK)]
-            for preferred, most in preferences:
-                if preferred:
-                    best = min(preferred, key=lambda w: len(w.sessions))
-                    if len(best.sessions) <= most:
-                        return best
-            return least
+            return choose(candidates, compile_key(spec), kind_key(spec), load=lambda w: len(w.sessions),
+                          compiled=lambda w: w.compiled, traced=lambda w: w.traced)
 
     # -- sessions ------------------------------------------------------------------------------
 
-    async def add(self, session_id: str, spec: TrainingSpec) -> dict[str, Any]:
+    async def add(self, session_id: str, spec: TrainingSpec, *, client: str = "") -> dict[str, Any]:
         self.start()
         for attempt in range(3):  # a worker dying just now is no reason to refuse the session
             worker = self._choose(spec)

@@ -42,38 +42,12 @@ def process_rss(pid: int) -> int:
         return 0
 
 
-class Worker:
-    def __init__(self, conn: Connection, *, threads: int, jit_compile: bool) -> None:
-        self.conn = conn
+class Host:
+    """Sessions by id and the commands on them: what a worker process, or a Ray host actor, runs."""
+
+    def __init__(self, *, jit_compile: bool) -> None:
         self.jit = jit_compile
         self.sessions: dict[str, TrainingSession] = {}
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="op")
-        self._send_lock = threading.Lock()
-
-    def serve(self) -> None:
-        while True:
-            try:
-                request_id, command, session_id, payload = self.conn.recv()
-            except (EOFError, OSError):
-                return
-            self.pool.submit(self._answer, request_id, command, session_id, payload)
-
-    def _answer(self, request_id: int, command: str, session_id: str, payload: Any) -> None:
-        try:
-            reply = (request_id, True, self.execute(command, session_id, payload))
-        except Exception as e:  # the caller gets it; a bug in one call must not stop the worker
-            if not isinstance(e, (ValueError, LookupError, RuntimeError)):
-                traceback.print_exc()
-            reply = (request_id, False, _picklable(e))
-        try:
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)  # outside the lock: it may be large
-        except Exception as e:
-            data = pickle.dumps((request_id, False, RuntimeError(f"{command} returned an unpicklable result: {e}")))
-        try:
-            with self._send_lock:
-                self.conn.send_bytes(data)
-        except OSError:
-            pass  # the web process has gone; serve() sees the closed socket and the worker exits
 
     def execute(self, command: str, session_id: str, payload: Any) -> Any:
         if command == "call":
@@ -99,6 +73,15 @@ class Worker:
             return None
         raise ValueError(f"Unknown worker command {command!r}")
 
+    def outcome(self, command: str, session_id: str, payload: Any) -> tuple[bool, Any]:
+        """``(True, result)`` or ``(False, the exception it raised)``, made picklable for the caller."""
+        try:
+            return True, self.execute(command, session_id, payload)
+        except Exception as e:  # the caller gets it; a bug in one call must not stop the host
+            if not isinstance(e, (ValueError, LookupError, RuntimeError)):
+                traceback.print_exc()
+            return False, _picklable(e)
+
     def _session(self, session_id: str) -> TrainingSession:
         session = self.sessions.get(session_id)
         if session is None:
@@ -112,6 +95,36 @@ def settle_memory() -> None:
     interpreter lock, so a first frame or a compile stood still meanwhile); frozen, one takes under 1 ms."""
     gc.collect()
     gc.freeze()
+
+
+class Worker(Host):
+    """A ``Host`` behind a socket: requests come in on the main thread and run on a pool of threads."""
+
+    def __init__(self, conn: Connection, *, threads: int, jit_compile: bool) -> None:
+        super().__init__(jit_compile=jit_compile)
+        self.conn = conn
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="op")
+        self._send_lock = threading.Lock()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request_id, command, session_id, payload = self.conn.recv()
+            except (EOFError, OSError):
+                return
+            self.pool.submit(self._answer, request_id, command, session_id, payload)
+
+    def _answer(self, request_id: int, command: str, session_id: str, payload: Any) -> None:
+        reply = (request_id, *self.outcome(command, session_id, payload))
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)  # outside the lock: it may be large
+        except Exception as e:
+            data = pickle.dumps((request_id, False, RuntimeError(f"{command} returned an unpicklable result: {e}")))
+        try:
+            with self._send_lock:
+                self.conn.send_bytes(data)
+        except OSError:
+            pass  # the web process has gone; serve() sees the closed socket and the worker exits
 
 
 def _picklable(e: Exception) -> Exception:

@@ -1,10 +1,17 @@
 """Your own data in real Chromium: points drawn on the output train the network, a CSV comes in through the file
 input, a drop on the data panel or the paste dialog, a bad file says where it is wrong and changes nothing, and a
-finger draws on a phone."""
+finger draws on a phone; drawn and uploaded points show their test split as built-in data does, and the download
+and the exported script hold the points."""
+
+import ast
+import re
+from pathlib import Path
 
 import httpx
+import numpy as np
 from playwright.sync_api import Page, expect
 
+from tests.browser import add_point_timing
 from tests.browser.test_playground import DESKTOP, PHONE, _config, _epoch, _open, _session, _wait_for
 
 # OutputHeatmap's layout: the square [-6, 6]² is `SIZE` canvas pixels, `LEFT`/`TOP` in from the corner.
@@ -242,10 +249,16 @@ def test_the_inferred_problem_is_shown_and_can_be_overridden_and_the_points_down
     config = _upload(page, live_server, tmp_path / "numbers.csv", rows)
     assert config["problem_type"] == "classification"
     expect(page.locator("#pg-data-problem option[value='']")).to_have_text("Inferred (Classification)")
-    # The download is the server's CSV of exactly these points.
-    href = page.get_attribute("#pg-data-download", "href")
-    lines = httpx.get(live_server + href).text.strip().splitlines()
+    # The download is the server's CSV of exactly these points, saved by the browser as dataset.csv.
+    with page.expect_download() as download:
+        page.click("#pg-data-download")
+    assert download.value.suggested_filename == "dataset.csv"
+    lines = Path(download.value.path()).read_text().strip().splitlines()
     assert lines[0] == "x1,x2,label" and len(lines) == 21
+    assert sorted(tuple(map(float, line.split(","))) for line in lines[1:]) == sorted(map(tuple, config["points"]))
+    # The page says the row cap and what happens to coordinates outside the square before anything is loaded.
+    expect(page.locator("#pg-data-limits")).to_contain_text("At most 2000 points")
+    expect(page.locator("#pg-data-limits")).to_contain_text("outside -6 to 6 are scaled into the square")
     page.select_option("#pg-data-problem", "regression")
     config = _wait_for(lambda: (c := _custom_config(page, live_server, 20)) and c["problem_type"] == "regression" and c,
                        20, "the same points as a regression")
@@ -256,37 +269,11 @@ def test_the_inferred_problem_is_shown_and_can_be_overridden_and_the_points_down
     assert console_errors == []
 
 
-# Timestamps the page cannot give of itself: each release of the pointer on the output, each `set` sent with
-# new points, and each frame with the number of points it was trained on (its n_train + n_test).
-TIMING = """
-window.__timing = { up: [], set: [], frames: [] };
-document.addEventListener('pointerup', (e) => {
-  if (e.target.id === 'pg-output-canvas') window.__timing.up.push(performance.now());
-}, true);
-const send = WebSocket.prototype.send;
-WebSocket.prototype.send = function (data) {
-  if (typeof data === 'string' && data.includes('"points"')) window.__timing.set.push(performance.now());
-  return send.call(this, data);
-};
-const Socket = window.WebSocket;
-window.WebSocket = class extends Socket {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener('message', (e) => {
-      if (typeof e.data !== 'string' || !e.data.startsWith('{"type": "frame"')) return;
-      const header = JSON.parse(e.data);
-      window.__timing.frames.push([performance.now(), header.n_train + header.n_test]);
-    });
-  }
-};
-"""
-
-
 def test_a_point_added_while_playing_is_trained_on_within_a_second(page: Page, live_server, console_errors):
     """The figure of issue #10 as a learner meets it: from releasing the pointer to the first frame the page
     receives that was trained on the new point, on the spiral's network while it plays."""
     page.set_viewport_size(DESKTOP)
-    page.add_init_script(TIMING)
+    page.add_init_script(add_point_timing.SCRIPT)
     _open(page, live_server + "/?dataset=spiral&pace=max")
     page.click("#pg-play")
     _wait_for(lambda: _epoch(page) > 20, 30, "training on the spiral")
@@ -296,19 +283,10 @@ def test_a_point_added_while_playing_is_trained_on_within_a_second(page: Page, l
         page.mouse.click(*_page_point(page, *spot))
         _wait_for(lambda: _custom_config(page, live_server, 501 + i), 20, f"point {i + 1} in the session")
         page.wait_for_timeout(200)
-    timing = page.evaluate("window.__timing")
-    latencies, uploads = [], []
     # The first point moves the session from the spiral to custom data: later ones are the seen network's.
-    for i in range(1, len(spots)):
-        up = timing["up"][i]
-        latencies.append(next(t for t, n in timing["frames"] if t > up and n == 501 + i) - up)
-        uploads.append(next(t for t in timing["set"] if t > up) - up)
-    latencies.sort()
-    uploads.sort()
-    median = latencies[len(latencies) // 2]
-    print(f"add point → first frame trained on it: median {median:.0f} ms, max {latencies[-1]:.0f} ms over "
-          f"{len(latencies)} points (until set is sent: median {uploads[len(uploads) // 2]:.0f} ms); "
-          f"spiral 500 points, network 4,2")
+    figures = add_point_timing.latencies(page.evaluate("window.__timing"), [501 + i for i in range(21)], skip=1)
+    print(figures.line("add point → first frame trained on it (spiral 500 points, network 4,2)"))
+    median = sorted(figures.received)[len(figures.received) // 2]
     assert median < 1000
     assert console_errors == []
 
@@ -340,3 +318,82 @@ def test_a_link_to_data_the_server_no_longer_holds_says_so_and_shows_the_default
     assert _config(page, live_server)["dataset"] == "circle"
     assert "dataset_id" not in page.evaluate("location.search")
     assert [e for e in console_errors if "status of 404" not in e and "status of 422" not in e] == []
+
+
+POINT_COLOURS = {0: (245, 147, 34), 1: (8, 119, 189)}  # colors.js: NEGATIVE, POSITIVE (classes 0 and 1)
+
+
+def _drawn_as(page: Page, rows) -> list[str]:
+    """How the output canvas shows each [x1, x2, label] row: "train" (its class colour, no dark ring), "test"
+    (its class colour in a black ring) or "hidden" (not drawn)."""
+    return page.eval_on_selector("#pg-output-canvas", """(c, [rows, colours, left, top, size, domain]) => {
+        const ctx = c.getContext('2d');
+        return rows.map(([x1, x2, label]) => {
+            const px = left + (x1 + domain) / (2 * domain) * size;
+            const py = top + (domain - x2) / (2 * domain) * size;
+            const patch = ctx.getImageData(Math.floor(px) - 5, Math.floor(py) - 5, 11, 11).data;
+            const at = (dx, dy) => patch.slice(4 * ((5 + dy) * 11 + 5 + dx), 4 * ((5 + dy) * 11 + 5 + dx) + 3);
+            const centre = at(0, 0);
+            if (![0, 1, 2].every((i) => Math.abs(centre[i] - colours[label][i]) < 30)) return 'hidden';
+            // The ring of radius 3 (1 px wide) around the point's centre, wherever in its pixel the centre lies.
+            let darkest = 765;
+            for (let dy = -5; dy <= 5; dy++) for (let dx = -5; dx <= 5; dx++) {
+                const r = Math.hypot(Math.floor(px) + dx + 0.5 - px, Math.floor(py) + dy + 0.5 - py);
+                if (r > 2.5 && r < 3.5) darkest = Math.min(darkest, at(dx, dy).reduce((a, b) => a + b, 0));
+            }
+            return darkest < 200 ? 'test' : 'train';
+        });
+    }""", [rows, POINT_COLOURS, LEFT, TOP, SIZE, DOMAIN])
+
+
+def _server_split(live_server: str, config: dict, train_ratio: float) -> dict:
+    fields = ("dataset", "dataset_id", "points", "problem_type", "class_names", "seed")
+    body = {**{k: config[k] for k in fields}, "train_ratio": train_ratio}
+    return httpx.post(f"{live_server}/api/datasets/preview", json=body).json()
+
+
+def test_custom_data_shows_its_test_points_as_built_in_data_does_and_they_follow_the_ratio(page: Page, live_server,
+                                                                                           tmp_path, console_errors):
+    rows = [(x1, x2, 0) for x1, x2 in CLASS_0] + [(x1, x2, 1) for x1, x2 in CLASS_1]
+    config = _upload(page, live_server, tmp_path / "points.csv", rows)
+    split = _server_split(live_server, config, 0.5)
+    assert len(split["train"]) == len(split["test"]) == 10
+    # As for generated data: training points are drawn, test points only with "show test data", in a black ring.
+    _wait_for(lambda: _drawn_as(page, split["test"]) == ["hidden"] * 10, 20, "the test points hidden")
+    assert _drawn_as(page, split["train"]) == ["train"] * 10
+    page.check("#pg-show-test")
+    _wait_for(lambda: _drawn_as(page, split["test"]) == ["test"] * 10, 20, "the test points in black rings")
+    # Another ratio splits the points again, as the session now does.
+    page.eval_on_selector("#pg-train-ratio", "(e) => { e.value = 80; e.dispatchEvent(new Event('change')); }")
+    config = _wait_for(lambda: (c := _custom_config(page, live_server, 20)) and c["train_ratio"] == 0.8 and c, 20,
+                       "the session on 80 % training data")
+    split = _server_split(live_server, config, 0.8)
+    assert len(split["test"]) == 4
+    _wait_for(lambda: _drawn_as(page, split["test"]) == ["test"] * 4
+              and _drawn_as(page, split["train"]) == ["train"] * 16, 20, "the new split on the output")
+    # While drawing, test points stay in sight whatever the toggle says: a point just drawn never vanishes.
+    page.uncheck("#pg-show-test")
+    _wait_for(lambda: _drawn_as(page, split["test"]) == ["hidden"] * 4, 20, "the test points hidden again")
+    page.click("#pg-data-edit")
+    expect(page.locator("#pg-data-test-hint")).to_be_visible()
+    _wait_for(lambda: _drawn_as(page, split["test"]) == ["test"] * 4, 20, "the test points shown while drawing")
+    assert console_errors == []
+
+
+def test_the_exported_script_embeds_the_drawn_points(page: Page, live_server, console_errors):
+    page.set_viewport_size(DESKTOP)
+    _open(page, live_server)
+    _start_empty(page)
+    _draw(page, 5)
+    config = _wait_for(lambda: _custom_config(page, live_server, 10), 20, "a session on the 10 drawn points")
+    page.click("#pg-code")
+    expect(page.locator(".pg-code-text")).to_contain_text("EPOCHS = ", timeout=15_000)
+    script = page.text_content(".pg-code-text")
+    arrays = {name: ast.literal_eval(re.search(rf"^{name} = np\.array\((\[.*?\])(?:, dtype=\"float32\")?\)$", script,
+                                                 re.M | re.S)[1])
+              for name in ("train_points", "test_points", "train_labels", "test_labels")}
+    rows = sorted((x1, x2, float(label)) for points, labels in (
+        (arrays["train_points"], arrays["train_labels"]), (arrays["test_points"], arrays["test_labels"]))
+        for (x1, x2), label in zip(points, labels))
+    np.testing.assert_allclose(rows, sorted(map(tuple, config["points"])), atol=1e-5)
+    assert console_errors == []

@@ -79,6 +79,18 @@ def test_new_points_keep_the_weights_and_the_losses_are_the_new_points_losses():
     assert session.state()["train_loss"] == pytest.approx(expected, rel=1e-5)
 
 
+def test_naming_the_upload_of_the_points_trained_on_changes_only_the_id():
+    points = two_blobs(20)
+    session = TrainingSession(custom(points))
+    session.train(3)
+    split, history = session.split, list(session.history)
+    session.update(points=tuple(map(tuple, points)), dataset_id="u" * 22)
+    assert session.spec.dataset_id == "u" * 22 and session.epoch == 3
+    assert session.split is split and session.history == history  # not split or evaluated again
+    session.update(points=tuple(map(tuple, two_blobs(21))), dataset_id="v" * 22)
+    assert len(session.history) == len(history) + 1 and session.split is not split
+
+
 def test_a_change_of_class_count_starts_a_fresh_network():
     session = TrainingSession(custom(two_blobs(20)))
     session.train(10)

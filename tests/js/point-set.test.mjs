@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PointSet, farEnough, scaledAxes } from '../../static/js/playground/point-set.js';
+import { PointSet, farEnough, scaledAxes, splitAs } from '../../static/js/playground/point-set.js';
 import { OPTIONS } from './options.mjs';
 
 const DOMAIN = OPTIONS.limits.domain;
@@ -59,4 +59,14 @@ test('only an axis that left the square is labelled with its original values', (
   const summary = { scaled: true, ranges: { x1: [-12, 30.5], x2: [0, 4], label: [0, 1] } };
   assert.deepEqual(scaledAxes(summary, DOMAIN), { x1: [-12, 30.5], x2: null });
   assert.deepEqual(scaledAxes({ ...summary, scaled: false }, DOMAIN), { x1: null, x2: null });
+});
+
+test('points are split as the server split them, a new point trains until it splits them again', () => {
+  const test = [[1.00001, -2.5, 0], [3.123457, 0, 1]]; // float32 rows of a preview, rounded to 5 decimals
+  const points = [[1.000012, -2.5, 0], [3.1234567, 0, 1], [3.1234567, 0, 0], [-4, 4, 1]];
+  assert.deepEqual(splitAs(points, test), {
+    train: [[3.1234567, 0, 0], [-4, 4, 1]], // another label, and a point the server has not split yet
+    test: [[1.000012, -2.5, 0], [3.1234567, 0, 1]],
+  });
+  assert.deepEqual(splitAs(points, []), { train: points, test: [] });
 });

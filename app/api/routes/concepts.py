@@ -12,15 +12,15 @@ router = APIRouter(prefix="/concepts", tags=["concepts"])
 
 
 def add_endpoint(router: APIRouter, concept: Concept, endpoint: Endpoint) -> None:
-    """Registers one lab endpoint: the request model validates the body, the engine's ``ValueError`` becomes
-    a 422 with its message, and the response model is built from the engine's result."""
+    """Registers one lab endpoint: the request model validates the body and gives the engine its arguments,
+    the engine's ``ValueError`` becomes a 422 with its message, and the response model is built from the
+    engine's result."""
     request, response, compute = endpoint.request, endpoint.response, endpoint.compute
 
     # A plain def: FastAPI runs it in its thread pool, so a lab's TensorFlow work never blocks the event loop.
     def handler(body: request) -> Any:  # type: ignore[valid-type]
         try:
-            # A request whose wire shape differs from the engine's keywords says how to map it (arguments()).
-            result = compute(**(body.arguments() if hasattr(body, "arguments") else body.model_dump()))
+            result = compute(**body.arguments())
         except ValueError as e:
             # A refusal that names its cause keeps its code, so the lab can say it in the page's language.
             raise AppError(422, str(e), getattr(e, "code", "invalid_value"), getattr(e, "params", None)) from e

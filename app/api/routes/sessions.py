@@ -59,10 +59,10 @@ async def _call(manager: SessionManager, session_id: str, op: str, **kwargs: Any
         raise AppError(422, str(e), "invalid_value") from None
 
 
-def _check(manager: SessionManager, session_id: str) -> None:
+async def _check(manager: SessionManager, session_id: str) -> None:
     """404 or 410 now, before any work, for a session that is not there."""
     try:
-        manager.entry(session_id)
+        await manager.find(session_id)
     except (SessionNotFound, SessionLost) as e:
         raise _gone(e) from None
 
@@ -136,7 +136,7 @@ async def read_boundary(manager: ManagerDep, settings: SettingsDep, session_id: 
     Values are rounded to 4 decimals. The output grid counts ``resolution²`` cells per output unit, the
     neuron grid ``neuron_resolution²`` per feature and hidden neuron; together at most the server's
     ``max_boundary_cells``."""
-    _check(manager, session_id)
+    await _check(manager, session_id)
     res = grids.resolution or settings.default_resolution
     nres = grids.neuron_resolution or settings.neuron_resolution
     body = await _call(manager, session_id, "boundary", resolution=res, neuron_resolution=nres,

@@ -92,7 +92,7 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         return
     await websocket.accept()
     try:
-        entry = manager.entry(session_id)
+        entry = await manager.find(session_id)
     except SessionNotFound:
         await websocket.close(code=CLOSE_NOT_FOUND, reason="Session not found")
         return

@@ -9,7 +9,7 @@ from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.activations import MAX_MAXOUT_PIECES, ActivationsResult, Curve
 from app.engine.numeric import to_json
 from app.schemas.common import UNIQUE, FiniteFloat, Integer, StrictModel, named
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_POINTS = 1000
 MAX_ABS_X = 1000.0
@@ -30,7 +30,7 @@ class MaxoutParams(StrictModel):
         return self
 
 
-class ActivationsRequest(StrictModel):
+class ActivationsRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "activations": ["relu", "tanh", "sigmoid"], "start": -5.0, "stop": 5.0, "num": 101,
         "saturation_threshold": 0.05, "maxout": {"weights": [-1.0, 0.0, 1.0], "biases": [0.0, 0.5, 0.0]},

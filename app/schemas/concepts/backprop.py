@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.engine.activations import ACTIVATIONS
 from app.engine.losses import LOSSES
 from app.schemas.common import FiniteFloat, StrictModel, named
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_LAYERS = 4
 MAX_WIDTH = 8
@@ -29,7 +29,7 @@ class LayerWeights(StrictModel):
         return name
 
 
-class BackpropRequest(StrictModel):
+class BackpropRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"x": [0.05, 0.1],
          "layers": [{"kernel": [[0.15, 0.25], [0.2, 0.3]], "bias": [0.35, 0.35], "activation": "sigmoid"},

@@ -1,8 +1,20 @@
-"""What every concept lab's response model shares: it is built from its engine's result in one way."""
+"""What every concept lab's request and response models share: a request turns into its engine's keyword
+arguments in one way, and a response is built from its engine's result in one way."""
 
 from typing import Any, Self
 
 from pydantic import BaseModel
+
+from app.schemas.common import StrictModel
+
+
+class ConceptRequest(StrictModel):
+    """A lab's request. Its fields are its engine's keyword arguments; a request whose wire shape differs
+    (the learning-rate lab's ``{schedule: {name, params}}``) overrides :meth:`arguments` to map them."""
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of the lab's ``compute``."""
+        return self.model_dump()
 
 
 class ConceptResponse(BaseModel):

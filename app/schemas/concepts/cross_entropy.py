@@ -4,8 +4,8 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import FiniteFloat, StrictModel
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import FiniteFloat
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_ROWS = 100
 MAX_CLASSES = 100
@@ -14,7 +14,7 @@ Row = Annotated[list[FiniteFloat], Field(min_length=1, max_length=MAX_CLASSES)]
 Number = float | None  # null where a value is not finite (log 0 = −∞ without clipping, overflow)
 
 
-class CrossEntropyRequest(StrictModel):
+class CrossEntropyRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"y_true": [[1, 0, 0], [1, 0, 0]], "y_pred": [[0.5, 0.4, 0.1], [0.8, 0.1, 0.1]],
          "from_logits": False, "epsilon": 1e-7},

@@ -2,13 +2,13 @@
 
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.dense import DenseResult
 from app.engine.numeric import to_json
-from app.schemas.common import FiniteFloat, Integer, StrictModel, named
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import FiniteFloat, Integer, named
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_BATCH = 64
 MAX_FEATURES = 64
@@ -18,7 +18,7 @@ Row = Annotated[list[FiniteFloat], Field(min_length=1, max_length=max(MAX_FEATUR
 JsonMatrix = list[list[float | None]]
 
 
-class DenseRequest(StrictModel):
+class DenseRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "x": [[1.0, 2.0, 3.0]], "units": 2, "activation": "relu", "use_bias": True,
         "kernel": [[0.5, -1.0], [0.25, 0.0], [-0.5, 1.0]], "bias": [0.1, -0.2], "seed": 0,

@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.engine.activations import ACTIVATIONS
 from app.engine.concepts.forward import parameter_count
-from app.schemas.common import FiniteFloat, Integer, StrictModel, integer, named
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import FiniteFloat, Integer, integer, named
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_LAYERS = 8
 MAX_UNITS = 1024
@@ -18,7 +18,7 @@ MAX_SEED = 2**30
 Number = float | None  # null where a value is not finite
 
 
-class ForwardRequest(StrictModel):
+class ForwardRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"input_size": 784, "units": [256, 128, 64, 10], "activation": ["relu", "relu", "relu", "linear"],
          "softmax": True, "seed": 0},

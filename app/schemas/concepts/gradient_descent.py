@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.engine.concepts.gradient_descent import FUNCTIONS
 from app.engine.optimizers import OPTIMIZERS
-from app.schemas.common import UNIQUE, FiniteFloat, Integer, StrictModel, named
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import UNIQUE, FiniteFloat, Integer, named
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_STEPS = 1000
 MAX_START = 1e6
@@ -39,7 +39,7 @@ def _start_fits_function(schema: dict[str, Any]) -> None:
             {"type": "array", "minItems": dimensions, "maxItems": dimensions}, {"type": "null"}]}}}})
 
 
-class GradientDescentRequest(StrictModel):
+class GradientDescentRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra=_start_fits_function)
 
     function: named(FUNCTIONS) = Field("square", description=(  # type: ignore[valid-type]
@@ -111,7 +111,7 @@ class GradientDescentResponse(ConceptResponse):
     overflow: bool
 
 
-class BatchDescentRequest(StrictModel):
+class BatchDescentRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"samples": 64, "noise": 0.5, "batch_size": 8, "epochs": 20, "learning_rate": 0.1, "seed": 0},
     ]})

@@ -4,12 +4,12 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import FiniteFloat, Integer, ScheduleChoice, StrictModel, rules_of
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import FiniteFloat, Integer, ScheduleChoice, rules_of
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 from app.schemas.concepts.gradient_descent import MAX_START, MAX_STEPS, Number, TrajectoryPoint, Verdict
 
 
-class LearningRateRequest(StrictModel):
+class LearningRateRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"schedule": {"name": "exponential_decay",
                       "params": {"decay_steps": 5, "decay_rate": 0.5, "staircase": False}},

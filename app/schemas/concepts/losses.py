@@ -8,7 +8,7 @@ from app.engine.concepts.losses import LossComparison
 from app.engine.losses import LOSSES
 from app.engine.numeric import scalar, to_json
 from app.schemas.common import UNIQUE, FiniteFloat, Integer, StrictModel, named
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_SAMPLES = 1000
 MAX_OUTPUTS = 64
@@ -34,7 +34,7 @@ class LossCurveRequest(StrictModel):
         return self
 
 
-class LossesRequest(StrictModel):
+class LossesRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "losses": ["mse", "mae", "huber", "binary_crossentropy"],
         "y_true": [1.0, 0.0, 1.0], "y_pred": [0.9, 0.2, 0.3], "from_logits": False,

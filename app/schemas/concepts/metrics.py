@@ -6,15 +6,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.concepts.metrics import ClassificationMetrics, RegressionMetrics
 from app.engine.numeric import scalar, to_json
-from app.schemas.common import FiniteFloat, StrictModel
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import FiniteFloat
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_SAMPLES = 1000
 
 Values = Annotated[list[FiniteFloat], Field(min_length=1, max_length=MAX_SAMPLES)]
 
 
-class MetricsRequest(StrictModel):
+class MetricsRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "problem": "binary", "y_true": [0, 0, 1, 1, 1, 0, 1, 0],
         "y_pred": [0.1, 0.4, 0.35, 0.8, 0.65, 0.55, 0.9, 0.2], "threshold": 0.5,

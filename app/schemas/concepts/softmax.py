@@ -2,12 +2,12 @@
 
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.engine.concepts.softmax import SoftmaxResult
 from app.engine.numeric import to_json
-from app.schemas.common import FiniteFloat, Integer, StrictModel
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import FiniteFloat, Integer
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 MAX_CLASSES = 64
 MAX_ROWS = 64
@@ -27,7 +27,7 @@ def axes(ndim: int) -> dict[str, int]:
 MATRIX_AXES = axes(2)  # logits are a vector or a matrix
 
 
-class SoftmaxRequest(StrictModel):
+class SoftmaxRequest(ConceptRequest):
     model_config = ConfigDict(json_schema_extra={
         "examples": [{"logits": [2.0, 1.0, 0.1], "axis": -1, "temperature": 1.0}],
         "if": {"properties": {"logits": {"items": {"type": "number"}}}},  # a vector

@@ -14,6 +14,11 @@ import { customProblem } from './rules.js';
 
 const round6 = (v) => Math.round(v * 1e6) / 1e6;
 
+// Points the session already trains on (sent inline) are uploaded once the learner pauses this long: the upload
+// only names them (a download, a link, the split shown), and meanwhile it would compete for the server and the
+// page with the frame trained on them, which is what the learner waits for.
+const UPLOAD_PAUSE_MS = 250;
+
 // A range's ends as an axis shows them: three significant digits.
 const short = (v) => String(Number(v.toPrecision(3)));
 
@@ -38,6 +43,7 @@ export class CustomData extends Widget {
     this._label = 0;
     this._sending = null;
     this._again = false;
+    this._version = 0; // counts the changes of the points: an upload's answer counts only if none came since
     this._asked = null; // the dataset id last read back from the server (or being read)
 
     catalogued(el('h3', { class: 'pg-subhead' }, container), 'data.heading');
@@ -45,6 +51,7 @@ export class CustomData extends Widget {
     catalogued(this.$edit, 'data.edit');
     this.$tools = el('div', { class: 'pg-data-tools', id: 'pg-data-tools', hidden: true }, container);
     catalogued(el('p', { class: 'pg-hint muted' }, this.$tools), 'data.edit-hint');
+    catalogued(el('p', { class: 'pg-hint muted', id: 'pg-data-test-hint' }, this.$tools), 'data.test-hint');
     this.$classWrap = el('div', { class: 'pg-field' }, this.$tools);
     catalogued(el('span', { class: 'pg-field-label', id: 'pg-data-class-label' }, this.$classWrap), 'data.class');
     this.$classes = el('div', { class: 'pg-data-classes', role: 'radiogroup', 'aria-labelledby': 'pg-data-class-label' }, this.$classWrap);
@@ -65,6 +72,8 @@ export class CustomData extends Widget {
     for (const p of custom.problems) localised(el('option', { value: p.name }, this.$problem), labels(p));
 
     this.importer = new CsvImport(container, { dropZone: options.dropZone, load: (body) => this.load(body) });
+    const { minimum: lo, maximum: hi } = options.options.limits.domain;
+    catalogued(el('p', { class: 'pg-hint muted', id: 'pg-data-limits' }, container), 'data.limits', { max: custom.max_rows, lo, hi });
     this.$download = el('a', { id: 'pg-data-download', class: 'pg-text-button', download: 'dataset.csv', hidden: true }, container);
     catalogued(this.$download, 'data.download');
     this.$scaled = el('p', { id: 'pg-data-scaled', class: 'pg-hint pg-data-notice', hidden: true }, container);
@@ -157,6 +166,8 @@ export class CustomData extends Widget {
     if (state.dataset !== this._dataset && this._dataset !== undefined && !onCustom) {
       this.stopEditing(); // another dataset was picked: its points are its own again
       this._onCustom = false;
+      clearTimeout(this._pause); // and an upload of the drawn points, due or on its way, no longer applies
+      this._version++;
     }
     if (onCustom) this._onCustom = true;
     this._dataset = state.dataset;
@@ -180,35 +191,52 @@ export class CustomData extends Widget {
 
   // Drawn points → the server. Only the newest points count: a change made while one is on its way is
   // sent after it, and the older answer is not used.
-  async send() {
-    this._drawn();
+  send() {
+    clearTimeout(this._pause);
+    this._version++;
     // Too few points, or one class only, is a drawing not finished yet: wait for more rather than ask.
     const classes = new Set(this.points.points.map((p) => p[2])).size;
     if (this.points.size < this.custom.min_rows || (this.kind !== 'regression' && classes < this.custom.num_classes.minimum)) {
+      this._drawn();
       this._say(text('data.too-few', { min: this.custom.min_rows, classes: this.custom.num_classes.minimum }));
       return;
     }
-    const problem = this.override ?? this.kind;
-    // A copy (a drag may go on while they are on their way), to the 6 decimals the server keeps.
-    const sent = this.points.points.map(([x1, x2, label]) => [round6(x1), round6(x2), label]);
-    // New points of the same problem and classes go to the session at once, inline (no upload round trip); the
-    // upload then names them by an id (a link, a download, a new network after the points left the state).
-    if (this._sameProblem(sent, problem)) this.options.onDraft(sent);
+    // New points of the same problem and classes go to the session at once, inline (no upload round trip),
+    // before anything else is done with them; the upload then names them by an id (a link, a download, a new
+    // network after the points left the state).
+    if (this._sameProblem(this.points.points, this.override ?? this.kind)) {
+      this.options.onDraft(this._copy()); // the output and the count show them already (onChange)
+      this._pause = setTimeout(() => this._upload(), UPLOAD_PAUSE_MS);
+      return;
+    }
+    this._drawn();
+    this._upload();
+  }
+
+  // A copy of the points (a drag may go on while they are on their way), to the 6 decimals the server keeps.
+  _copy() {
+    return this.points.points.map(([x1, x2, label]) => [round6(x1), round6(x2), label]);
+  }
+
+  async _upload() {
     if (this._sending) {
       this._again = true;
       return;
     }
+    const problem = this.override ?? this.kind;
+    const sent = this._copy();
+    const version = this._version;
     this._sending = this.options.api.createDataset({ points: sent, problem });
     try {
       const summary = await this._sending;
-      if (!this._again) this._took(summary, { train: sent });
+      if (version === this._version && !this._again) this._took(summary, { train: sent });
     } catch (e) {
-      if (!this._again) this._say(describeDataError(e, this.custom), 'error');
+      if (version === this._version && !this._again) this._say(describeDataError(e, this.custom), 'error');
     } finally {
       this._sending = null;
       if (this._again) {
         this._again = false;
-        this.send();
+        this._upload();
       }
     }
   }
@@ -228,6 +256,8 @@ export class CustomData extends Widget {
     try {
       const summary = await this.options.api.uploadCsv(body, this.override);
       const full = await this.options.api.dataset(summary.id);
+      clearTimeout(this._pause); // drawn points not uploaded yet give way to the file
+      this._version++;
       this.points.replace(full.points);
       this._took(full, { train: full.points });
       this._say(text('data.loaded', { rows: full.rows }));

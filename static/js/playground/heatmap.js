@@ -78,6 +78,15 @@ export class OutputHeatmap extends Widget {
     // options.mirror: a container for a small live copy (on a phone, beside play; hidden by CSS elsewhere). The
     // stylesheet sizes it; the copy is drawn at that size, and not at all while hidden.
     this.$mirror = options.mirror ? el('canvas', { id: 'pg-output-mini-canvas' }, options.mirror) : null;
+    // Its size as laid out, kept up to date by the browser: reading clientWidth at every frame would lay the
+    // page out again each time (the numbers beside the output change with every frame).
+    this._mirrorWidth = 0;
+    if (this.$mirror) {
+      new ResizeObserver(([entry]) => {
+        this._mirrorWidth = entry.contentRect.width;
+        this._drawMirror();
+      }).observe(this.$mirror);
+    }
     this.$legend = el('div', { class: 'pg-legend' }, container);
     const toggles = el('div', { class: 'pg-view-options' }, container);
     const checkbox = (id, key, text) => {
@@ -96,13 +105,14 @@ export class OutputHeatmap extends Widget {
     this._drawAxes();
   }
 
-  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?, pointProblem?, axes?}; any
-  // subset. pointProblem: the problem the points' colours follow when it is not the output's (points being
-  // drawn); axes: {x1, x2} the original [min, max] of an axis scaled into the square (null: as it is).
+  // data: {output?: maps, points?: {train, test}, problem?, discretize?, showTest?, pointProblem?, axes?,
+  // everyPoint?}; any subset. pointProblem: the problem the points' colours follow when it is not the output's
+  // (points being drawn); axes: {x1, x2} the original [min, max] of an axis scaled into the square (null: as it
+  // is); everyPoint: test points are drawn whatever showTest says (while points are being drawn).
   update(data = {}) {
     if (data.output) this._output = data.output;
     if (data.points !== undefined) this._points = data.points;
-    for (const key of ['problem', 'discretize', 'showTest', 'pointProblem', 'axes']) if (data[key] !== undefined) this._view[key] = data[key];
+    for (const key of ['problem', 'discretize', 'showTest', 'pointProblem', 'axes', 'everyPoint']) if (data[key] !== undefined) this._view[key] = data[key];
     this.$showTest.checked = this._view.showTest;
     this.$discretize.checked = this._view.discretize;
     this._draw();
@@ -134,7 +144,7 @@ export class OutputHeatmap extends Widget {
   _draw() {
     const ctx = this.$canvas.getContext('2d');
     const { left, top } = this.margin;
-    const { problem, discretize, showTest } = this._view;
+    const { problem, discretize, showTest, everyPoint } = this._view;
     ctx.clearRect(0, 0, this.$canvas.width, this.$canvas.height);
     if (this._output?.length) {
       paintOutput(this.$image, this._output, problem, discretize);
@@ -146,7 +156,7 @@ export class OutputHeatmap extends Widget {
     }
     if (this._points) {
       this._drawPoints(ctx, this._points.train, '#fff');
-      if (showTest) this._drawPoints(ctx, this._points.test, '#000');
+      if (showTest || everyPoint) this._drawPoints(ctx, this._points.test, '#000');
     }
     this._drawAxes();
     this._drawLegend();
@@ -154,7 +164,7 @@ export class OutputHeatmap extends Widget {
   }
 
   _drawMirror() {
-    const shown = this.$mirror?.clientWidth;
+    const shown = this._mirrorWidth;
     if (!shown) return;
     const side = Math.round(shown * devicePixelRatio);
     if (this.$mirror.width !== side) this.$mirror.width = this.$mirror.height = side;

@@ -11,7 +11,7 @@ import { LossChart } from './loss-chart.js';
 import { MetricsPanel } from './metrics.js';
 import { NetworkView } from './network.js';
 import { openRun } from './open-run.js';
-import { scaledAxes } from './point-set.js';
+import { scaledAxes, splitAs } from './point-set.js';
 import { RestartNotice } from './restart-notice.js';
 import { isCustom, normalise, outputsOf, problemOf, sizedFor, toggleFeature } from './rules.js';
 import { SaveRun } from './save-run.js';
@@ -63,6 +63,7 @@ class Playground {
     this.loss = new LossChart($('pg-loss-chart'));
     this.heatmap = new OutputHeatmap($('pg-heatmap'), { domain: options.limits.domain, mirror: $('pg-output-mini'), onViewChange: onChange });
     this._shown = { points: [], problem: 'binary' }; // the points of the dataset shown, to start editing from
+    this._testRows = []; // custom data's test points, as the server last split them (a dataset preview)
     this.custom = new CustomData($('pg-data-custom'), {
       options,
       api,
@@ -71,10 +72,14 @@ class Playground {
       toData: (x, y) => this.heatmap.toData(x, y),
       currentData: () => this._shown,
       onPoints: (points, problem) => {
-        this.heatmap.update({ points: { train: points, test: [] }, pointProblem: problem });
+        this.heatmap.update({ points: splitAs(points, this._testRows), pointProblem: problem });
         this.data.paintThumbnail(options.custom_data.dataset, points, problem);
       },
-      onEditing: (editing) => { if (!editing) this._showPoints(); },
+      // While drawing, test points are shown whatever "show test data" says: a point just drawn never vanishes.
+      onEditing: (editing) => {
+        this.heatmap.update({ everyPoint: editing });
+        if (!editing) this._showPoints();
+      },
       // The points travel in the state too (never in the link): a new network made after the dataset expired
       // on the server still has them.
       onData: (summary, points) => this.change({ dataset: options.custom_data.dataset, dataset_id: summary.id,
@@ -153,16 +158,20 @@ class Playground {
     const before = this.state;
     const scopes = this.table.changedScopes(before, next);
     this.state = next;
-    if (push && (scopes.session || scopes.live || scopes.view || scopes.pace)) history.pushState(null, '', this._url());
-    if (scopes.pace) this.live.setPace(next.pace);
-    this._render();
-    // New custom data (points, their split) reaches the running session with `set`: it keeps training, on them.
-    // Another problem type needs another loss, output and network: a new session.
+    // New custom data (points, their split) reaches the running session with `set`, before the page redraws: it
+    // keeps training, on them, and the frame trained on them is what the learner waits for. Another problem type
+    // needs another loss, output and network: a new session.
     const data = scopes.session && isCustom(this.options, next) && this.live.id
       && problemOf(this.options, before) === problemOf(this.options, next) ? this.table.dataChanges(before, next) : null;
+    if (data) this.live.set(data, next);
+    // A link holds no points: drawing one adds no step to the tab's history.
+    if (push && (scopes.session || scopes.live || scopes.view || scopes.pace) && this._url() !== location.pathname + location.search) {
+      history.pushState(null, '', this._url());
+    }
+    if (scopes.pace) this.live.setPace(next.pace);
+    this._render();
     if (data) {
       this.transport.showMessage('');
-      this.live.set(data, next);
       this._showPoints();
     } else if (scopes.session) {
       delete $('playground').dataset.session;
@@ -225,7 +234,8 @@ class Playground {
   }
 
   // The training and test points of the current data on the output (while editing, the points being drawn).
-  // Custom data is not generated: its points are the state's own (the server splits them as it trains).
+  // Custom data is not generated: its points are the state's own, split as the server split them last until
+  // the server, asked by their upload's id, says how it splits them now.
   _showPoints() {
     const data = this._dataOf(this.state);
     const id = this.live.id;
@@ -234,14 +244,36 @@ class Playground {
     if (custom) {
       const points = this.state.points ?? [];
       this._shown = { points, problem: problemOf(this.options, this.state) };
-      if (!this.custom.editing) this.heatmap.update({ points: { train: points, test: [] }, pointProblem: this._shown.problem });
+      this._drawSplit();
       this.data.paintThumbnail(this.state.dataset, points, this._shown.problem);
+      this._askSplit();
       return;
     }
     api.preview(data).then((points) => {
       if (this.live.id !== id || JSON.stringify(data) !== JSON.stringify(this._dataOf(this.state))) return;
       this._shown = { points: [...points.train, ...points.test], problem: points.problem };
       if (!this.custom.editing) this.heatmap.update({ points, pointProblem: null });
+    }).catch(() => {});
+  }
+
+  // Custom data's points on the output, training and test apart (while editing, the points being drawn).
+  _drawSplit() {
+    const points = this.custom.editing ? this.custom.points.points : this.state.points ?? [];
+    const problem = this.custom.editing ? undefined : this._shown.problem;
+    this.heatmap.update({ points: splitAs(points, this._testRows), pointProblem: problem });
+  }
+
+  // How the server splits the custom data of the state, once it has an upload's id (drawn points get theirs
+  // when the learner pauses); the points go too, for an id the server no longer holds.
+  _askSplit() {
+    const fields = ['dataset', 'dataset_id', 'points', 'problem_type', 'class_names', 'train_ratio', 'seed'];
+    const current = () => Object.fromEntries(fields.filter((f) => this.state[f] != null).map((f) => [f, this.state[f]]));
+    const body = current();
+    if (!body.dataset_id) return;
+    api.preview(body).then((split) => {
+      if (JSON.stringify(current()) !== JSON.stringify(body)) return; // the data or its split changed meanwhile
+      this._testRows = split.test;
+      this._drawSplit();
     }).catch(() => {});
   }
 

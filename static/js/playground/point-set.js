@@ -69,3 +69,14 @@ export function scaledAxes(summary, domain) {
   const original = (r) => (r[0] < domain.minimum || r[1] > domain.maximum ? r : null);
   return { x1: original(summary.ranges.x1), x2: original(summary.ranges.x2) };
 }
+
+// The points split as the server last split them (`test`: its test rows, float32 and rounded, as a dataset
+// preview gives them): a point among those rows is a test point, any other a training point (a point just drawn,
+// until the server splits the data again). Points are matched to 4 decimals, finer than a pixel of the output.
+export function splitAs(points, test) {
+  const key = ([x1, x2, label]) => `${x1.toFixed(4)},${x2.toFixed(4)},${Number(label).toFixed(3)}`;
+  const tested = new Set(test.map(key));
+  const out = { train: [], test: [] };
+  for (const p of points) (tested.has(key(p)) ? out.test : out.train).push(p);
+  return out;
+}

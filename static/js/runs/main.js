@@ -1,5 +1,6 @@
 // Wires the saved-runs page: the list, and the comparison of the ticked runs. No drawing here.
 
+import { getOptions } from '../api.js';
 import { say } from '../i18n.js';
 import { runsApi } from './api.js';
 import { BoundaryGrid } from './boundary-grid.js';
@@ -13,10 +14,11 @@ const $ = (id) => document.getElementById(id);
 const PAGE = 20;
 
 class RunsPage {
-  constructor() {
+  constructor(options) {
     this.offset = 0;
     this.cache = new Map(); // id → {run, boundary}: a run never changes once saved
     this.table = new RunsTable($('runs-table'), {
+      datasets: options.datasets,
       onSelect: (ids) => this.compare(ids),
       onDelete: (id) => this.remove(id),
       onPage: (offset) => { this.offset = offset; this.load(); },
@@ -74,7 +76,7 @@ class RunsPage {
   }
 }
 
-new RunsPage().load().catch((e) => {
+getOptions().then((options) => new RunsPage(options).load()).catch((e) => {
   $('runs-table').textContent = say('runs.open-failed-reason', { reason: e.message });
   throw e;
 });

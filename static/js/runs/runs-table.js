@@ -1,16 +1,19 @@
 // The list of saved runs, one page at a time: a tick box per run, its link, and "delete" on the runs this
 // browser saved. onSelect(ids) fires whenever the ticked set changes.
 
-import { Widget, el, formatNumber, said } from '../playground/dom.js';
+import { currentLang, onLangChange } from '../i18n.js';
+import { Widget, el, formatNumber, labels, said } from '../playground/dom.js';
 import { myRuns } from './owner.js';
 
 const COLUMNS = ['runs.col-name', 'runs.col-dataset', 'runs.col-network', 'runs.col-epochs', 'runs.col-test-loss', 'runs.col-when'];
 
 export class RunsTable extends Widget {
-  // options: { onSelect(ids), onDelete(id), onPage(offset) }
+  // options: { datasets (/api/options' entries, for their names), onSelect(ids), onDelete(id), onPage(offset) }
   constructor(container, options) {
     super(container, options);
     this.selected = new Set();
+    this.datasets = new Map(options.datasets.map((d) => [d.name, labels(d)]));
+    onLangChange(() => { if (this._page) this.update(this._page); }); // names and dates in the new language
     this.$message = el('p', { class: 'runs-message', id: 'runs-message', 'aria-live': 'polite' }, container);
     this.$table = el('table', { id: 'runs-list' }, container);
     this.$pager = el('div', { class: 'runs-pager' }, container);
@@ -18,6 +21,7 @@ export class RunsTable extends Widget {
 
   // page: GET /api/runs's answer
   update(page) {
+    this._page = page;
     const mine = myRuns();
     const head = el('tr');
     el('th', {}, head);
@@ -48,12 +52,13 @@ export class RunsTable extends Widget {
       this.options.onSelect([...this.selected]);
     });
     const name = el('a', { href: run.link }, el('td', {}, tr));
-    if (run.name) name.textContent = run.name; else said(name, 'runs.untitled');
-    el('td', { text: run.dataset }, tr);
+    // A learner's own name for a run is theirs, in whatever language: not the page's words to translate.
+    if (run.name) Object.assign(name, { textContent: run.name, translate: false }); else said(name, 'runs.untitled');
+    el('td', { text: this.datasets.get(run.dataset)?.[currentLang()] ?? run.dataset }, tr);
     el('td', { text: run.hidden_layers.join('-') || '–' }, tr);
     el('td', { class: 'num', text: String(run.epoch) }, tr);
     el('td', { class: 'num', text: formatNumber(run.test_loss) }, tr);
-    el('td', { text: new Date(run.created_at).toLocaleString() }, tr);
+    el('td', { text: new Date(run.created_at).toLocaleString(document.documentElement.lang) /* the page's language, as i18n.js set it */ }, tr);
     const actions = el('td', {}, tr);
     if (mine) {
       const button = el('button', { type: 'button', class: 'runs-delete' }, actions);

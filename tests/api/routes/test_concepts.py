@@ -8,8 +8,8 @@ from pydantic import Field
 
 from app.api.routes.concepts import add_endpoint
 from app.concepts_catalog import CONCEPTS, Concept, Endpoint
-from app.schemas.common import StrictModel, rules_of
-from app.schemas.concepts.base import ConceptResponse
+from app.schemas.common import rules_of
+from app.schemas.concepts.base import ConceptRequest, ConceptResponse
 
 
 def test_every_catalog_endpoint_is_documented_with_its_models_and_422(client):
@@ -31,7 +31,7 @@ def test_every_catalog_endpoint_is_documented_with_its_models_and_422(client):
             assert answer.endswith(f"/{endpoint.response.__name__}")
 
 
-class DoubleRequest(StrictModel):
+class DoubleRequest(ConceptRequest):
     value: int = Field(ge=-10, le=10)
 
 
