@@ -171,9 +171,11 @@ class Frame:
 
 
 def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution: int,
-                all_features: bool = False, seconds: float = 0.0, diverged: bool = False) -> Frame:
-    """A frame of ``session`` now; ``seconds`` and ``diverged`` say what the call that trained it did."""
-    snap = snapshot(session, resolution, neuron_resolution)
+                all_features: bool = False, seconds: float = 0.0, diverged: bool = False,
+                snap: Snapshot | None = None) -> Frame:
+    """A frame of ``session`` now; ``seconds`` and ``diverged`` say what the call that trained it did. ``snap``:
+    its heatmaps when already drawn (a group's, from one call), else drawn here."""
+    snap = snap if snap is not None else snapshot(session, resolution, neuron_resolution)
     spec = session.spec
     encoded = encode_maps(
         snap, problem=spec.problem, activations=spec.activations, feature_names=spec.features,

@@ -27,6 +27,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.engine import schedules
+from app.engine.background import in_background
 from app.engine.network import forward
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import predict
@@ -93,9 +94,15 @@ def _lower(tensors: Sequence[tf.Tensor], like: Sequence[tf.Tensor]) -> list[tf.T
     return [tf.reshape(t, tf.shape(original)) for t, original in zip(tensors, like)]
 
 
+def _keep(active: tf.Tensor, new: Sequence[tf.Tensor], old: Sequence[tf.Tensor]) -> list[tf.Tensor]:
+    """``new`` for the sessions still ``active`` (a [N] mask), ``old`` (exactly) for those done."""
+    return [tf.where(tf.reshape(active, [-1] + [1] * (n.shape.rank - 1)), n, o) for n, o in zip(new, old)]
+
+
 def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callable:
     """The loop of ``trainer._training_loop`` (static shapes) over stacked sessions: its ``TrainingInputs`` are
-    those of ``TrainingSession._inputs`` stacked on a new leading axis (``epochs`` is the same for all)."""
+    those of ``TrainingSession._inputs`` stacked on a new leading axis. Each member runs its own ``epochs``: the
+    loop runs the most any member asked for, and a member past its own count keeps its numbers unchanged."""
     optimizer = OPTIMIZERS.get(kind.optimizer)
     full_batches, remainder = divmod(n, batch_size)
 
@@ -119,7 +126,8 @@ def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callab
         params, slots, step, epoch, seed = inputs.params, inputs.slots, inputs.step, inputs.epoch, inputs.seed
         x_train, y_train, x_test, y_test = inputs.x_train, inputs.y_train, inputs.x_test, inputs.y_test
         lr, sched, l1, l2 = inputs.lr, inputs.sched, inputs.l1, inputs.l2
-        k = inputs.epochs[0]
+        epochs = inputs.epochs
+        k = tf.reduce_max(epochs)
         stacked_params, stacked_slots = list(params), list(slots)
         params, slots = _lift(params), _lift(slots)
         size = x_train.shape[0]
@@ -128,7 +136,8 @@ def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callab
             t = tf.reshape(t[:, :full_batches * batch_size], [size, full_batches, batch_size, t.shape[-1]])
             return tf.transpose(t, [1, 0, 2, 3])
 
-        def one_epoch(e, params, slots, step):
+        def one_epoch(e, old_params, old_slots, old_step):
+            params, slots, step = old_params, old_slots, old_step
             order = permutation(n, seed[:, None], (epoch + e)[:, None])  # each row is that session's solo order
             xs, ys = tf.gather(x_train, order, batch_dims=1), tf.gather(y_train, order, batch_dims=1)
             xb, yb = as_batches(xs), as_batches(ys)
@@ -142,7 +151,9 @@ def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callab
             if remainder:
                 tail = full_batches * batch_size
                 params, slots, step = update(params, slots, step, xs[:, tail:], ys[:, tail:], lr, sched, l1, l2)
-            return e + 1, params, slots, step
+            active = e < epochs
+            params, slots = _keep(active, params, old_params), _keep(active, slots, old_slots)
+            return e + 1, params, slots, tf.where(active, step, old_step)
 
         _, params, slots, step = tf.while_loop(
             lambda e, *_: e < k, one_epoch, (tf.constant(0, tf.int64), params, slots, step))
@@ -250,14 +261,19 @@ class GroupTrainer:
     def __repr__(self) -> str:
         return f"GroupTrainer(max_size={self.max_size})"
 
-    def train(self, sessions: Sequence[TrainingSession], epochs: int) -> list[Diverged | None]:
-        """Run ``epochs`` exact epochs of every session, as its own ``train(epochs)`` would (up to float rounding).
+    def train(self, sessions: Sequence[TrainingSession], epochs: int | Sequence[int]) -> list[Diverged | None]:
+        """Run ``epochs`` exact epochs of every session (one count for all, or each member's own), as its own
+        ``train(epochs)`` would (up to float rounding).
 
         Provisional epochs are settled first. Returns, per session, ``None`` or the ``Diverged`` it met: that
         session alone keeps its last finite weights (one that had diverged before is not trained).
         """
-        if epochs < 1:
-            raise ValueError(f"epochs must be at least 1; received {epochs}")
+        counts = [epochs] * len(sessions) if isinstance(epochs, int) else list(epochs)
+        if len(counts) != len(sessions):
+            raise ValueError(f"A group takes one epoch count per session; received {len(counts)} for "
+                             f"{len(sessions)} sessions")
+        if min(counts, default=1) < 1:
+            raise ValueError(f"epochs must be at least 1; received {min(counts)}")
         _check_group(sessions, lambda s: s.architecture, "architecture")
         outcome: list[Diverged | None] = [None] * len(sessions)
         with _locked(sessions):
@@ -270,21 +286,22 @@ class GroupTrainer:
                     live.append(i)
             for part in slices(len(live), self.max_size):
                 members = [live[j] for j in part]
-                for i, error in zip(members, self._train_together([sessions[i] for i in members], epochs)):
+                trained = self._train_together([sessions[i] for i in members], [counts[i] for i in members])
+                for i, error in zip(members, trained):
                     outcome[i] = error
         return outcome
 
-    def _train_together(self, members: list[TrainingSession], epochs: int) -> list[Diverged | None]:
+    def _train_together(self, members: list[TrainingSession], epochs: list[int]) -> list[Diverged | None]:
         size = padded_size(len(members))
         fn = GROUP_FUNCTIONS.get(GroupShape(members[0].architecture, size))
-        inputs = [m._inputs(epochs, m._live_tensors()) for m in members]
+        inputs = [m._inputs(e, m._live_tensors()) for m, e in zip(members, epochs)]
         started = time.perf_counter()
         *result, finite = fn(_stack(inputs, size))
         share = (time.perf_counter() - started) / len(members)  # each member's part of the call
         errors: list[Diverged | None] = []
-        for member, own, ok in zip(members, _unstack(tuple(result), len(members)), finite.numpy()):
+        for member, e, own, ok in zip(members, epochs, _unstack(tuple(result), len(members)), finite.numpy()):
             try:
-                member.accept(epochs, own, share, params_finite=bool(ok))
+                member.accept(e, own, share, params_finite=bool(ok))
                 errors.append(None)
             except Diverged as error:
                 errors.append(error)
@@ -305,6 +322,20 @@ class GroupTrainer:
                 size = padded_size(len(members))
                 fn = GROUP_FUNCTIONS.get(GroupShape(members[0].architecture, size))
                 fn(_stack([m._inputs(0, m._live_tensors()) for m in members], size))
+
+    def compile_later(self, sessions: Sequence[TrainingSession]) -> None:
+        """Compile, on the engine's background thread, what training ``sessions`` together needs: their
+        arguments are taken now (under their locks, for a moment), so the compile holds no session."""
+        _check_group(sessions, lambda s: s.architecture, "architecture")
+        for part in slices(len(sessions), self.max_size):
+            members = [sessions[i] for i in part]
+            shape = GroupShape(members[0].architecture, padded_size(len(members)))
+            fn = GROUP_FUNCTIONS.get(shape)
+            if fn.compiled:
+                continue
+            with _locked(members):
+                stacked = _stack([m._inputs(0, m._live_tensors()) for m in members], shape.size)
+            in_background(("group", shape), lambda fn=fn, stacked=stacked: fn(stacked))
 
     def snapshots(self, sessions: Sequence[TrainingSession], resolution: int,
                   neuron_resolution: int) -> list[Snapshot]:

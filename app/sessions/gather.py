@@ -1,0 +1,121 @@
+"""Turns of playing streams gathered into group calls: streams whose sessions share a host and an architecture
+(``SessionManager.group_key``) and are due at about the same time train in one backend call
+(``SessionManager.frames``), each with its own epochs, and each gets its own frame back.
+
+Per key at most one call is in flight. While it runs, the turns of that key that fall due wait for the next
+one; when it returns, the next call waits up to ``GATHER_SECONDS`` for the members that just got their frames
+to be due again (they send them first), and leaves as soon as every playing stream of the key has its turn
+in. A turn alone takes the stream's own ``frame`` call, as before. A member that went away, diverged or lost
+its worker gets its own answer; the others' frames are not touched by it.
+"""
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+
+from app.engine.frames import Frame
+from app.sessions.manager import SessionManager
+
+GATHER_SECONDS = 0.004  # the longest a due turn waits for the rest of its group: a few percent of a frame
+
+
+@dataclass
+class _Turn:
+    session_id: str
+    epochs: int
+    done: "asyncio.Future[Frame]"
+
+
+@dataclass
+class _Group:
+    """One key's turns: those waiting for the next call, and the call in flight."""
+
+    waiting: list[_Turn] = field(default_factory=list)
+    in_flight: int = 0  # members of the call in flight
+    calls: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    task: "asyncio.Task[None] | None" = None
+
+
+class Gatherer:
+    """Gathers due turns by key. ``expected(key)``: how many playing streams have that key now (a call leaves
+    at once when they are all in); ``solo(session_id, epochs)``: the call of a turn alone."""
+
+    def __init__(self, manager: SessionManager, *, resolution: int, neuron_resolution: int,
+                 expected: Callable[[Hashable], int], solo: Callable[[str, int], Awaitable[Frame]]) -> None:
+        self.manager = manager
+        self.resolution = resolution
+        self.neuron_resolution = neuron_resolution
+        self.expected = expected
+        self.solo = solo
+        self._groups: dict[Hashable, _Group] = {}
+        self._calls: set[asyncio.Task] = set()
+        self.sizes: deque[int] = deque(maxlen=1000)  # members of each call made lately (tests, diagnostics)
+
+    def __repr__(self) -> str:
+        return f"Gatherer(groups={len(self._groups)}, calls in flight={len(self._calls)})"
+
+    async def frame(self, key: Hashable, session_id: str, epochs: int) -> Frame:
+        """Train ``epochs`` epochs of the session in its key's next call and return its frame."""
+        group = self._groups.setdefault(key, _Group())
+        done: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
+        group.waiting.append(_Turn(session_id, epochs, done))
+        group.changed.set()
+        if group.task is None:
+            group.task = asyncio.get_running_loop().create_task(self._dispatch(key, group))
+        return await done
+
+    async def _dispatch(self, key: Hashable, group: _Group) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while group.waiting:
+                while group.calls:
+                    await _changed(group)
+                deadline = loop.time() + GATHER_SECONDS
+                while len(group.waiting) < self.expected(key) - group.in_flight and loop.time() < deadline:
+                    await _changed(group, deadline - loop.time())
+                turns = [t for t in group.waiting if not t.done.done()]  # a stream that left cancelled its turn
+                group.waiting = []
+                if turns:
+                    group.calls += 1
+                    group.in_flight += len(turns)
+                    task = loop.create_task(self._call(group, turns))
+                    self._calls.add(task)
+                    task.add_done_callback(self._calls.discard)
+        finally:
+            group.task = None
+            if not group.waiting and not group.calls and self._groups.get(key) is group:
+                del self._groups[key]
+
+    async def _call(self, group: _Group, turns: list[_Turn]) -> None:
+        self.sizes.append(len(turns))
+        try:
+            if len(turns) == 1:
+                results: list = [await self.solo(turns[0].session_id, turns[0].epochs)]
+            else:
+                results = await self.manager.frames(
+                    [t.session_id for t in turns], [t.epochs for t in turns], resolution=self.resolution,
+                    neuron_resolution=self.neuron_resolution)
+        except Exception as e:  # the whole call failed: every member hears why
+            results = [e] * len(turns)
+        finally:
+            group.calls -= 1
+            group.in_flight -= len(turns)
+            group.changed.set()
+        for turn, result in zip(turns, results):
+            if turn.done.done():
+                continue
+            if isinstance(result, BaseException):
+                turn.done.set_exception(result)
+            else:
+                turn.done.set_result(result)
+
+
+async def _changed(group: _Group, timeout: float | None = None) -> None:
+    """Wait until the group changes (a turn in, a call back), at most ``timeout`` seconds."""
+    group.changed.clear()
+    try:
+        await asyncio.wait_for(group.changed.wait(), timeout)
+    except asyncio.TimeoutError:
+        pass
