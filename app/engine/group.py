@@ -43,6 +43,9 @@ from app.engine.trainer import (Architecture, FunctionCache, Kind, Shape, ShapeF
 # drop the axis) and round differently, so a session alone would not match itself in a group.
 GROUP_SIZES = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 MAX_GROUP_SIZE = GROUP_SIZES[-1]
+# The sizes compiled in the background for live play (``GroupTrainer.compile_later``): a compile costs seconds of
+# a core that play needs too, so a class compiles few; a group runs padded to the next one compiled meanwhile.
+BACKGROUND_SIZES = (8, 32, 64)
 
 
 def padded_size(members: int) -> int:
@@ -51,6 +54,17 @@ def padded_size(members: int) -> int:
         if size >= members:
             return size
     raise ValueError(f"A group holds 1 to {MAX_GROUP_SIZE} sessions; received {members}")
+
+
+def ready_size(arch: Architecture, members: int) -> int | None:
+    """The smallest group size already compiled for ``arch`` that holds ``members`` (None: none yet). A group
+    may run padded further than ``padded_size`` while its own size compiles: under XLA its numbers are the same."""
+    for size in GROUP_SIZES:
+        if size >= members:
+            fn = GROUP_FUNCTIONS.peek(GroupShape(arch, size))
+            if fn is not None and fn.compiled:
+                return size
+    return None
 
 
 def slices(count: int, max_size: int) -> list[range]:
@@ -292,8 +306,9 @@ class GroupTrainer:
         return outcome
 
     def _train_together(self, members: list[TrainingSession], epochs: list[int]) -> list[Diverged | None]:
-        size = padded_size(len(members))
-        fn = GROUP_FUNCTIONS.get(GroupShape(members[0].architecture, size))
+        arch = members[0].architecture
+        size = ready_size(arch, len(members)) or padded_size(len(members))
+        fn = GROUP_FUNCTIONS.get(GroupShape(arch, size))
         inputs = [m._inputs(e, m._live_tensors()) for m, e in zip(members, epochs)]
         started = time.perf_counter()
         *result, finite = fn(_stack(inputs, size))
@@ -310,7 +325,7 @@ class GroupTrainer:
     def compiled(self, sessions: Sequence[TrainingSession]) -> bool:
         """Whether training ``sessions`` together would reuse compiled functions (no compile to wait for)."""
         _check_group(sessions, lambda s: s.architecture, "architecture")
-        return all(GROUP_FUNCTIONS.get(GroupShape(sessions[part[0]].architecture, padded_size(len(part)))).compiled
+        return all(ready_size(sessions[part[0]].architecture, len(part)) is not None
                    for part in slices(len(sessions), self.max_size))
 
     def warm(self, sessions: Sequence[TrainingSession]) -> None:
@@ -324,18 +339,28 @@ class GroupTrainer:
                 fn(_stack([m._inputs(0, m._live_tensors()) for m in members], size))
 
     def compile_later(self, sessions: Sequence[TrainingSession]) -> None:
-        """Compile, on the engine's background thread, what training ``sessions`` together needs: their
-        arguments are taken now (under their locks, for a moment), so the compile holds no session."""
+        """Compile, on the engine's background thread, a function that can train ``sessions`` together (unless
+        one is compiled: the next of ``BACKGROUND_SIZES``): their arguments are taken now (under their locks, for
+        a moment), so the compile holds no session."""
         _check_group(sessions, lambda s: s.architecture, "architecture")
         for part in slices(len(sessions), self.max_size):
             members = [sessions[i] for i in part]
-            shape = GroupShape(members[0].architecture, padded_size(len(members)))
-            fn = GROUP_FUNCTIONS.get(shape)
-            if fn.compiled:
+            arch = members[0].architecture
+            if ready_size(arch, len(members)) is not None:
                 continue
+            shape = GroupShape(arch, next(size for size in BACKGROUND_SIZES if size >= len(members)))
+            fn = GROUP_FUNCTIONS.get(shape)
             with _locked(members):
                 stacked = _stack([m._inputs(0, m._live_tensors()) for m in members], shape.size)
             in_background(("group", shape), lambda fn=fn, stacked=stacked: fn(stacked))
+
+    def warm_sizes(self, session: TrainingSession, sizes: Sequence[int]) -> None:
+        """Compile the group functions of ``session``'s architecture for groups of ``sizes`` (copies of it stand
+        in for the members), so a classroom of that network trains together from its first frames."""
+        with session._lock:
+            inputs = session._inputs(0, session._live_tensors())
+        for size in sizes:
+            GROUP_FUNCTIONS.get(GroupShape(session.architecture, size))(_stack([inputs], size))
 
     def snapshots(self, sessions: Sequence[TrainingSession], resolution: int,
                   neuron_resolution: int) -> list[Snapshot]:

@@ -124,7 +124,8 @@ class InProcessBackend(SessionBackend):
 
     def prewarm(self, resolution: int, neuron_resolution: int) -> None:
         # On the engine's background thread: a cold compile takes seconds and must not hold a training thread.
-        in_background("prewarm", lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution))
+        in_background("prewarm", lambda: operations.prewarm(TrainingSpec(), jit_compile=self._jit,
+                                                            resolution=resolution, neuron_resolution=neuron_resolution))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

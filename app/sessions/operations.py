@@ -17,7 +17,7 @@ import numpy as np
 
 from app.engine import export
 from app.engine.frames import Frame, build_frame
-from app.engine.group import GroupTrainer
+from app.engine.group import BACKGROUND_SIZES, GroupTrainer
 from app.engine.session import Diverged, Status, TrainingSession
 from app.engine.snapshot import Snapshot, snapshot
 from app.engine.spec import TrainingSpec
@@ -134,6 +134,16 @@ def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, 
 
 
 GROUP = GroupTrainer()  # one call trains at most MAX_GROUP_SIZE sessions; more go in even slices
+# Group sizes compiled for the default network at start-up: any class of it trains together from its first
+# frames (a smaller group runs padded to the next of these until its own size compiles in the background).
+PREWARM_GROUP_SIZES = BACKGROUND_SIZES
+
+
+def prewarm(spec: TrainingSpec, *, jit_compile: bool, resolution: int, neuron_resolution: int) -> None:
+    """Compile a network's functions before anyone plays it, alone and in groups (``PREWARM_GROUP_SIZES``)."""
+    session = TrainingSession(spec, jit_compile=jit_compile)
+    session.warm(resolution, neuron_resolution)
+    GROUP.warm_sizes(session, PREWARM_GROUP_SIZES)
 
 
 def groupable(session: TrainingSession, epochs: int) -> bool:

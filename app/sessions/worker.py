@@ -99,7 +99,7 @@ class Worker:
             return {"sessions": len(self.sessions), "rss": rss_bytes()}
         if command == "prewarm":
             spec, resolution, neuron_resolution = payload
-            TrainingSession(spec, jit_compile=self.jit).warm(resolution, neuron_resolution)
+            operations.prewarm(spec, jit_compile=self.jit, resolution=resolution, neuron_resolution=neuron_resolution)
             return None
         raise ValueError(f"Unknown worker command {command!r}")
 
