@@ -17,6 +17,7 @@ Sessions stay the owners of their state: ``GroupTrainer.train`` takes each one's
 join or leave a group between any two calls, and one that diverges is rolled back alone.
 """
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +34,8 @@ from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import predict
 from app.engine.session import Diverged, Status, TrainingSession
 from app.engine.shuffle import permutation
-from app.engine.snapshot import Snapshot, from_predictions, snapshot_inputs
+from app.engine.grid import grid_inputs
+from app.engine.snapshot import Snapshot, from_maps
 from app.engine.trainer import (Architecture, FunctionCache, Kind, Shape, ShapeFree, TrainingInputs, _training_loop,
                                 evaluate, objective)
 
@@ -232,8 +234,10 @@ GROUP_FUNCTIONS: FunctionCache[GroupShape] = FunctionCache(GroupFunction)  # eac
 
 
 def _build_group_predictor(shape: Shape) -> ShapeFree:
-    def run(params, x):
-        logits, hidden = forward(_lift(params), x, shape.activations, keep_hidden=True)
+    def run(params, x_output, x_neurons):
+        # The output grid keeps no hidden layer: only the (smaller) neuron grid's activations come back.
+        logits, _ = forward(_lift(params), x_output, shape.activations)
+        _, hidden = forward(_lift(params), x_neurons, shape.activations, keep_hidden=True)
         return predict(shape.problem, logits), hidden
 
     return ShapeFree(run)  # one trace for any group size, width and grid
@@ -371,12 +375,22 @@ class GroupTrainer:
             members = [sessions[i] for i in part]
             with _locked(members):
                 params = [tf.stack(ts) for ts in zip(*(m.params for m in members))]
-            x = np.stack([snapshot_inputs(m.spec.features, resolution, neuron_resolution) for m in members])
-            output, hidden = GROUP_PREDICTORS.get(members[0].shape)(params, tf.constant(x))
+            x_output = np.stack([_grid(m.spec.features, resolution) for m in members])
+            x_neurons = np.stack([_grid(m.spec.features, neuron_resolution) for m in members])
+            output, hidden = GROUP_PREDICTORS.get(members[0].shape)(params, tf.constant(x_output),
+                                                                     tf.constant(x_neurons))
             output, hidden = output.numpy(), [h.numpy() for h in hidden]
-            out += [from_predictions(m.spec.features, resolution, neuron_resolution, output[i], [h[i] for h in hidden])
+            out += [from_maps(m.spec.features, resolution, neuron_resolution, output[i], [h[i] for h in hidden])
                     for i, m in enumerate(members)]
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(feature_names: tuple[str, ...], resolution: int) -> np.ndarray:
+    """A grid's network inputs (``grid_inputs``), computed once per features and resolution (read-only)."""
+    x = grid_inputs(resolution, feature_names)
+    x.setflags(write=False)
+    return x
 
 
 def _check_group(sessions: Sequence[TrainingSession], key: Callable, what: str) -> None:

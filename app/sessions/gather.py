@@ -2,8 +2,8 @@
 (``SessionManager.group_key``) and are due at about the same time train in one backend call
 (``SessionManager.frames``), each with its own epochs, and each gets its own frame back.
 
-Per key at most one call is in flight. While it runs, the turns of that key that fall due wait for the next
-one; when it returns, the next call waits up to ``GATHER_SECONDS`` for the members that just got their frames
+Per key at most ``CALLS_PER_KEY`` calls are in flight. Meanwhile the turns of that key that fall due wait for
+the next one; when one returns, the next call waits up to ``GATHER_SECONDS`` for the members that just got their frames
 to be due again (they send them first), and leaves as soon as every playing stream of the key has its turn
 in. A turn alone takes the stream's own ``frame`` call, as before. A member that went away, diverged or lost
 its worker gets its own answer; the others' frames are not touched by it.
@@ -18,6 +18,9 @@ from app.engine.frames import Frame
 from app.sessions.manager import SessionManager
 
 GATHER_SECONDS = 0.004  # the longest a due turn waits for the rest of its group: a few percent of a frame
+# Calls of one key in flight at once: while the host trains one, the web process forwards the other's frames,
+# so the host never waits for it.
+CALLS_PER_KEY = 2
 
 
 @dataclass
@@ -70,7 +73,7 @@ class Gatherer:
         loop = asyncio.get_running_loop()
         try:
             while group.waiting:
-                while group.calls:
+                while group.calls >= CALLS_PER_KEY:
                     await _changed(group)
                 deadline = loop.time() + GATHER_SECONDS
                 while len(group.waiting) < self.expected(key) - group.in_flight and loop.time() < deadline:

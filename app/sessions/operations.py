@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from app.engine import export
+from app.engine.background import in_background
 from app.engine.frames import Frame, build_frame
 from app.engine.group import BACKGROUND_SIZES, GroupTrainer
 from app.engine.session import Diverged, Status, TrainingSession
@@ -140,10 +141,11 @@ PREWARM_GROUP_SIZES = BACKGROUND_SIZES
 
 
 def prewarm(spec: TrainingSpec, *, jit_compile: bool, resolution: int, neuron_resolution: int) -> None:
-    """Compile a network's functions before anyone plays it, alone and in groups (``PREWARM_GROUP_SIZES``)."""
+    """Compile a network's functions before anyone plays it: alone now, in groups (``PREWARM_GROUP_SIZES``) on
+    the engine's background thread, so the host answers meanwhile (its classes train alone until then)."""
     session = TrainingSession(spec, jit_compile=jit_compile)
     session.warm(resolution, neuron_resolution)
-    GROUP.warm_sizes(session, PREWARM_GROUP_SIZES)
+    in_background(("prewarm groups", session.architecture), lambda: GROUP.warm_sizes(session, PREWARM_GROUP_SIZES))
 
 
 def groupable(session: TrainingSession, epochs: int) -> bool:

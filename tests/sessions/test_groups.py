@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from app.engine.group import GROUP_FUNCTIONS, GroupShape, GroupTrainer, padded_size
+from app.engine.group import BACKGROUND_SIZES, GroupTrainer, ready_size
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
 from app.sessions import operations
@@ -167,17 +167,17 @@ def test_a_group_whose_function_is_not_compiled_plays_alone_while_it_compiles_in
     new = dict(hidden_layers=(5, 3), batch_size=9)  # an architecture no other test groups
     specs = [spec(i, **new) for i in range(2)]
     room = Classroom(specs)
-    shape = GroupShape(room.session(0).architecture, padded_size(2))
-    assert not GROUP_FUNCTIONS.get(shape).compiled
+    arch = room.session(0).architecture
+    assert ready_size(arch, 2) is None
     for session_id in room.ids:  # the solo functions are compiled, as for any network played before
         asyncio.run(room.manager.call(session_id, "train", epochs=1))
     started = time.perf_counter()
     assert room.round([3, 3]) == [None, None]
     assert time.perf_counter() - started < 1.0  # trained alone: no group compile waited for
     deadline = time.monotonic() + 60
-    while not GROUP_FUNCTIONS.get(shape).compiled and time.monotonic() < deadline:
+    while ready_size(arch, 2) is None and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert GROUP_FUNCTIONS.get(shape).compiled
+    assert ready_size(arch, 2) == BACKGROUND_SIZES[0]  # one of the few sizes compiled during play
     assert room.round([2, 2]) == [None, None]
     assert [room.headers[i][-1]["epoch"] for i in room.ids] == [6, 6]
     room.close()
