@@ -47,7 +47,7 @@ GROUP_SIZES = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 MAX_GROUP_SIZE = GROUP_SIZES[-1]
 # The sizes compiled in the background for live play (``GroupTrainer.compile_later``): a compile costs seconds of
 # a core that play needs too, so a class compiles few; a group runs padded to the next one compiled meanwhile.
-BACKGROUND_SIZES = (8, 32, 64)
+BACKGROUND_SIZES = (8, 16, 32, 64)
 
 
 def padded_size(members: int) -> int:

@@ -4,6 +4,11 @@ Every access to a session is a named operation of ``app.sessions.operations`` th
 backend may keep sessions in this process or in others. ``InProcessBackend`` keeps them here and runs
 operations on a small thread pool (TensorFlow releases the GIL during a call), so the event loop stays free
 while a network trains; ``app.sessions.processes.ProcessBackend`` keeps them in worker processes.
+
+Live play may train many sessions in one call: ``group_key`` says which sessions can share one (same host,
+same architecture) and ``call_group`` runs ``operations.run_group`` where they live, answering each session
+apart. A backend that keeps the defaults (no key: every session alone; ``call_group`` as one ``call`` each)
+still plays correctly, only without the group's savings.
 """
 
 import asyncio

@@ -2,10 +2,10 @@
 (``SessionManager.group_key``) and are due at about the same time train in one backend call
 (``SessionManager.frames``), each with its own epochs, and each gets its own frame back.
 
-Per key at most ``CALLS_PER_KEY`` calls are in flight. Meanwhile the turns of that key that fall due wait for
-the next one; when one returns, the next call waits up to ``GATHER_SECONDS`` for the members that just got their frames
-to be due again (they send them first), and leaves as soon as every playing stream of the key has its turn
-in. A turn alone takes the stream's own ``frame`` call, as before. A member that went away, diverged or lost
+Per key at most ``CALLS_PER_KEY`` calls are in flight, each with its share of the key's playing streams.
+Meanwhile the turns of that key that fall due wait for the next one; when one returns, the next call waits up
+to ``GATHER_SECONDS`` for the members that just got their frames to be due again (they send them first), and
+leaves as soon as its share of the key's streams is in. A turn alone takes the stream's own ``frame`` call, as before. A member that went away, diverged or lost
 its worker gets its own answer; the others' frames are not touched by it.
 """
 
@@ -18,16 +18,18 @@ from app.engine.frames import Frame
 from app.sessions.manager import SessionManager
 
 GATHER_SECONDS = 0.004  # the longest a due turn waits for the rest of its group: a few percent of a frame
-# Calls of one key in flight at once: while the host trains one, the web process forwards the other's frames,
-# so the host never waits for it.
+# Calls of one key in flight at once: the key's streams are split over them, so while the host trains one the
+# web process forwards the other's frames and the host never waits (an idle host on a busy machine loses its
+# core for a while). A key with fewer than 2 x MIN_SPLIT streams makes one call at a time.
 CALLS_PER_KEY = 2
+MIN_SPLIT = 4
 
 
 @dataclass
 class _Turn:
     session_id: str
     epochs: int
-    done: "asyncio.Future[Frame]"
+    done: "asyncio.Future[tuple[Frame, int]]"
 
 
 @dataclass
@@ -59,10 +61,10 @@ class Gatherer:
     def __repr__(self) -> str:
         return f"Gatherer(groups={len(self._groups)}, calls in flight={len(self._calls)})"
 
-    async def frame(self, key: Hashable, session_id: str, epochs: int) -> Frame:
-        """Train ``epochs`` epochs of the session in its key's next call and return its frame."""
+    async def frame(self, key: Hashable, session_id: str, epochs: int) -> tuple[Frame, int]:
+        """Train ``epochs`` epochs of the session in its key's next call: its frame, and the call's members."""
         group = self._groups.setdefault(key, _Group())
-        done: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[tuple[Frame, int]] = asyncio.get_running_loop().create_future()
         group.waiting.append(_Turn(session_id, epochs, done))
         group.changed.set()
         if group.task is None:
@@ -73,13 +75,16 @@ class Gatherer:
         loop = asyncio.get_running_loop()
         try:
             while group.waiting:
-                while group.calls >= CALLS_PER_KEY:
+                expected = self.expected(key)
+                calls = CALLS_PER_KEY if expected >= CALLS_PER_KEY * MIN_SPLIT else 1
+                share = max(1, -(-expected // calls))  # members per call
+                while group.calls >= calls:
                     await _changed(group)
                 deadline = loop.time() + GATHER_SECONDS
-                while len(group.waiting) < self.expected(key) - group.in_flight and loop.time() < deadline:
+                while len(group.waiting) < min(share, expected - group.in_flight) and loop.time() < deadline:
                     await _changed(group, deadline - loop.time())
-                turns = [t for t in group.waiting if not t.done.done()]  # a stream that left cancelled its turn
-                group.waiting = []
+                waiting = [t for t in group.waiting if not t.done.done()]  # a stream that left cancelled its turn
+                turns, group.waiting = waiting[:share], waiting[share:]
                 if turns:
                     group.calls += 1
                     group.in_flight += len(turns)
@@ -112,7 +117,7 @@ class Gatherer:
             if isinstance(result, BaseException):
                 turn.done.set_exception(result)
             else:
-                turn.done.set_result(result)
+                turn.done.set_result((result, len(turns)))
 
 
 async def _changed(group: _Group, timeout: float | None = None) -> None:

@@ -25,6 +25,10 @@ from app.sessions.manager import SessionManager
 
 TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
 MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
+# A member of a group call trains this part of its slice: the rest pays for its frame (its heatmaps, encoding and
+# sending, ~1 ms a session where a group call's training costs a fraction of a solo call's), so a classroom
+# keeps its frame rate while each frame carries many more epochs.
+GROUPED_SLICE_SHARE = 0.5
 BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and reads commands meanwhile)
 COMPILING_POLL_SECONDS = 0.5  # a paused stream whose last frame said "compiling" sends a fresh one this often
 # A paced stream that fell behind (a slow call, a budget wait) makes up at most this much of it at once, so a
@@ -146,14 +150,15 @@ class Player:
         """One call where the session lives: train ``epochs`` (0: none), then draw; the time is charged."""
         return self._charged(session_id, await self._frame(session_id, epochs, all_features=all_features))
 
-    async def turn(self, playback: "Playback", epochs: int) -> Frame:
+    async def turn(self, playback: "Playback", epochs: int) -> tuple[Frame, int]:
         """A playing stream's turn: ``epochs`` epochs and a frame, in one call with the other streams of its
-        host and architecture that are due now (``Gatherer``), or alone; the time is charged."""
+        host and architecture that are due now (``Gatherer``), or alone; the time is charged. Returns the frame
+        and the call's members."""
         playback.group = self.manager.group_key(playback.session_id) if self.grouping else None
         if playback.group is None:
-            return await self.frame(playback.session_id, epochs=epochs)
-        frame = await self.gatherer.frame(playback.group, playback.session_id, epochs)
-        return self._charged(playback.session_id, frame)
+            return await self.frame(playback.session_id, epochs=epochs), 1
+        frame, members = await self.gatherer.frame(playback.group, playback.session_id, epochs)
+        return self._charged(playback.session_id, frame), members
 
     def _playing_with(self, key: Hashable) -> int:
         return sum(1 for p in self.streams if getattr(p, "group", None) == key)
@@ -295,15 +300,16 @@ class Playback:
     async def train(self, epochs: int) -> None:
         """Train ``epochs`` epochs and send the frame; a divergence stops play."""
         started = time.perf_counter()
+        members = 1
         if self.playing:
-            frame = await self.player.turn(self, epochs)
+            frame, members = await self.player.turn(self, epochs)
         else:
             frame = await self.player.frame(self.session_id, epochs=epochs)
         if frame.diverged:
             self.playing = False
         elif self.playing:
-            self.epochs = next_epochs(epochs, frame.seconds, cap=self.player.max_epochs_per_call,
-                                      target=self.player.slice())
+            target = self.player.slice() * (GROUPED_SLICE_SHARE if members > 1 else 1)
+            self.epochs = next_epochs(epochs, frame.seconds, cap=self.player.max_epochs_per_call, target=target)
             wall = time.perf_counter() - started
             if self.pace is not None:  # shown at its pace: the waits between its calls are part of its time
                 self._paced_done += epochs
