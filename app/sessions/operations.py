@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from app.engine import export
-from app.engine.background import in_background
+from app.engine import background
 from app.engine.frames import Frame, build_frame
 from app.engine.group import BACKGROUND_SIZES, GroupTrainer
 from app.engine.session import Diverged, Status, TrainingSession
@@ -145,7 +145,8 @@ def prewarm(spec: TrainingSpec, *, jit_compile: bool, resolution: int, neuron_re
     the engine's background thread, so the host answers meanwhile (its classes train alone until then)."""
     session = TrainingSession(spec, jit_compile=jit_compile)
     session.warm(resolution, neuron_resolution)
-    in_background(("prewarm groups", session.architecture), lambda: GROUP.warm_sizes(session, PREWARM_GROUP_SIZES))
+    background.in_background(("prewarm groups", session.architecture),
+                             lambda: GROUP.warm_sizes(session, PREWARM_GROUP_SIZES))
 
 
 def groupable(session: TrainingSession, epochs: int) -> bool:
@@ -172,7 +173,8 @@ def frame_group(sessions: Sequence[TrainingSession], epochs: Sequence[int], *, r
         if len(members) < 2:
             continue
         if not GROUP.compiled(group):
-            GROUP.compile_later(group)
+            if background.idle():  # networks still compiling to play at all go first; asked again next call
+                GROUP.compile_later(group)
             continue
         before = [s.train_seconds for s in group]
         for i, error, start in zip(members, GROUP.train(group, [epochs[i] for i in members]), before):
