@@ -135,9 +135,9 @@ def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, 
 
 
 GROUP = GroupTrainer()  # one call trains at most MAX_GROUP_SIZE sessions; more go in even slices
-# Group sizes compiled for the default network at start-up: any class of it trains together from its first
-# frames (a smaller group runs padded to the next of these until its own size compiles in the background).
-PREWARM_GROUP_SIZES = BACKGROUND_SIZES
+# Group sizes compiled for the default network at start-up, largest first: once the first is ready any class
+# of it trains together (padded), the smaller ones then cut the padding.
+PREWARM_GROUP_SIZES = tuple(reversed(BACKGROUND_SIZES))
 
 
 def prewarm(spec: TrainingSpec, *, jit_compile: bool, resolution: int, neuron_resolution: int) -> None:

@@ -224,6 +224,7 @@ class Playback:
                         continue
                     turn = self.player.plan(self)
                     if isinstance(turn, Wait):
+                        self.group = None  # not due: its group's calls do not wait for it
                         if not await self._wait(inbox, turn.seconds):
                             return
                         continue
