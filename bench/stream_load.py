@@ -1,8 +1,10 @@
 """Live-stream figures through the real server: time to the first frame (never-seen and seen networks),
-frames/s and epochs/s on screen for C2 and for 1, 10 and 50 playing default sessions, /api/health latency
-under that load, and time to solve the spiral.
+frames/s and epochs/s on screen for C2 and for 1, 10, 50 and 100 playing default sessions and for 50 split over
+5 networks, /api/health latency under that load, where the CPU went (this client, the web process, the
+workers), and time to solve the spiral.
 
-Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50] [--backend processes,ray]
+Run: .venv/bin/python bench/stream_load.py [--seconds 8] [--counts 1,10,50,100] [--mixed 50] [--load-only]
+     [--backend processes,ray]
 It starts the app on a free loopback port with ``TP_BACKEND`` set from ``--backend`` (or uses --url
 http://127.0.0.1:PORT) and only talks to it; several backends, comma-separated, run one after the other
 (``ray``: the app starts a local Ray of its own, on 127.0.0.1, with its default hosts).
@@ -29,6 +31,9 @@ from tests import devserver  # noqa: E402
 # Adam at 0.003 with batches of 25: at 0.01 with batches of 10 the test loss levels off near 0.11.
 # bench/train_throughput.py's C2 (250 training points, batch 10, SGD 0.03), here with a full frame each time.
 C2 = {"dataset": "spiral", "hidden_layers": [8] * 6, "activation": "tanh"}
+# --mixed: sessions dealt round-robin over five networks (the first is the default one).
+NETWORKS = [{}, {"hidden_layers": [8, 8, 8]}, {"dataset": "xor", "hidden_layers": [6, 3]},
+            {"activation": "relu", "hidden_layers": [5, 5]}, {"dataset": "gauss", "hidden_layers": [3]}]
 SPIRAL = {"dataset": "spiral", "noise": 0, "features": ["x1", "x2"], "hidden_layers": [8, 8, 8],
           "activation": "tanh", "optimizer": "adam", "learning_rate": 0.003, "batch_size": 25}
 
@@ -45,7 +50,7 @@ def server(url: str | None, backend: str | None = None):
     started = time.perf_counter()
     with devserver.serve(env) as base:
         ready = time.perf_counter() - started
-        time.sleep(5)  # the default network's background compile
+        time.sleep(20)  # the default network's background compiles (alone and, where the code has them, groups)
         count, mb = descendants_rss_mb()
         print(f"server: answering after {ready:.1f} s; idle, its {count} process(es) hold {mb:,.0f} MB resident")
         yield base
@@ -66,6 +71,24 @@ def descendants_rss_mb() -> tuple[int, float]:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
         found |= frontier
     return len(found), sum(rss[pid] for pid in found) / 2**20
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by this process (the load generator), the server it started and the server's
+    children (the worker processes), from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid], cpu[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+    web = {pid for pid, parent in parents.items() if parent == os.getpid()}
+    workers = {pid for pid, parent in parents.items() if parent in web}
+    return {"client": cpu.get(os.getpid(), 0.0), "web": sum(cpu[p] for p in web),
+            "workers": sum(cpu[p] for p in workers)}
 
 
 async def create(client: httpx.AsyncClient, config: dict) -> str:
@@ -114,20 +137,24 @@ async def health_latencies(client: httpx.AsyncClient, stop: asyncio.Event) -> li
     return out
 
 
-async def concurrent(base: str, n: int, seconds: float) -> None:
+async def concurrent(base: str, n: int, seconds: float, networks: list[dict] = NETWORKS[:1]) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        ids = [await create(client, {}) for _ in range(n)]
+        ids = [await create(client, networks[i % len(networks)]) for i in range(n)]
         stop = asyncio.Event()
         health = asyncio.create_task(health_latencies(client, stop))
+        cpu_before, started = cpu_seconds(), time.perf_counter()
         results = await asyncio.gather(*[play_for(base, sid, seconds) for sid in ids])
+        cpu_after, wall = cpu_seconds(), time.perf_counter() - started
         stop.set()
         lat = sorted(await health)
         fps = [c / seconds for c, _ in results]
         eps = [e / seconds for _, e in results]
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
-        print(f"{n:3d} sessions: frames/s per session min {min(fps):5.1f} median {statistics.median(fps):5.1f}; "
+        label = f"{n:3d} sessions" + (f" over {len(networks)} networks" if len(networks) > 1 else "")
+        busy = ", ".join(f"{k} {(cpu_after[k] - cpu_before[k]) / wall:.2f}" for k in cpu_after)
+        print(f"{label}: frames/s per session min {min(fps):5.1f} median {statistics.median(fps):5.1f}; "
               f"epochs/s on screen per session median {statistics.median(eps):7.0f}; "
-              f"health p99 {p99:.0f} ms", flush=True)
+              f"health p99 {p99:.0f} ms; cores busy: {busy}", flush=True)
         for sid in ids:
             await client.delete(f"/api/sessions/{sid}")
 
@@ -176,7 +203,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", help="an already running server (loopback)")
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--counts", default="1,10,50")
+    parser.add_argument("--counts", default="1,10,50,100")
+    parser.add_argument("--mixed", type=int, default=50, help="sessions over the 5 NETWORKS (0: none)")
+    parser.add_argument("--load-only", action="store_true", help="only the playing-sessions figures")
     parser.add_argument("--solve-limit", type=float, default=30.0)
     parser.add_argument("--idle", type=float, default=3.0, help="seconds to wait before each first-frame test")
     parser.add_argument("--backend", default="",
@@ -193,25 +222,34 @@ async def main() -> None:
 
 async def measure(args: argparse.Namespace, backend: str | None) -> None:
     with server(args.url, backend) as base:
-        # Networks this server has not seen, each on an otherwise idle server (earlier background compiles
-        # done): five of a new kind (activation and depth: nothing traced yet), then five new widths of
-        # those kinds, then the first five again.
-        new_kinds = [{"hidden_layers": [random.randint(3, 9) for _ in range(random.randint(2, 4))],
-                      "activation": activation} for activation in ("elu", "selu", "gelu", "swish", "softplus")]
-        new_widths = [{**arch, "hidden_layers": [w + 1 for w in arch["hidden_layers"]]} for arch in new_kinds]
-        timings = {}
-        for label, archs in (("new kind", new_kinds), ("new widths", new_widths), ("seen", new_kinds)):
-            timings[label] = []
-            for arch in archs:
-                await asyncio.sleep(args.idle)
-                timings[label].append(await first_frame(base, arch))
-        print("first frame after play (5 networks each):", "; ".join(
-            f"{label} {statistics.median(t) * 1000:.0f} ms median (max {max(t) * 1000:.0f})"
-            for label, t in timings.items()))
-        print("C2 spiral [8x6] tanh, one session:", await on_screen(base, C2, args.seconds))
-        for n in [int(x) for x in args.counts.split(",")]:
+        if not args.load_only:
+            await first_frames(base, args.idle)
+            print("C2 spiral [8x6] tanh, one session:", await on_screen(base, C2, args.seconds))
+        for n in [int(x) for x in args.counts.split(",") if x]:
             await concurrent(base, n, args.seconds)
-        print("spiral (noise 0, x1 x2, [8, 8, 8] tanh, adam 0.003, batch 25):", await time_to_solve(base, args.solve_limit))
+        if args.mixed:
+            await concurrent(base, args.mixed, args.seconds, NETWORKS)
+        if not args.load_only:
+            print("spiral (noise 0, x1 x2, [8, 8, 8] tanh, adam 0.003, batch 25):",
+                  await time_to_solve(base, args.solve_limit))
+
+
+async def first_frames(base: str, idle: float) -> None:
+    # Networks this server has not seen, each on an otherwise idle server (earlier background compiles
+    # done): five of a new kind (activation and depth: nothing traced yet), then five new widths of
+    # those kinds, then the first five again.
+    new_kinds = [{"hidden_layers": [random.randint(3, 9) for _ in range(random.randint(2, 4))],
+                  "activation": activation} for activation in ("elu", "selu", "gelu", "swish", "softplus")]
+    new_widths = [{**arch, "hidden_layers": [w + 1 for w in arch["hidden_layers"]]} for arch in new_kinds]
+    timings = {}
+    for label, archs in (("new kind", new_kinds), ("new widths", new_widths), ("seen", new_kinds)):
+        timings[label] = []
+        for arch in archs:
+            await asyncio.sleep(idle)
+            timings[label].append(await first_frame(base, arch))
+    print("first frame after play (5 networks each):", "; ".join(
+        f"{label} {statistics.median(t) * 1000:.0f} ms median (max {max(t) * 1000:.0f})"
+        for label, t in timings.items()))
 
 
 if __name__ == "__main__":

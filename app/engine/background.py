@@ -17,6 +17,12 @@ _queued: set[Hashable] = set()  # what is queued or running there now
 _queued_lock = threading.Lock()
 
 
+def idle() -> bool:
+    """Nothing queued or running on the background thread now."""
+    with _queued_lock:
+        return not _queued
+
+
 def in_background(key: Hashable, job: Callable[[], Any]) -> None:
     """Run ``job`` on the background thread unless a job for ``key`` is queued or running already. A job that
     fails is logged: whoever waited for nothing loses nothing, and a later call in the open will say why."""

@@ -93,8 +93,17 @@ def encode_maps(snap: Snapshot, *, problem: Problem, activations: tuple[str, ...
     for name, values in (extra_features or {}).items():
         add(values, None, kind="input", feature=name, active=False)
     for layer, (units, activation) in enumerate(zip(snap.neurons, activations)):
-        for unit, values in enumerate(units):
-            add(values, FIXED_RANGES.get(activation), kind="neuron", layer=layer, unit=unit)
+        fixed = FIXED_RANGES.get(activation)
+        if fixed is None:
+            for unit, values in enumerate(units):
+                add(values, None, kind="neuron", layer=layer, unit=unit)
+            continue
+        q = quantise(units, *fixed)  # a layer over one range: every unit's map in one pass
+        for unit in range(len(units)):
+            layout.append({"kind": "neuron", "layer": layer, "unit": unit, "offset": offset,
+                           "shape": list(q.shape[1:]), "range": list(fixed)})
+            offset += q[unit].size
+        chunks.append(q.ravel())
     data = np.concatenate(chunks).tobytes() if chunks else b""
     return EncodedMaps(layout, data)
 
@@ -171,9 +180,11 @@ class Frame:
 
 
 def build_frame(session: TrainingSession, *, resolution: int, neuron_resolution: int,
-                all_features: bool = False, seconds: float = 0.0, diverged: bool = False) -> Frame:
-    """A frame of ``session`` now; ``seconds`` and ``diverged`` say what the call that trained it did."""
-    snap = snapshot(session, resolution, neuron_resolution)
+                all_features: bool = False, seconds: float = 0.0, diverged: bool = False,
+                snap: Snapshot | None = None) -> Frame:
+    """A frame of ``session`` now; ``seconds`` and ``diverged`` say what the call that trained it did. ``snap``:
+    its heatmaps when already drawn (a group's, from one call), else drawn here."""
+    snap = snap if snap is not None else snapshot(session, resolution, neuron_resolution)
     spec = session.spec
     encoded = encode_maps(
         snap, problem=spec.problem, activations=spec.activations, feature_names=spec.features,

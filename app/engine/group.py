@@ -17,6 +17,7 @@ Sessions stay the owners of their state: ``GroupTrainer.train`` takes each one's
 join or leave a group between any two calls, and one that diverges is rolled back alone.
 """
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,12 +28,14 @@ import numpy as np
 import tensorflow as tf
 
 from app.engine import schedules
+from app.engine.background import in_background
 from app.engine.network import forward
 from app.engine.optimizers import OPTIMIZERS
 from app.engine.problems import predict
 from app.engine.session import Diverged, Status, TrainingSession
 from app.engine.shuffle import permutation
-from app.engine.snapshot import Snapshot, from_predictions, snapshot_inputs
+from app.engine.grid import grid_inputs
+from app.engine.snapshot import Snapshot, from_maps
 from app.engine.trainer import (Architecture, FunctionCache, Kind, Shape, ShapeFree, TrainingInputs, _training_loop,
                                 evaluate, objective)
 
@@ -42,6 +45,9 @@ from app.engine.trainer import (Architecture, FunctionCache, Kind, Shape, ShapeF
 # drop the axis) and round differently, so a session alone would not match itself in a group.
 GROUP_SIZES = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 MAX_GROUP_SIZE = GROUP_SIZES[-1]
+# The sizes compiled in the background for live play (``GroupTrainer.compile_later``): a compile costs seconds of
+# a core that play needs too, so a class compiles few; a group runs padded to the next one compiled meanwhile.
+BACKGROUND_SIZES = (8, 16, 32, 64)
 
 
 def padded_size(members: int) -> int:
@@ -50,6 +56,17 @@ def padded_size(members: int) -> int:
         if size >= members:
             return size
     raise ValueError(f"A group holds 1 to {MAX_GROUP_SIZE} sessions; received {members}")
+
+
+def ready_size(arch: Architecture, members: int) -> int | None:
+    """The smallest group size already compiled for ``arch`` that holds ``members`` (None: none yet). A group
+    may run padded further than ``padded_size`` while its own size compiles: under XLA its numbers are the same."""
+    for size in GROUP_SIZES:
+        if size >= members:
+            fn = GROUP_FUNCTIONS.peek(GroupShape(arch, size))
+            if fn is not None and fn.compiled:
+                return size
+    return None
 
 
 def slices(count: int, max_size: int) -> list[range]:
@@ -93,9 +110,15 @@ def _lower(tensors: Sequence[tf.Tensor], like: Sequence[tf.Tensor]) -> list[tf.T
     return [tf.reshape(t, tf.shape(original)) for t, original in zip(tensors, like)]
 
 
+def _keep(active: tf.Tensor, new: Sequence[tf.Tensor], old: Sequence[tf.Tensor]) -> list[tf.Tensor]:
+    """``new`` for the sessions still ``active`` (a [N] mask), ``old`` (exactly) for those done."""
+    return [tf.where(tf.reshape(active, [-1] + [1] * (n.shape.rank - 1)), n, o) for n, o in zip(new, old)]
+
+
 def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callable:
     """The loop of ``trainer._training_loop`` (static shapes) over stacked sessions: its ``TrainingInputs`` are
-    those of ``TrainingSession._inputs`` stacked on a new leading axis (``epochs`` is the same for all)."""
+    those of ``TrainingSession._inputs`` stacked on a new leading axis. Each member runs its own ``epochs``: the
+    loop runs the most any member asked for, and a member past its own count keeps its numbers unchanged."""
     optimizer = OPTIMIZERS.get(kind.optimizer)
     full_batches, remainder = divmod(n, batch_size)
 
@@ -119,7 +142,8 @@ def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callab
         params, slots, step, epoch, seed = inputs.params, inputs.slots, inputs.step, inputs.epoch, inputs.seed
         x_train, y_train, x_test, y_test = inputs.x_train, inputs.y_train, inputs.x_test, inputs.y_test
         lr, sched, l1, l2 = inputs.lr, inputs.sched, inputs.l1, inputs.l2
-        k = inputs.epochs[0]
+        epochs = inputs.epochs
+        k = tf.reduce_max(epochs)
         stacked_params, stacked_slots = list(params), list(slots)
         params, slots = _lift(params), _lift(slots)
         size = x_train.shape[0]
@@ -128,7 +152,8 @@ def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callab
             t = tf.reshape(t[:, :full_batches * batch_size], [size, full_batches, batch_size, t.shape[-1]])
             return tf.transpose(t, [1, 0, 2, 3])
 
-        def one_epoch(e, params, slots, step):
+        def one_epoch(e, old_params, old_slots, old_step):
+            params, slots, step = old_params, old_slots, old_step
             order = permutation(n, seed[:, None], (epoch + e)[:, None])  # each row is that session's solo order
             xs, ys = tf.gather(x_train, order, batch_dims=1), tf.gather(y_train, order, batch_dims=1)
             xb, yb = as_batches(xs), as_batches(ys)
@@ -142,7 +167,9 @@ def _group_loop(kind: Kind, n: int, batch_size: int, matmul: Callable) -> Callab
             if remainder:
                 tail = full_batches * batch_size
                 params, slots, step = update(params, slots, step, xs[:, tail:], ys[:, tail:], lr, sched, l1, l2)
-            return e + 1, params, slots, step
+            active = e < epochs
+            params, slots = _keep(active, params, old_params), _keep(active, slots, old_slots)
+            return e + 1, params, slots, tf.where(active, step, old_step)
 
         _, params, slots, step = tf.while_loop(
             lambda e, *_: e < k, one_epoch, (tf.constant(0, tf.int64), params, slots, step))
@@ -207,8 +234,10 @@ GROUP_FUNCTIONS: FunctionCache[GroupShape] = FunctionCache(GroupFunction)  # eac
 
 
 def _build_group_predictor(shape: Shape) -> ShapeFree:
-    def run(params, x):
-        logits, hidden = forward(_lift(params), x, shape.activations, keep_hidden=True)
+    def run(params, x_output, x_neurons):
+        # The output grid keeps no hidden layer: only the (smaller) neuron grid's activations come back.
+        logits, _ = forward(_lift(params), x_output, shape.activations)
+        _, hidden = forward(_lift(params), x_neurons, shape.activations, keep_hidden=True)
         return predict(shape.problem, logits), hidden
 
     return ShapeFree(run)  # one trace for any group size, width and grid
@@ -250,14 +279,19 @@ class GroupTrainer:
     def __repr__(self) -> str:
         return f"GroupTrainer(max_size={self.max_size})"
 
-    def train(self, sessions: Sequence[TrainingSession], epochs: int) -> list[Diverged | None]:
-        """Run ``epochs`` exact epochs of every session, as its own ``train(epochs)`` would (up to float rounding).
+    def train(self, sessions: Sequence[TrainingSession], epochs: int | Sequence[int]) -> list[Diverged | None]:
+        """Run ``epochs`` exact epochs of every session (one count for all, or each member's own), as its own
+        ``train(epochs)`` would (up to float rounding).
 
         Provisional epochs are settled first. Returns, per session, ``None`` or the ``Diverged`` it met: that
         session alone keeps its last finite weights (one that had diverged before is not trained).
         """
-        if epochs < 1:
-            raise ValueError(f"epochs must be at least 1; received {epochs}")
+        counts = [epochs] * len(sessions) if isinstance(epochs, int) else list(epochs)
+        if len(counts) != len(sessions):
+            raise ValueError(f"A group takes one epoch count per session; received {len(counts)} for "
+                             f"{len(sessions)} sessions")
+        if min(counts, default=1) < 1:
+            raise ValueError(f"epochs must be at least 1; received {min(counts)}")
         _check_group(sessions, lambda s: s.architecture, "architecture")
         outcome: list[Diverged | None] = [None] * len(sessions)
         with _locked(sessions):
@@ -270,21 +304,23 @@ class GroupTrainer:
                     live.append(i)
             for part in slices(len(live), self.max_size):
                 members = [live[j] for j in part]
-                for i, error in zip(members, self._train_together([sessions[i] for i in members], epochs)):
+                trained = self._train_together([sessions[i] for i in members], [counts[i] for i in members])
+                for i, error in zip(members, trained):
                     outcome[i] = error
         return outcome
 
-    def _train_together(self, members: list[TrainingSession], epochs: int) -> list[Diverged | None]:
-        size = padded_size(len(members))
-        fn = GROUP_FUNCTIONS.get(GroupShape(members[0].architecture, size))
-        inputs = [m._inputs(epochs, m._live_tensors()) for m in members]
+    def _train_together(self, members: list[TrainingSession], epochs: list[int]) -> list[Diverged | None]:
+        arch = members[0].architecture
+        size = ready_size(arch, len(members)) or padded_size(len(members))
+        fn = GROUP_FUNCTIONS.get(GroupShape(arch, size))
+        inputs = [m._inputs(e, m._live_tensors()) for m, e in zip(members, epochs)]
         started = time.perf_counter()
         *result, finite = fn(_stack(inputs, size))
         share = (time.perf_counter() - started) / len(members)  # each member's part of the call
         errors: list[Diverged | None] = []
-        for member, own, ok in zip(members, _unstack(tuple(result), len(members)), finite.numpy()):
+        for member, e, own, ok in zip(members, epochs, _unstack(tuple(result), len(members)), finite.numpy()):
             try:
-                member.accept(epochs, own, share, params_finite=bool(ok))
+                member.accept(e, own, share, params_finite=bool(ok))
                 errors.append(None)
             except Diverged as error:
                 errors.append(error)
@@ -293,7 +329,7 @@ class GroupTrainer:
     def compiled(self, sessions: Sequence[TrainingSession]) -> bool:
         """Whether training ``sessions`` together would reuse compiled functions (no compile to wait for)."""
         _check_group(sessions, lambda s: s.architecture, "architecture")
-        return all(GROUP_FUNCTIONS.get(GroupShape(sessions[part[0]].architecture, padded_size(len(part)))).compiled
+        return all(ready_size(sessions[part[0]].architecture, len(part)) is not None
                    for part in slices(len(sessions), self.max_size))
 
     def warm(self, sessions: Sequence[TrainingSession]) -> None:
@@ -306,6 +342,30 @@ class GroupTrainer:
                 fn = GROUP_FUNCTIONS.get(GroupShape(members[0].architecture, size))
                 fn(_stack([m._inputs(0, m._live_tensors()) for m in members], size))
 
+    def compile_later(self, sessions: Sequence[TrainingSession]) -> None:
+        """Compile, on the engine's background thread, a function that can train ``sessions`` together (unless
+        one is compiled: the next of ``BACKGROUND_SIZES``): their arguments are taken now (under their locks, for
+        a moment), so the compile holds no session."""
+        _check_group(sessions, lambda s: s.architecture, "architecture")
+        for part in slices(len(sessions), self.max_size):
+            members = [sessions[i] for i in part]
+            arch = members[0].architecture
+            if ready_size(arch, len(members)) is not None:
+                continue
+            shape = GroupShape(arch, next(size for size in BACKGROUND_SIZES if size >= len(members)))
+            fn = GROUP_FUNCTIONS.get(shape)
+            with _locked(members):
+                stacked = _stack([m._inputs(0, m._live_tensors()) for m in members], shape.size)
+            in_background(("group", shape), lambda fn=fn, stacked=stacked: fn(stacked))
+
+    def warm_sizes(self, session: TrainingSession, sizes: Sequence[int]) -> None:
+        """Compile the group functions of ``session``'s architecture for groups of ``sizes`` (copies of it stand
+        in for the members), so a classroom of that network trains together from its first frames."""
+        with session._lock:
+            inputs = session._inputs(0, session._live_tensors())
+        for size in sizes:
+            GROUP_FUNCTIONS.get(GroupShape(session.architecture, size))(_stack([inputs], size))
+
     def snapshots(self, sessions: Sequence[TrainingSession], resolution: int,
                   neuron_resolution: int) -> list[Snapshot]:
         """Each session's ``snapshot`` (output and every neuron over the grid), from one call per slice."""
@@ -315,12 +375,22 @@ class GroupTrainer:
             members = [sessions[i] for i in part]
             with _locked(members):
                 params = [tf.stack(ts) for ts in zip(*(m.params for m in members))]
-            x = np.stack([snapshot_inputs(m.spec.features, resolution, neuron_resolution) for m in members])
-            output, hidden = GROUP_PREDICTORS.get(members[0].shape)(params, tf.constant(x))
+            x_output = np.stack([_grid(m.spec.features, resolution) for m in members])
+            x_neurons = np.stack([_grid(m.spec.features, neuron_resolution) for m in members])
+            output, hidden = GROUP_PREDICTORS.get(members[0].shape)(params, tf.constant(x_output),
+                                                                     tf.constant(x_neurons))
             output, hidden = output.numpy(), [h.numpy() for h in hidden]
-            out += [from_predictions(m.spec.features, resolution, neuron_resolution, output[i], [h[i] for h in hidden])
+            out += [from_maps(m.spec.features, resolution, neuron_resolution, output[i], [h[i] for h in hidden])
                     for i, m in enumerate(members)]
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(feature_names: tuple[str, ...], resolution: int) -> np.ndarray:
+    """A grid's network inputs (``grid_inputs``), computed once per features and resolution (read-only)."""
+    x = grid_inputs(resolution, feature_names)
+    x.setflags(write=False)
+    return x
 
 
 def _check_group(sessions: Sequence[TrainingSession], key: Callable, what: str) -> None:

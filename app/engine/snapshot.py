@@ -26,11 +26,18 @@ def snapshot_inputs(feature_names: tuple[str, ...], resolution: int, neuron_reso
 
 def from_predictions(feature_names: tuple[str, ...], resolution: int, neuron_resolution: int,
                      output: np.ndarray, hidden: list[np.ndarray]) -> Snapshot:
-    """The maps of a network's predictions over ``snapshot_inputs`` (its own call, or its share of a group's)."""
+    """The maps of a network's predictions over ``snapshot_inputs`` (both grids, stacked)."""
     n_out = resolution * resolution
-    out = output[:n_out]
-    out = out[:, 0].reshape(resolution, resolution) if out.shape[1] == 1 else out.reshape(resolution, resolution, -1)
-    neurons = [h[n_out:].T.reshape(-1, neuron_resolution, neuron_resolution) for h in hidden]
+    return from_maps(feature_names, resolution, neuron_resolution, output[:n_out], [h[n_out:] for h in hidden])
+
+
+def from_maps(feature_names: tuple[str, ...], resolution: int, neuron_resolution: int,
+              output: np.ndarray, hidden: list[np.ndarray]) -> Snapshot:
+    """The maps of a network's ``output`` over the output grid and its ``hidden`` activations over the neuron
+    grid (its own call, or its share of a group's)."""
+    out = output[:, 0].reshape(resolution, resolution) if output.shape[1] == 1 \
+        else output.reshape(resolution, resolution, -1)
+    neurons = [h.T.reshape(-1, neuron_resolution, neuron_resolution) for h in hidden]
     inputs = grid_inputs(neuron_resolution, feature_names).T.reshape(-1, neuron_resolution, neuron_resolution)
     return Snapshot(resolution, out, neuron_resolution, neurons, inputs)
 

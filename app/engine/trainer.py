@@ -354,6 +354,11 @@ class FunctionCache(Generic[K]):
                 self._functions.move_to_end(key)
             return fn
 
+    def peek(self, key: K) -> Callable | None:
+        """The function of ``key`` if it is built, else None (nothing is built, nothing let go)."""
+        with self._lock:
+            return self._functions.get(key) or self._held.get(key)
+
     def __len__(self) -> int:
         return len(self._functions)
 

@@ -5,13 +5,20 @@ backend may keep sessions in this process or in others. ``InProcessBackend`` kee
 operations on a small thread pool (TensorFlow releases the GIL during a call), so the event loop stays free
 while a network trains; ``app.sessions.processes.ProcessBackend`` keeps them in worker processes, and
 ``app.sessions.ray_backend.RayBackend`` in actors of a Ray cluster that several web servers share.
+
+Live play may train many sessions in one call: ``group_key`` says which sessions can share one (same host,
+same architecture) and ``call_group`` runs ``operations.run_group`` where they live, answering each session
+apart. A backend that keeps the defaults (no key: every session alone; ``call_group`` as one ``call`` each)
+still plays correctly, only without the group's savings.
 """
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from app.engine.frames import Frame
 from app.engine.session import TrainingSession
 from app.engine.spec import TrainingSpec
 from app.engine.background import in_background
@@ -43,6 +50,22 @@ class SessionBackend(ABC):
     @abstractmethod
     async def call(self, session_id: str, op: str, **kwargs: Any) -> Any:
         """Run operation ``op`` on the session where it lives; raises ``NotHosted`` or ``SessionLost``."""
+
+    def group_key(self, session_id: str) -> Hashable | None:
+        """Sessions with equal keys (not None) may share one ``call_group``: they live in one place and have
+        one architecture. None: the session plays alone (the default, which every backend may keep)."""
+        return None
+
+    async def call_group(self, session_ids: Sequence[str], epochs: Sequence[int], *, resolution: int,
+                         neuron_resolution: int) -> list[Frame | BaseException]:
+        """The ``frame`` operation of every session, each training its own ``epochs``, as few calls as the
+        backend can make of it (``operations.frame_group`` where they live). One result per session, in order:
+        its ``Frame``, or the exception its own call would have raised (``NotHosted``, ``SessionLost``), so a
+        member that went away costs the others nothing. This default makes one ``call`` each."""
+        results = await asyncio.gather(*(
+            self.call(session_id, "frame", epochs=e, resolution=resolution, neuron_resolution=neuron_resolution)
+            for session_id, e in zip(session_ids, epochs, strict=True)), return_exceptions=True)
+        return list(results)
 
     @abstractmethod
     def remove(self, session_id: str) -> None:
@@ -94,6 +117,18 @@ class InProcessBackend(SessionBackend):
     def remove(self, session_id: str) -> None:
         self._sessions.pop(session_id, None)
 
+    def group_key(self, session_id: str) -> Hashable | None:
+        session = self._sessions.get(session_id)
+        return operations.group_key(session.spec, self._jit) if session is not None else None
+
+    async def call_group(self, session_ids: Sequence[str], epochs: Sequence[int], *, resolution: int,
+                         neuron_resolution: int) -> list[Frame | BaseException]:
+        sessions = [self._sessions.get(session_id) for session_id in session_ids]
+        frames = await asyncio.get_running_loop().run_in_executor(
+            self._pool, lambda: operations.run_group(sessions, epochs, resolution=resolution,
+                                                     neuron_resolution=neuron_resolution))
+        return [NotHosted(i) if f is None else f for i, f in zip(session_ids, frames)]
+
     @property
     def capacity(self) -> int:
         return self._workers
@@ -106,7 +141,8 @@ class InProcessBackend(SessionBackend):
 
     def prewarm(self, resolution: int, neuron_resolution: int) -> None:
         # On the engine's background thread: a cold compile takes seconds and must not hold a training thread.
-        in_background("prewarm", lambda: self.create(TrainingSpec()).warm(resolution, neuron_resolution))
+        in_background("prewarm", lambda: operations.prewarm(TrainingSpec(), jit_compile=self._jit,
+                                                            resolution=resolution, neuron_resolution=neuron_resolution))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

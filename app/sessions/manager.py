@@ -5,7 +5,7 @@ import math
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +163,34 @@ class SessionManager:
         except SessionLost:
             self._mark_lost(session_id)
             raise
+
+    def group_key(self, session_id: str) -> Hashable | None:
+        """Sessions with one key (not None) may train in one ``frames`` call (``SessionBackend.group_key``)."""
+        return self.backend.group_key(session_id)
+
+    async def frames(self, session_ids: Sequence[str], epochs: Sequence[int], *, resolution: int,
+                     neuron_resolution: int) -> list[Any]:
+        """The ``frame`` operation of every session, each with its own ``epochs``, in one backend call
+        (``SessionBackend.call_group``): per session its ``Frame`` or the exception its own ``call`` would
+        raise (``SessionNotFound``, ``SessionLost``), so a member that went away costs the others nothing."""
+        out: list[Any] = [None] * len(session_ids)
+        live = []
+        for i, session_id in enumerate(session_ids):
+            try:
+                self.entry(session_id)
+                live.append(i)
+            except (SessionNotFound, SessionLost) as e:
+                out[i] = e
+        results = await self.backend.call_group([session_ids[i] for i in live], [epochs[i] for i in live],
+                                                resolution=resolution, neuron_resolution=neuron_resolution)
+        for i, result in zip(live, results):
+            session_id = session_ids[i]
+            if isinstance(result, NotHosted):
+                result = SessionNotFound(session_id)
+            elif isinstance(result, SessionLost):
+                self._mark_lost(session_id)
+            out[i] = result
+        return out
 
     # Training time. REST training goes through ``train``; a caller that trains by other means (the live
     # stream runs training and drawing in one call) checks ``budget_left`` and reports with ``charge``.

@@ -9,15 +9,18 @@ session ever leaves the place that hosts it. Routes and the live stream call the
 
 import json
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from app.engine import export
+from app.engine import background
 from app.engine.frames import Frame, build_frame
+from app.engine.group import BACKGROUND_SIZES, GroupTrainer
 from app.engine.session import Diverged, Status, TrainingSession
-from app.engine.snapshot import snapshot
+from app.engine.snapshot import Snapshot, snapshot
 from app.engine.spec import TrainingSpec
 
 BOUNDARY_DECIMALS = 4  # heatmap values to 1e-4: below what a colour scale shows, and ~7 bytes a cell
@@ -129,6 +132,99 @@ def frame(session: TrainingSession, *, resolution: int, neuron_resolution: int, 
         session.settle(wait=False)
     return build_frame(session, resolution=resolution, neuron_resolution=neuron_resolution,
                        all_features=all_features, seconds=seconds, diverged=diverged)
+
+
+GROUP = GroupTrainer()  # one call trains at most MAX_GROUP_SIZE sessions; more go in even slices
+# Group sizes compiled for the default network at start-up, largest first: once the first is ready any class
+# of it trains together (padded), the smaller ones then cut the padding.
+PREWARM_GROUP_SIZES = tuple(reversed(BACKGROUND_SIZES))
+
+
+def prewarm(spec: TrainingSpec, *, jit_compile: bool, resolution: int, neuron_resolution: int) -> None:
+    """Compile a network's functions before anyone plays it: alone now, in groups (``PREWARM_GROUP_SIZES``) on
+    the engine's background thread, so the host answers meanwhile (its classes train alone until then)."""
+    session = TrainingSession(spec, jit_compile=jit_compile)
+    session.warm(resolution, neuron_resolution)
+    background.in_background(("prewarm groups", session.architecture),
+                             lambda: GROUP.warm_sizes(session, PREWARM_GROUP_SIZES))
+
+
+def groupable(session: TrainingSession, epochs: int) -> bool:
+    """Whether a member of a group call may train in one call with others of its network: trained exactly (not
+    provisional, not diverged) and on built-in data (custom data changes size with every point; each size
+    would compile group functions of its own)."""
+    return epochs > 0 and not session.provisional and session.status is not Status.DIVERGED and not session.spec.custom
+
+
+def frame_group(sessions: Sequence[TrainingSession], epochs: Sequence[int], *, resolution: int,
+                neuron_resolution: int) -> list[Frame]:
+    """``frame(session, epochs=e)`` for every session, each with its own epochs, in as few calls as the networks
+    allow: members of one architecture train in one compiled call (``GroupTrainer``) once its function is
+    compiled (till then they train alone and it compiles in the background), and members of one network
+    draw their heatmaps in one call. Each frame says its own member's numbers, time share and divergence."""
+    by_architecture: dict[Any, list[int]] = defaultdict(list)
+    for i, (session, e) in enumerate(zip(sessions, epochs, strict=True)):
+        if groupable(session, e):
+            by_architecture[session.architecture].append(i)
+    seconds, diverged = [0.0] * len(sessions), [False] * len(sessions)
+    together: set[int] = set()
+    for members in by_architecture.values():
+        group = [sessions[i] for i in members]
+        if len(members) < 2:
+            continue
+        if not GROUP.compiled(group):
+            if background.idle():  # networks still compiling to play at all go first; asked again next call
+                GROUP.compile_later(group)
+            continue
+        before = [s.train_seconds for s in group]
+        for i, error, start in zip(members, GROUP.train(group, [epochs[i] for i in members]), before):
+            seconds[i], diverged[i] = sessions[i].train_seconds - start, error is not None
+        together.update(members)
+    for i, session in enumerate(sessions):
+        if i not in together and epochs[i]:
+            started = time.perf_counter()
+            try:
+                session.train(epochs[i], provisional=True)
+            except Diverged:
+                diverged[i] = True
+            seconds[i] = time.perf_counter() - started
+    snaps = _snapshots(sessions, resolution, neuron_resolution)
+    return [build_frame(s, resolution=resolution, neuron_resolution=neuron_resolution, seconds=seconds[i],
+                        diverged=diverged[i], snap=snaps.get(i)) for i, s in enumerate(sessions)]
+
+
+def run_group(sessions: Sequence[TrainingSession | None], epochs: Sequence[int], *, resolution: int,
+              neuron_resolution: int) -> list[Frame | None]:
+    """``frame_group`` of the sessions still hosted, None for those removed meanwhile (None in ``sessions``):
+    how every backend executes ``call_group`` where the sessions live."""
+    here = [i for i, s in enumerate(sessions) if s is not None]
+    frames = frame_group([sessions[i] for i in here], [epochs[i] for i in here], resolution=resolution,
+                         neuron_resolution=neuron_resolution)
+    out: list[Frame | None] = [None] * len(sessions)
+    for i, f in zip(here, frames):
+        out[i] = f
+    return out
+
+
+def group_key(spec: TrainingSpec, jit_compile: bool) -> Any:
+    """What sessions must share to train in one call (their ``Architecture``); None for custom data (see
+    ``groupable``) or a spec the engine refuses."""
+    try:
+        return None if spec.custom else spec.resolved().architecture(jit_compile=jit_compile)
+    except (ValueError, LookupError):
+        return None
+
+
+def _snapshots(sessions: Sequence[TrainingSession], resolution: int, neuron_resolution: int) -> dict[int, Snapshot]:
+    """The heatmaps of every two or more sessions of one network and features, from one call each."""
+    by_network: dict[Any, list[int]] = defaultdict(list)
+    for i, s in enumerate(sessions):
+        by_network[(s.shape, s.spec.layer_sizes, s.spec.features)].append(i)
+    out: dict[int, Snapshot] = {}
+    for members in by_network.values():
+        if len(members) > 1:
+            out.update(zip(members, GROUP.snapshots([sessions[i] for i in members], resolution, neuron_resolution)))
+    return out
 
 
 def export_state(session: TrainingSession) -> dict[str, Any]:

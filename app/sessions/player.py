@@ -3,7 +3,8 @@
 One ``Player`` per app knows every playing stream and makes every decision about training calls: how long a
 call may take when streams outnumber the training threads (``slice_seconds``), who sits out over its training
 budget, how many epochs go into the next call (``next_epochs``) and the pace a stream asked for. ``Player.plan``
-is the one place that decides what trains next, so training several sessions in one call can start there.
+is the one place that decides what trains next; ``Player.turn`` then trains the streams of one host and
+architecture that are due together in one call (``app.sessions.gather``).
 
 One ``Playback`` per connection runs that connection's loop: commands in (``app.sessions.commands``, parsed
 by the route), frames and errors out through one ``send`` (so a header and its bytes are never split by another
@@ -19,10 +20,15 @@ from dataclasses import dataclass
 from app.engine.frames import Frame
 from app.engine.spec import DATA_FIELDS
 from app.sessions.commands import KEEP, Command, Edit, Keep, Pause, Play, Refresh, Refused, Reset, Set, Step
+from app.sessions.gather import Gatherer
 from app.sessions.manager import SessionManager
 
 TARGET_SECONDS = 0.03  # one training call; with the frame work around it, ~25 frames a second
 MIN_SLICE_SECONDS = 0.002  # below this a call is all overhead
+# A member of a group call trains this part of its slice: the rest pays for its frame (its heatmaps, encoding and
+# sending, ~1 ms a session where a group call's training costs a fraction of a solo call's), so a classroom
+# keeps its frame rate while each frame carries many more epochs.
+GROUPED_SLICE_SHARE = 0.5
 BUDGET_WAIT_SECONDS = 0.5  # a throttled stream looks again this often (and reads commands meanwhile)
 COMPILING_POLL_SECONDS = 0.5  # a paused stream whose last frame said "compiling" sends a fresh one this often
 # A paced stream that fell behind (a slow call, a budget wait) makes up at most this much of it at once, so a
@@ -95,12 +101,15 @@ class Player:
     """
 
     def __init__(self, manager: SessionManager, *, resolution: int, neuron_resolution: int,
-                 max_epochs_per_call: int) -> None:
+                 max_epochs_per_call: int, grouping: bool = True) -> None:
         self.manager = manager
         self.resolution = resolution
         self.neuron_resolution = neuron_resolution
         self.max_epochs_per_call = max_epochs_per_call
-        self.streams: set[Hashable] = set()  # the playing ones
+        self.grouping = grouping  # off: every stream makes its own calls
+        self.streams: set[Hashable] = set()  # the playing ones (their Playbacks)
+        self.gatherer = Gatherer(manager, resolution=resolution, neuron_resolution=neuron_resolution,
+                                 expected=self._playing_with, solo=self._frame)
 
     def __repr__(self) -> str:
         return f"Player(playing={len(self.streams)}, capacity={self.capacity})"
@@ -139,9 +148,26 @@ class Player:
 
     async def frame(self, session_id: str, *, epochs: int = 0, all_features: bool = False) -> Frame:
         """One call where the session lives: train ``epochs`` (0: none), then draw; the time is charged."""
-        frame: Frame = await self.manager.call(
-            session_id, "frame", epochs=epochs, resolution=self.resolution,
-            neuron_resolution=self.neuron_resolution, all_features=all_features)
+        return self._charged(session_id, await self._frame(session_id, epochs, all_features=all_features))
+
+    async def turn(self, playback: "Playback", epochs: int) -> tuple[Frame, int]:
+        """A playing stream's turn: ``epochs`` epochs and a frame, in one call with the other streams of its
+        host and architecture that are due now (``Gatherer``), or alone; the time is charged. Returns the frame
+        and the call's members."""
+        playback.group = self.manager.group_key(playback.session_id) if self.grouping else None
+        if playback.group is None:
+            return await self.frame(playback.session_id, epochs=epochs), 1
+        frame, members = await self.gatherer.frame(playback.group, playback.session_id, epochs)
+        return self._charged(playback.session_id, frame), members
+
+    def _playing_with(self, key: Hashable) -> int:
+        return sum(1 for p in self.streams if getattr(p, "group", None) == key)
+
+    async def _frame(self, session_id: str, epochs: int, *, all_features: bool = False) -> Frame:
+        return await self.manager.call(session_id, "frame", epochs=epochs, resolution=self.resolution,
+                                       neuron_resolution=self.neuron_resolution, all_features=all_features)
+
+    def _charged(self, session_id: str, frame: Frame) -> Frame:
         if frame.seconds:
             self.manager.charge(session_id, frame.seconds)
         return frame
@@ -161,6 +187,7 @@ class Playback:
         self._paced_since: float | None = None  # perf_counter time the current pace started counting
         self._paced_done = 0  # epochs trained at the current pace since then
         self.compiling = False  # the last frame sent while paused said so
+        self.group: Hashable | None = None  # the group key of its last turn (None: alone)
 
     def __repr__(self) -> str:
         return f"Playback({self.session_id[:6]}…, playing={self.playing}, pace={self.pace}, epochs={self.epochs})"
@@ -197,6 +224,7 @@ class Playback:
                         continue
                     turn = self.player.plan(self)
                     if isinstance(turn, Wait):
+                        self.group = None  # not due: its group's calls do not wait for it
                         if not await self._wait(inbox, turn.seconds):
                             return
                         continue
@@ -273,12 +301,16 @@ class Playback:
     async def train(self, epochs: int) -> None:
         """Train ``epochs`` epochs and send the frame; a divergence stops play."""
         started = time.perf_counter()
-        frame = await self.player.frame(self.session_id, epochs=epochs)
+        members = 1
+        if self.playing:
+            frame, members = await self.player.turn(self, epochs)
+        else:
+            frame = await self.player.frame(self.session_id, epochs=epochs)
         if frame.diverged:
             self.playing = False
         elif self.playing:
-            self.epochs = next_epochs(epochs, frame.seconds, cap=self.player.max_epochs_per_call,
-                                      target=self.player.slice())
+            target = self.player.slice() * (GROUPED_SLICE_SHARE if members > 1 else 1)
+            self.epochs = next_epochs(epochs, frame.seconds, cap=self.player.max_epochs_per_call, target=target)
             wall = time.perf_counter() - started
             if self.pace is not None:  # shown at its pace: the waits between its calls are part of its time
                 self._paced_done += epochs

@@ -23,10 +23,13 @@ import threading
 from concurrent.futures import Future, InvalidStateError
 from multiprocessing.connection import Connection
 from pathlib import Path
+from collections.abc import Hashable, Sequence
 from typing import Any, Callable
 
+from app.engine.frames import Frame
 from app.engine.spec import TrainingSpec
 from app.engine.trainer import Architecture, Kind
+from app.sessions import operations
 from app.sessions.backend import NotHosted, SessionBackend, SessionLost
 from app.sessions.placement import choose, compile_key, kind_key
 from app.sessions.worker import process_rss
@@ -173,6 +176,7 @@ class ProcessBackend(SessionBackend):
         self._lock = threading.Lock()  # guards _workers (the reader threads replace dead workers)
         self._closed = False
         self._where: dict[str, WorkerProcess] = {}  # session id -> its worker (a dead one: the session is lost)
+        self._architectures: dict[str, Hashable | None] = {}  # session id -> operations.group_key of its spec
         self._busy: dict[str, int] = {}  # calls in flight per session
         self._moving: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -273,6 +277,7 @@ class ProcessBackend(SessionBackend):
                 self._forget(session_id, worker)
                 raise
             _remember(worker, spec)
+            self._learn(session_id, described)
             self._maybe_recycle(worker)
             return described
         raise AssertionError("unreachable")
@@ -283,17 +288,71 @@ class ProcessBackend(SessionBackend):
         worker = self._where.get(session_id)
         if worker is None:
             raise NotHosted(session_id)
-        self._busy[session_id] = self._busy.get(session_id, 0) + 1
+        self._hold(session_id)
         try:
-            return await worker.ask("call", session_id, (op, kwargs))
+            result = await worker.ask("call", session_id, (op, kwargs))
         finally:
-            left = self._busy[session_id] - 1
-            if left:
-                self._busy[session_id] = left
-            else:
-                del self._busy[session_id]
+            self._release(session_id)
+        self._learn(session_id, result)
+        return result
+
+    def _hold(self, session_id: str) -> None:
+        """A call on the session is in flight (a move waits for it)."""
+        self._busy[session_id] = self._busy.get(session_id, 0) + 1
+
+    def _release(self, session_id: str) -> None:
+        left = self._busy[session_id] - 1
+        if left:
+            self._busy[session_id] = left
+        else:
+            del self._busy[session_id]
+
+    def _learn(self, session_id: str, result: Any) -> None:
+        """Keep the session's architecture as its latest ``describe`` says (a live batch size or data change
+        may change it), for ``group_key``."""
+        if isinstance(result, dict) and isinstance(result.get("spec"), TrainingSpec) and session_id in self._where:
+            self._architectures[session_id] = operations.group_key(result["spec"], self._options["jit_compile"])
+
+    def group_key(self, session_id: str) -> Hashable | None:
+        """The worker and the architecture: only sessions of one worker can share a call."""
+        worker = self._where.get(session_id)
+        architecture = self._architectures.get(session_id)
+        if worker is None or architecture is None or not worker.alive or session_id in self._moving:
+            return None
+        return worker.pid, architecture
+
+    async def call_group(self, session_ids: Sequence[str], epochs: Sequence[int], *, resolution: int,
+                         neuron_resolution: int) -> list[Frame | BaseException]:
+        """One ``group`` request per worker hosting some of the sessions (one, as the player groups them)."""
+        while any(session_id in self._moving for session_id in session_ids):
+            await asyncio.sleep(POLL_SECONDS)
+        out: list[Frame | BaseException] = [NotHosted(session_id) for session_id in session_ids]
+        by_worker: dict[WorkerProcess, list[int]] = {}
+        for i, session_id in enumerate(session_ids):
+            worker = self._where.get(session_id)
+            if worker is not None:
+                by_worker.setdefault(worker, []).append(i)
+
+        async def ask(worker: WorkerProcess, members: list[int]) -> None:
+            ids = [session_ids[i] for i in members]
+            for session_id in ids:
+                self._hold(session_id)
+            try:
+                frames = await worker.ask("group", payload=(ids, [epochs[i] for i in members], resolution,
+                                                            neuron_resolution))
+            except (SessionLost, ValueError, RuntimeError) as e:
+                frames = [e] * len(members)
+            finally:
+                for session_id in ids:
+                    self._release(session_id)
+            for i, session_id, frame in zip(members, ids, frames):
+                out[i] = NotHosted(session_id) if frame is None else frame
+
+        await asyncio.gather(*(ask(worker, members) for worker, members in by_worker.items()))
+        return out
 
     def remove(self, session_id: str) -> None:
+        self._architectures.pop(session_id, None)
         worker = self._where.pop(session_id, None)
         if worker is not None and worker.alive:
             worker.sessions.discard(session_id)
@@ -309,6 +368,7 @@ class ProcessBackend(SessionBackend):
         return self._size * self._options["threads"]
 
     def _forget(self, session_id: str, worker: WorkerProcess) -> None:
+        self._architectures.pop(session_id, None)
         worker.sessions.discard(session_id)
         if self._where.get(session_id) is worker:
             del self._where[session_id]

@@ -6,7 +6,9 @@ TensorFlow's thread counts come from the environment the parent set (``TP_TF_INT
 
 - request ``(request_id, command, session_id, payload)``; commands: ``add`` (payload: a ``TrainingSpec``),
   ``restore`` (a state from ``TrainingSession.export_state``), ``call`` (``(operation, kwargs)``),
-  ``remove``, ``stats`` and ``prewarm`` (``(spec, resolution, neuron_resolution)``);
+  ``group`` (``(session_ids, epochs, resolution, neuron_resolution)``: ``operations.run_group``, answered with
+  one ``Frame`` or ``None`` (not hosted) per id), ``remove``, ``stats`` and ``prewarm``
+  (``(spec, resolution, neuron_resolution)``);
 - reply ``(request_id, ok, value)``: the result, or the exception the call raised.
 
 Calls run on a pool of ``THREADS`` threads while the main thread keeps reading, so a long call never stops
@@ -53,6 +55,10 @@ class Host:
         if command == "call":
             op, kwargs = payload
             return operations.run(self._session(session_id), op, kwargs)
+        if command == "group":
+            session_ids, epochs, resolution, neuron_resolution = payload
+            return operations.run_group([self.sessions.get(i) for i in session_ids], epochs, resolution=resolution,
+                                        neuron_resolution=neuron_resolution)
         if command == "add":
             session = TrainingSession(payload, jit_compile=self.jit)
             self.sessions[session_id] = session
@@ -68,7 +74,7 @@ class Host:
             return {"sessions": len(self.sessions), "rss": rss_bytes()}
         if command == "prewarm":
             spec, resolution, neuron_resolution = payload
-            TrainingSession(spec, jit_compile=self.jit).warm(resolution, neuron_resolution)
+            operations.prewarm(spec, jit_compile=self.jit, resolution=resolution, neuron_resolution=neuron_resolution)
             settle_memory()  # the default network's functions live as long as the worker
             return None
         raise ValueError(f"Unknown worker command {command!r}")

@@ -118,6 +118,25 @@ def test_members_join_and_leave_between_calls_and_keep_their_own_numbers():
         assert_identical(everything(grouped), everything(twin))
 
 
+@pytest.mark.parametrize("jit_compile", [True, False], ids=["xla", "graph"])
+def test_members_of_one_call_each_train_their_own_epochs_as_in_a_call_of_that_count(jit_compile):
+    mixed = [member(i, jit_compile=jit_compile) for i in range(3)]
+    alike = [member(i, jit_compile=jit_compile) for i in range(3)]
+    trainer = GroupTrainer()
+    assert trainer.train(mixed, [1, 4, 2]) == [None] * 3
+    assert trainer.train(mixed, [3, 1, 2]) == [None] * 3
+    for twin, calls in zip(alike, [(1, 3), (4, 1), (2, 2)]):
+        for epochs in calls:
+            trainer.train([twin, member(5, jit_compile=jit_compile)], epochs)
+    for ours, twin in zip(mixed, alike):
+        assert_identical(everything(ours), everything(twin))
+    assert [s.epoch for s in mixed] == [4, 5, 4]
+    with pytest.raises(ValueError, match="one epoch count per session; received 2 for 3"):
+        trainer.train(mixed, [1, 2])
+    with pytest.raises(ValueError, match="at least 1; received 0"):
+        trainer.train(mixed, [1, 0, 2])
+
+
 def test_a_set_larger_than_the_maximum_is_trained_in_even_slices():
     assert [len(s) for s in slices(10, 4)] == [3, 4, 3]
     assert [len(s) for s in slices(128, 64)] == [64, 64]
