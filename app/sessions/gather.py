@@ -87,7 +87,14 @@ class Gatherer:
                 while len(group.waiting) < min(share, expected - group.in_flight) and loop.time() < deadline:
                     await _changed(group, deadline - loop.time())
                 waiting = [t for t in group.waiting if not t.done.done()]  # a stream that left cancelled its turn
-                turns, group.waiting = waiting[:share], waiting[share:]
+                # One turn per session in a call: a session two tabs play takes its second turn in the next.
+                turns, group.waiting, ids = [], [], set()
+                for t in waiting:
+                    if len(turns) < share and t.session_id not in ids:
+                        ids.add(t.session_id)
+                        turns.append(t)
+                    else:
+                        group.waiting.append(t)
                 if turns:
                     group.calls += 1
                     group.in_flight += len(turns)

@@ -163,8 +163,9 @@ def frame_group(sessions: Sequence[TrainingSession], epochs: Sequence[int], *, r
     compiled (till then they train alone and it compiles in the background), and members of one network
     draw their heatmaps in one call. Each frame says its own member's numbers, time share and divergence."""
     by_architecture: dict[Any, list[int]] = defaultdict(list)
+    first: dict[int, int] = {}  # a session listed twice (two tabs playing it) trains its second turn alone
     for i, (session, e) in enumerate(zip(sessions, epochs, strict=True)):
-        if groupable(session, e):
+        if groupable(session, e) and first.setdefault(id(session), i) == i:
             by_architecture[session.architecture].append(i)
     seconds, diverged = [0.0] * len(sessions), [False] * len(sessions)
     together: set[int] = set()
@@ -172,12 +173,16 @@ def frame_group(sessions: Sequence[TrainingSession], epochs: Sequence[int], *, r
         group = [sessions[i] for i in members]
         if len(members) < 2:
             continue
-        if not GROUP.compiled(group):
-            if background.idle():  # networks still compiling to play at all go first; asked again next call
-                GROUP.compile_later(group)
-            continue
         before = [s.train_seconds for s in group]
-        for i, error, start in zip(members, GROUP.train(group, [epochs[i] for i in members]), before):
+        try:
+            if not GROUP.compiled(group):
+                if background.idle():  # networks still compiling to play at all go first; asked again next call
+                    GROUP.compile_later(group)
+                continue
+            outcome = GROUP.train(group, [epochs[i] for i in members])
+        except ValueError:  # a member changed shape since it was grouped (a REST PATCH meanwhile): all alone
+            continue
+        for i, error, start in zip(members, outcome, before):
             seconds[i], diverged[i] = sessions[i].train_seconds - start, error is not None
         together.update(members)
     for i, session in enumerate(sessions):
@@ -218,12 +223,18 @@ def group_key(spec: TrainingSpec, jit_compile: bool) -> Any:
 def _snapshots(sessions: Sequence[TrainingSession], resolution: int, neuron_resolution: int) -> dict[int, Snapshot]:
     """The heatmaps of every two or more sessions of one network and features, from one call each."""
     by_network: dict[Any, list[int]] = defaultdict(list)
+    first: dict[int, int] = {}
     for i, s in enumerate(sessions):
-        by_network[(s.shape, s.spec.layer_sizes, s.spec.features)].append(i)
+        if first.setdefault(id(s), i) == i:  # a session listed twice draws its own second frame
+            by_network[(s.shape, s.spec.layer_sizes, s.spec.features)].append(i)
     out: dict[int, Snapshot] = {}
     for members in by_network.values():
         if len(members) > 1:
-            out.update(zip(members, GROUP.snapshots([sessions[i] for i in members], resolution, neuron_resolution)))
+            try:
+                out.update(zip(members, GROUP.snapshots([sessions[i] for i in members], resolution,
+                                                        neuron_resolution)))
+            except ValueError:  # a member changed network since it was listed: each draws its own
+                pass
     return out
 
 

@@ -213,3 +213,29 @@ def test_worker_processes_train_a_group_in_one_request_and_answer_each_member():
             backend.close()
 
     asyncio.run(scenario())
+
+
+def test_a_session_two_tabs_play_takes_its_turns_one_after_the_other_and_its_group_plays_on():
+    specs = [spec(i) for i in range(3)]
+    room = Classroom(specs)
+    room.warm(3, 2)
+
+    async def send(text, data):
+        room.headers[room.ids[0]].append(json.loads(text))
+    second_tab = room.player.playback(room.ids[0], send)
+    second_tab.playing = True
+    room.playbacks.append(second_tab)
+    assert room.round([2, 2, 2, 3]) == [None] * 4
+    assert room.session(0).epoch == 5  # both tabs' turns trained, one call after the other
+    assert max(h["epoch"] for h in room.headers[room.ids[0]]) == 5
+    for i in (1, 2):
+        assert_same_numbers(room.session(i), twin_in_a_group_of_one(specs[i], [2]))
+    room.close()
+
+
+def test_a_session_listed_twice_in_one_group_call_trains_both_turns():
+    sessions = [TrainingSession(spec(i)) for i in range(2)]
+    GroupTrainer().warm(sessions)
+    frames = operations.frame_group([sessions[0], sessions[1], sessions[0]], [2, 2, 3], resolution=5,
+                                    neuron_resolution=3)
+    assert [f.header()["epoch"] for f in frames] == [5, 2, 5] and sessions[0].epoch == 5
