@@ -158,7 +158,8 @@ class SessionManager:
             kwargs["changes"] = self.datasets.resolve(kwargs["changes"])
         try:
             return await self.backend.call(session_id, op, **kwargs)
-        except NotHosted:  # deleted while the call was on its way
+        except NotHosted:  # deleted while the call was on its way (here, or through another web server)
+            self._entries.pop(session_id, None)
             raise SessionNotFound(session_id) from None
         except SessionLost:
             self._mark_lost(session_id)
@@ -186,6 +187,7 @@ class SessionManager:
         for i, result in zip(live, results):
             session_id = session_ids[i]
             if isinstance(result, NotHosted):
+                self._entries.pop(session_id, None)
                 result = SessionNotFound(session_id)
             elif isinstance(result, SessionLost):
                 self._mark_lost(session_id)

@@ -75,7 +75,8 @@ class Host:
         if command == "prewarm":
             spec, resolution, neuron_resolution = payload
             operations.prewarm(spec, jit_compile=self.jit, resolution=resolution, neuron_resolution=neuron_resolution)
-            settle_memory()  # the default network's functions live as long as the worker
+            if not self.sessions:  # the default network's functions live as long as the host; sessions do not,
+                settle_memory()  # and a frozen session's garbage would never be collected (a host prewarmed late)
             return None
         raise ValueError(f"Unknown worker command {command!r}")
 

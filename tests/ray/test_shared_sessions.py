@@ -14,6 +14,7 @@ from tests.ray.conftest import NEEDS_RAY, RayApps
 
 ray = pytest.importorskip("ray", reason=NEEDS_RAY)
 from app.sessions.ray_backend import DIRECTORY  # noqa: E402
+from tests.conftest import run_in_thread as run  # after the browser tests a loop runs in the main thread
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -128,7 +129,7 @@ def create_at_once(ray_cluster, count: int, **settings) -> list[httpx.Response]:
             return answers
 
     try:
-        return asyncio.run(create_many())
+        return run(create_many())
     finally:
         apps.close()
 

@@ -17,6 +17,7 @@ from app.sessions.backend import InProcessBackend, NotHosted
 from app.sessions.manager import SessionManager, SessionNotFound
 from app.sessions.player import Player
 from app.sessions.processes import ProcessBackend
+from tests.conftest import run_in_thread as run  # after the browser tests a loop runs in the main thread
 
 BASE = dict(dataset="spiral", num_samples=200, hidden_layers=(6, 4), activation="tanh", optimizer="adam",
             batch_size=10)
@@ -34,7 +35,7 @@ class Classroom:
         self.backend = InProcessBackend(workers=2, jit_compile=True)
         self.manager = SessionManager(self.backend, max_sessions=100, ttl_seconds=600)
         self.player = Player(self.manager, resolution=10, neuron_resolution=5, max_epochs_per_call=1000)
-        self.ids = [asyncio.run(self.manager.create(s))[0] for s in specs]
+        self.ids = [run(self.manager.create(s))[0] for s in specs]
         self.headers: dict[str, list[dict]] = {i: [] for i in self.ids}
         self.playbacks = []
         for session_id in self.ids:
@@ -57,7 +58,7 @@ class Classroom:
         async def turns():
             return await asyncio.gather(*(p.train(e) for p, e in zip(self.playbacks, epochs) if e is not None),
                                         return_exceptions=True)
-        return asyncio.run(turns())
+        return run(turns())
 
     def calls(self, count: int) -> list[int]:
         """The members of the last ``count`` calls the player made."""
@@ -129,7 +130,7 @@ def test_pause_and_a_live_learning_rate_keep_a_stream_in_its_group_and_a_new_bat
     room.round([3, 3, 3])
     room.playbacks[2].playing = False  # paused: no turn, no place in a call
     room.round([2, 2, None])
-    asyncio.run(room.manager.call(room.ids[1], "update", changes={"learning_rate": 0.05}))
+    run(room.manager.call(room.ids[1], "update", changes={"learning_rate": 0.05}))
     room.playbacks[2].playing = True
     room.round([4, 4, 4])
     assert room.calls(3) == [2, 3, 3]
@@ -144,7 +145,7 @@ def test_pause_and_a_live_learning_rate_keep_a_stream_in_its_group_and_a_new_bat
         assert_same_numbers(room.session(i), twins[i])
     keys = {room.manager.group_key(i) for i in room.ids}
     assert len(keys) == 1
-    asyncio.run(room.manager.call(room.ids[0], "update", changes={"batch_size": 20}))  # another architecture
+    run(room.manager.call(room.ids[0], "update", changes={"batch_size": 20}))  # another architecture
     assert room.manager.group_key(room.ids[0]) not in keys
     room.round([1, 1, 1])
     assert room.calls(2) == [1, 2]  # it trains alone; the other two still together
@@ -170,7 +171,7 @@ def test_a_group_whose_function_is_not_compiled_plays_alone_while_it_compiles_in
     arch = room.session(0).architecture
     assert ready_size(arch, 2) is None
     for session_id in room.ids:  # the solo functions are compiled, as for any network played before
-        asyncio.run(room.manager.call(session_id, "train", epochs=1))
+        run(room.manager.call(session_id, "train", epochs=1))
     started = time.perf_counter()
     assert room.round([3, 3]) == [None, None]
     assert time.perf_counter() - started < 1.0  # trained alone: no group compile waited for
@@ -212,7 +213,7 @@ def test_worker_processes_train_a_group_in_one_request_and_answer_each_member():
         finally:
             backend.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_session_two_tabs_play_takes_its_turns_one_after_the_other_and_its_group_plays_on():

@@ -167,6 +167,7 @@ export class CustomData extends Widget {
       this.stopEditing(); // another dataset was picked: its points are its own again
       this._onCustom = false;
       clearTimeout(this._pause); // and an upload of the drawn points, due or on its way, no longer applies
+      this._again = false; // nor one asked for after it
       this._version++;
     }
     if (onCustom) this._onCustom = true;
@@ -257,6 +258,7 @@ export class CustomData extends Widget {
       const summary = await this.options.api.uploadCsv(body, this.override);
       const full = await this.options.api.dataset(summary.id);
       clearTimeout(this._pause); // drawn points not uploaded yet give way to the file
+      this._again = false;
       this._version++;
       this.points.replace(full.points);
       this._took(full, { train: full.points });
