@@ -8,7 +8,7 @@ RAY_STAMP := $(VENV)/.installed-ray
 .PHONY: run test test-ray test-fast setup clean
 
 # The API and stream tests again, once, with their sessions in host actors of a local Ray cluster (127.0.0.1)
-RAY_PASS := tests/api/routes/test_sessions.py tests/api/routes/test_stream.py
+RAY_PASS := tests/api/routes/test_sessions.py tests/api/routes/test_sessions_custom_data.py tests/api/routes/test_stream.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
