@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 
-.PHONY: run test test-fast setup clean
+.PHONY: run test test-ray test-fast setup clean
+
+# The API and stream tests again, once, with their sessions in host actors of a local Ray cluster (127.0.0.1)
+RAY_PASS := tests/api/routes/test_sessions.py tests/api/routes/test_sessions_custom_data.py tests/api/routes/test_stream.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +26,14 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m app
 
+# Both passes run whatever the first's outcome; either failing fails the target.
 test: $(RAY_STAMP)
 	./scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest
+	status=0; $(BIN)/python -m pytest || status=$$?; \
+	TP_TEST_BACKEND=ray $(BIN)/python -m pytest $(RAY_PASS) || status=$$?; exit $$status
+
+test-ray: $(RAY_STAMP)
+	TP_TEST_BACKEND=ray $(BIN)/python -m pytest $(RAY_PASS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -7,12 +7,49 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import devserver
-from tests.apps import MANY_CLIENTS, in_process_app
+from tests.apps import MANY_CLIENTS, TEST_BACKEND, in_process_app
 
 
 @pytest.fixture(scope="session")
-def app():
-    return in_process_app(**MANY_CLIENTS)
+def ray_cluster():
+    """One local Ray cluster on 127.0.0.1 for the whole run, started by the first test that needs it."""
+    from tests.ray_cluster import local_cluster
+
+    with local_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def app(request):
+    """The app the API tests call in-process; under ``TP_TEST_BACKEND=ray`` its sessions live in host actors
+    of the run's Ray cluster instead of the test's own process."""
+    if TEST_BACKEND == "ray":
+        from tests.ray_cluster import RayApps
+
+        apps = RayApps(request.getfixturevalue("ray_cluster"))
+        yield apps.app()
+        apps.close()
+    else:
+        yield in_process_app(**MANY_CLIENTS)
+
+
+@pytest.fixture
+def app_with(request) -> Iterator[Callable[..., Any]]:
+    """Builds apps with settings of their own on the run's backend (``TP_TEST_BACKEND``): in-process, or a
+    namespace of their own on the run's Ray cluster, whose hosts stop at the test's end."""
+    groups: list[Any] = []
+
+    def build(**settings: Any) -> Any:
+        if TEST_BACKEND != "ray":
+            return in_process_app(**settings)
+        from tests.ray_cluster import RayApps
+
+        groups.append(RayApps(request.getfixturevalue("ray_cluster"), **settings))
+        return groups[-1].app()
+
+    yield build
+    for group in groups:
+        group.close()
 
 
 @pytest.fixture

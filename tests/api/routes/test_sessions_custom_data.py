@@ -6,7 +6,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.engine.custom_data import parse_csv
-from tests.apps import MANY_CLIENTS, in_process_app
 
 CSV = (b"x1,x2,label\r\n" + b"".join(b"%d,%d,%s\r\n" % (x, y, b"cat" if x < 0 else b"dog")
                                      for x in (-30, -20, -10, 10, 20, 30) for y in (-2, 0, 2)))
@@ -14,8 +13,8 @@ MORE = CSV + b"-25,1,cat\r\n25,-1,dog\r\n"
 
 
 @pytest.fixture(scope="module")
-def client():
-    with TestClient(in_process_app(**MANY_CLIENTS, prewarm=False)) as c:
+def client(app):
+    with TestClient(app) as c:
         yield c
 
 

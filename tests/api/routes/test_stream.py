@@ -5,7 +5,6 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.api.routes.stream import player_of
 from app.config import get_settings
-from tests.apps import in_process_app
 
 
 def _create(client, **config) -> str:
@@ -221,22 +220,22 @@ def _play_frames(client, session_id, count):
     return epochs
 
 
-def test_a_stream_past_its_budget_keeps_playing_when_nobody_waits(client):
+def test_a_stream_past_its_budget_keeps_playing_when_nobody_waits(app_with):
     from fastapi.testclient import TestClient
 
-    app = in_process_app(prewarm=False, max_train_seconds_per_minute=1e-6)
+    app = app_with(prewarm=False, max_train_seconds_per_minute=1e-6)
     with TestClient(app) as c:
         sid = _create(c, hidden_layers=[2], num_samples=40)
         epochs = _play_frames(c, sid, 4)
     assert epochs == sorted(epochs) and epochs[-1] > epochs[0]
 
 
-def test_a_stream_past_its_budget_waits_while_others_wait_for_their_turn():
+def test_a_stream_past_its_budget_waits_while_others_wait_for_their_turn(app_with):
     import threading
 
     from fastapi.testclient import TestClient
 
-    app = in_process_app(prewarm=False, max_train_seconds_per_minute=1e-6)
+    app = app_with(prewarm=False, max_train_seconds_per_minute=1e-6)
     with TestClient(app) as c:
         sid = _create(c, hidden_layers=[2], num_samples=40)
         player_of(app).streams.update(range(-100, 0))  # a busy classroom
