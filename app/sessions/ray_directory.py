@@ -93,6 +93,7 @@ class SessionDirectory:
         record = self._hosts.pop(host, None)
         if record is None:
             return None
+        ray.kill(record.handle, no_restart=True)  # a detached actor that only seemed dead would hold its CPUs
         for session_id in record.sessions:
             self._sessions.pop(session_id, None)
             self._lost[session_id] = None

@@ -146,3 +146,14 @@ def test_a_clients_creation_rate_holds_across_both_apps(ray_cluster):
     assert sorted(r.status_code for r in answers) == [201] * 4 + [429] * 2
     refused = next(r for r in answers if r.status_code == 429)
     assert refused.json()["code"] == "too_many_new_sessions" and refused.json()["params"]["per_minute"] == 4
+
+
+def test_a_session_is_deleted_through_a_server_that_never_saw_it(two_apps):
+    ca, cb = two_apps
+    sid = create(ca)
+    assert cb.delete(f"/api/sessions/{sid}").status_code == 204  # no sticky load balancer: b never read it
+    deadline = time.monotonic() + 10
+    while ca.get(f"/api/sessions/{sid}").status_code == 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ca.get(f"/api/sessions/{sid}").status_code == 404
+    assert cb.delete(f"/api/sessions/{sid}").status_code == 404

@@ -199,8 +199,12 @@ async def export_model(manager: ManagerDep, session_id: SessionId) -> Response:
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
                responses={404: MISSING[404]})
-def delete_session(manager: ManagerDep, session_id: SessionId) -> Response:
+async def delete_session(manager: ManagerDep, session_id: SessionId) -> Response:
     """Delete a session and free its memory (a lost session is forgotten)."""
+    try:
+        await manager.find(session_id)  # one another web server created (a shared backend) is ours to delete too
+    except (SessionNotFound, SessionLost):
+        pass  # delete answers for it: 404, or a lost one forgotten
     try:
         manager.delete(session_id)
     except SessionNotFound:
