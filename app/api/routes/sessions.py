@@ -27,8 +27,8 @@ MISSING = {404: {"description": "Session not found"},
              410: {"description": "Session lost: the worker process that hosted it stopped"}}
 INVALID = {422: {"description": "Invalid input: the body says which field and what is allowed"}}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
-LOST_DETAIL = ("Session lost: the worker process that hosted it stopped unexpectedly and its training state "
-               "is gone. Create a new session.")
+LOST_DETAIL = ("Session lost: the process that hosted it (a worker process, or a Ray host actor) stopped "
+               "unexpectedly and its training state is gone. Create a new session.")
 
 
 def _retry_later(status_code: int, e: LimitExceeded) -> AppError:

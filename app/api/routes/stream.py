@@ -23,7 +23,7 @@ router = APIRouter(tags=["sessions"])
 CLOSE_NOT_FOUND = 4404
 CLOSE_POLICY = 1008  # Origin not allowed
 CLOSE_TOO_BIG = 1009
-CLOSE_LOST = 1011  # the worker process hosting the session died: its state is gone
+CLOSE_LOST = 1011  # the process hosting the session (a worker, a Ray host) died: its state is gone
 LOST_REASON = "Session lost: its worker process stopped; create a new session"
 
 
