@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.sessions.backend import InProcessBackend, SessionBackend
 from app.sessions.datasets import DatasetStore
 from app.sessions.manager import SessionManager
+from app.sessions.memory import settle_memory_once
 from app.sessions.processes import ProcessBackend
 from app.store.runs import RunStore
 
@@ -41,6 +42,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.prewarm:
         # Compile the default network's functions while nobody waits, so the first "play" is instant.
         manager.backend.prewarm(settings.default_resolution, settings.neuron_resolution)
+    settle_memory_once()  # everything imported and built: streams never wait on a collection of it
     try:
         yield
     finally:

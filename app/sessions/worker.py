@@ -16,7 +16,6 @@ requests from arriving; calls on one session are serialised by the session's own
 when the socket closes: when the backend retires it, or when the web process dies.
 """
 
-import gc
 import os
 import pickle
 import sys
@@ -28,6 +27,7 @@ from typing import Any
 
 from app.engine.session import TrainingSession
 from app.sessions import operations
+from app.sessions.memory import settle_memory
 from app.sessions.backend import NotHosted
 
 
@@ -94,14 +94,6 @@ class Host:
         if session is None:
             raise NotHosted(session_id)  # removed while a call was on its way
         return session
-
-
-def settle_memory() -> None:
-    """Exempt every object alive now from garbage collection (``gc.freeze``): TensorFlow and the app leave
-    ~285,000 long-lived objects, and each full collection walked them all (150-200 ms measured, holding the
-    interpreter lock, so a first frame or a compile stood still meanwhile); frozen, one takes under 1 ms."""
-    gc.collect()
-    gc.freeze()
 
 
 class Worker(Host):
